@@ -1,0 +1,39 @@
+"""/healthz, /readyz and the OpenAPI document."""
+from __future__ import annotations
+
+
+def test_healthz_answers_without_a_key(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_readyz_wants_redis_and_a_recent_worker(client, store):
+    answer = client.get("/readyz")
+    assert answer.status_code == 503 and "worker" in answer.get_json()["checks"]
+    store.mark_worker_seen("test-worker")
+    answer = client.get("/readyz")
+    assert answer.status_code == 200 and answer.get_json()["checks"]["redis"] == "ok"
+
+
+def test_openapi_describes_every_path_from_the_schemas(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    for path in ["/api/v1/articles", "/api/v1/articles/{article_id}", "/api/v1/articles/{article_id}/claims",
+                 "/api/v1/claims", "/api/v1/claims/{claim_id}", "/api/v1/claims/{claim_id}/history",
+                 "/api/v1/claims/{claim_id}/transitions", "/api/v1/queue/next", "/api/v1/keys"]:
+        assert path in spec["paths"], path
+    schemas = spec["components"]["schemas"]
+    assert "ArticleCreate" in schemas and "Transition" in schemas and "ApiError" in schemas
+    assert set(schemas["Transition"]["properties"]["to"]["enum"]) >= {"pending", "verified", "flagged"}
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_keys_api_creates_lists_and_revokes(client, keys):
+    made = client.post("/api/v1/keys", json={"role": "reviewer", "name": "Night desk"}, headers=keys["admin"])
+    assert made.status_code == 201 and made.get_json()["secret"].startswith("ctk_")
+    headers = {"Authorization": f"Bearer {made.get_json()['secret']}"}
+    assert client.get("/api/v1/claims", headers=headers).status_code == 200
+    listed = client.get("/api/v1/keys", headers=keys["admin"]).get_json()["keys"]
+    assert all("secret" not in k and "secret_hash" not in k for k in listed)
+    assert client.delete(f"/api/v1/keys/{made.get_json()['id']}", headers=keys["admin"]).status_code == 200
+    assert client.get("/api/v1/claims", headers=headers).status_code == 401
+    assert client.get("/api/v1/keys", headers=keys["reviewer"]).status_code == 403
