@@ -1,0 +1,234 @@
+"""Block-level boilerplate classifier: publisher appeals, newsletters, credits, link lists."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import Block
+
+# Publisher voice and reader address, counted outside quotations only.
+_PUBLISHER_VOICE = frozenset({"we", "our", "us", "ours", "ourselves", "we're", "we've", "we'd", "we'll"})
+_READER_ADDRESS = frozenset({"you", "your", "yours", "yourself", "you're", "you've", "you'll", "you'd"})
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# An unclosed quote runs to the end of the block: quotations spanning paragraphs open
+# each paragraph with a quote mark and close only the last one.
+_QUOTED = re.compile(r"\"[^\"]*(?:\"|$)|“[^”]*(?:”|$)|«[^»]*(?:»|$)")
+
+_IMPERATIVE_VERBS = (
+    r"support|donate|subscribe|sign\s+up|sign\s+in|log\s+in|register|follow|share|click|tap|join|"
+    r"contribute|give|chip\s+in|become|download|listen|watch|read|get|try|start|send|tell|"
+    r"visit|email|like|check\s+out|find\s+out|learn|discover|explore|see|enjoy|help|make|keep"
+)
+# What an imperative addresses in a call to action ("Support us", "Read the report"),
+# unlike a sentence opening with the same word as a noun ("Share prices fell").
+_CALL_OBJECT = (
+    r"us|our|me|this|these|it|them|now|here|today|the|a|an|your|more|up|free|on|in|to|with|sure|"
+    r"access|all|other|fellow|thousands|millions|\d"
+)
+# A call to action: an imperative at the start of a sentence or after "please", or
+# the fixed phrases of subscription, sharing and navigation widgets.
+_CALL_TO_ACTION = re.compile(
+    rf"(?:^|[.!?:]\s+)(?:{_IMPERATIVE_VERBS})\s+(?:{_CALL_OBJECT})\b"
+    rf"|\bplease\s+(?:{_IMPERATIVE_VERBS})\b"
+    r"|\b(?:support|follow|join|help|contact|email|find)\s+us\b|\blike\s+us\s+on\b"
+    r"|\bfollow\b[^.!?]{0,60}\bon\s+(?:facebook|twitter|instagram|linkedin|tiktok|youtube|x)\b"
+    r"|\b(?:subscribe|donate|unsubscribe|newsletters?|inbox|sign\s+up|sign\s+in|log\s+in|"
+    r"remind\s+me\s+later|read\s+more|learn\s+more|click\s+here|continue\s+reading|"
+    r"already\s+a\s+(?:subscriber|member)|become\s+a\s+(?:member|subscriber|supporter|patron)|"
+    r"make\s+a\s+(?:contribution|donation|gift)|every\s+contribution|tax[-\s]deductible|"
+    r"share\s+(?:this|it))\b",
+    re.IGNORECASE,
+)
+_APPEAL_MONEY = re.compile(
+    r"(?:[$€£¥₹]|\brs\.?|\binr)\s?\d[\d.,]*|\d[\d.,]*\s?(?:dollars|euros|pounds|rupees|usd|eur|gbp|inr)\b",
+    re.IGNORECASE,
+)
+_APPEAL_WORDS = re.compile(
+    r"\b(?:support\w*|donat\w*|contribut\w*|subscri\w*|membership|gift|pledge|chip\s+in)\b",
+    re.IGNORECASE,
+)
+_SALUTATION = re.compile(r"^(?:dear|hello|hi|greetings)\b[^.!?]{0,40}[,:!]?$", re.IGNORECASE)
+_PHOTO_CREDIT = re.compile(
+    r"^(?:photos?|images?|pictures?|illustrations?|video|graphics?|credit|source|caption)"
+    r"\s*(?:credit)?\s*[:|/–—-]"
+    r"|\((?:[^()]*/)?\s*(?:getty\s+images|reuters|ap(?:\s+photo)?|afp|epa|shutterstock|"
+    r"alamy|file\s+photo|ap\s+images)[^()]*\)\s*$"
+    r"|\b(?:getty\s+images|shutterstock|alamy|istock)\b\s*$",
+    re.IGNORECASE,
+)
+_RELATED_LINKS = re.compile(
+    r"^(?:related(?:\s+(?:articles?|stories|posts?|coverage|content|reading))?|read\s+(?:also|more|next)|"
+    r"see\s+also|also\s+(?:read|see|on)|more\s+(?:from|on|about|stories|news)|recommended(?:\s+for\s+you)?|"
+    r"trending(?:\s+now)?|most\s+(?:read|popular|viewed)|popular\s+(?:now|stories)|top\s+stories|"
+    r"you\s+(?:may|might)\s+also\s+like|don['’]t\s+miss|editor['’]s\s+picks?|latest\s+(?:news|stories)|"
+    r"further\s+reading|more:|also:)\b",
+    re.IGNORECASE,
+)
+_LIST_HEADING = re.compile(
+    r"^(?:sources?|references|bibliography|further\s+reading|tags|topics|categories|filed\s+under|"
+    r"related|more|see\s+also|share(?:\s+this)?)\s*:?\s*$",
+    re.IGNORECASE,
+)
+# Labels need their colon or date: "Sources said ..." and "Updated figures show ..." are news.
+_CREDIT_LINE = re.compile(
+    r"^\(?(?:(?:written|reporting|additional\s+reporting|editing|edited|compiled|photographs?)\s+by\b"
+    r"|(?:sources?|tags?|topics?|categories|filed\s+under|posted\s+in)\s*:"
+    r"|(?:published|updated|last\s+updated|first\s+published|posted)\s*(?::|on\b|at\b|\d))",
+    re.IGNORECASE,
+)
+_CONTRIBUTOR_LINE = re.compile(
+    r"\bcontributed\s+(?:reporting|to\s+(?:this|the)\s+(?:report|story|article))\b"
+    r"|\b(?:can|may)\s+be\s+reached\s+at\b|^reach\s+(?:the|this)\s+(?:reporters?|writers?|authors?)\b",
+    re.IGNORECASE,
+)
+# "By Jane Doe and John Roe" but not "By raising rates, the bank ..."
+_BYLINE = re.compile(r"^(?i:by)\s+(?:[A-Z][\w.'’-]*(?:\s+|,\s*|$)|and\s+|&\s+){1,8}$")
+_LEGAL = re.compile(
+    r"©|\bcopyright\b|\ball\s+rights\s+reserved\b|\bterms\s+of\s+(?:use|service)\b|"
+    r"\bprivacy\s+policy\b|\bcookie\s+(?:policy|settings|preferences)\b|\bwe\s+use\s+cookies\b",
+    re.IGNORECASE,
+)
+_TERMINAL = tuple(".!?\"”’')]»…")
+
+# Where an appeal run may start, as a share of the text: publishers append appeals.
+_TAIL_FRACTION = 0.4
+_SHORT_WORDS = 12
+_HEADING_WORDS = 10
+_CREDIT_WORDS = 25
+_HEADLINE_WORDS = 20
+_LEAD_IN_DENSITY = 0.08
+
+
+@dataclass(frozen=True)
+class BlockSignals:
+    words: int
+    publisher_voice: int
+    reader_address: int
+    calls_to_action: int
+    appeal_money: bool
+    salutation: bool
+    heading: bool
+    headline: bool
+    list_item: bool
+    credit: bool
+    related_links: bool
+    legal: bool
+
+    @property
+    def address_density(self) -> float:
+        return (self.publisher_voice + self.reader_address) / self.words if self.words else 0.0
+
+    @property
+    def certain(self) -> bool:
+        """Boilerplate on its own, wherever it stands."""
+        return self.credit or self.legal or self.opens_run
+
+    @property
+    def opens_run(self) -> bool:
+        return self.opens_appeal or self.related_links
+
+    @property
+    def opens_appeal(self) -> bool:
+        """Boilerplate that the next blocks are likely to continue."""
+        return (
+            self.salutation
+            or self.appeal_money
+            or (self.calls_to_action > 0 and (self.address_density >= 0.05 or self.words <= _SHORT_WORDS))
+            or (self.calls_to_action > 1 and self.words <= 60)
+            # The publisher ("we") talking to the reader ("you"), not a first-person account.
+            or (self.address_density >= 0.1 and self.publisher_voice > 0 and self.reader_address > 0)
+        )
+
+    @property
+    def suggestive(self) -> bool:
+        """Boilerplate when it follows an appeal near the end of the article."""
+        return (
+            self.address_density >= 0.03
+            or self.calls_to_action > 0
+            or self.credit
+            or self.list_item
+            or self.words <= _SHORT_WORDS
+        )
+
+    @property
+    def leads_in(self) -> bool:
+        """Boilerplate when an appeal follows it near the end: the publisher's voice."""
+        return self.calls_to_action > 0 or (
+            self.publisher_voice > 0 and self.address_density >= _LEAD_IN_DENSITY
+        )
+
+
+def block_signals(block_text: str) -> BlockSignals:
+    unquoted = _QUOTED.sub(" ", block_text)
+    words = [word.lower().replace("’", "'") for word in _WORD.findall(unquoted)]
+    publisher_voice = sum(word in _PUBLISHER_VOICE for word in words)
+    reader_address = sum(word in _READER_ADDRESS for word in words)
+    calls_to_action = len(_CALL_TO_ACTION.findall(unquoted))
+    stripped = block_text.strip()
+    word_count = len(_WORD.findall(block_text))
+    return BlockSignals(
+        words=word_count,
+        publisher_voice=publisher_voice,
+        reader_address=reader_address,
+        calls_to_action=calls_to_action,
+        appeal_money=bool(_APPEAL_MONEY.search(unquoted) and _APPEAL_WORDS.search(unquoted))
+        and (reader_address > 0 or calls_to_action > 0),
+        salutation=word_count <= 6 and bool(_SALUTATION.match(stripped)),
+        heading=word_count <= _HEADING_WORDS and (stripped.endswith(":") or not stripped.endswith(_TERMINAL)),
+        headline=word_count <= _HEADLINE_WORDS and not stripped.endswith(_TERMINAL),
+        list_item=word_count <= _SHORT_WORDS and not stripped.endswith(_TERMINAL),
+        credit=word_count <= _CREDIT_WORDS
+        and bool(
+            _PHOTO_CREDIT.search(stripped)
+            or _CREDIT_LINE.match(stripped)
+            or _BYLINE.match(stripped)
+            or _CONTRIBUTOR_LINE.search(stripped)
+        ),
+        related_links=word_count <= 25
+        and bool(_RELATED_LINKS.match(stripped) or _LIST_HEADING.match(stripped)),
+        legal=word_count <= 60 and bool(_LEGAL.search(stripped)),
+    )
+
+
+def boilerplate_flags(text: str, blocks: list[Block]) -> list[bool]:
+    """For each block, whether it is boilerplate (yields no claims)."""
+    signals = [block_signals(text[block.start : block.end]) for block in blocks]
+    flags = [signal.certain for signal in signals]
+    # Unpunctuated short lines in a row are lists of links or teasers; a lone one is a
+    # title or subheading, which may well state a claim ("Myth: garlic cures flu").
+    for index, signal in enumerate(signals):
+        neighbours = signals[max(0, index - 1) : index] + signals[index + 1 : index + 2]
+        if signal.headline and any(neighbour.headline for neighbour in neighbours):
+            flags[index] = True
+    tail_start = _TAIL_FRACTION * len(text)
+
+    # Once an appeal begins near the end, what follows it belongs to it while it still
+    # reads like one (short, addressing the reader, asking for something).
+    # A list of links ("Related:") goes on while its items do.
+    in_appeal = [False] * len(blocks)
+    in_list = False
+    for index, (block, signal) in enumerate(zip(blocks, signals)):
+        continues = index > 0 and in_appeal[index - 1]
+        if signal.opens_appeal:
+            in_appeal[index] = continues or block.start >= tail_start
+        elif flags[index]:
+            in_appeal[index] = continues
+        elif continues and signal.suggestive:
+            flags[index] = in_appeal[index] = True
+        if signal.related_links:
+            in_list = True
+        elif in_list and (signal.list_item or signal.credit):
+            flags[index] = True
+        else:
+            in_list = False
+
+    # Backwards: a short heading ("A word from our editors:") belongs to the boilerplate it
+    # introduces; near the end, so does the publisher's voice leading into an appeal.
+    for index in range(len(blocks) - 2, -1, -1):
+        if flags[index + 1] and not flags[index]:
+            signal = signals[index]
+            leads_into_appeal = in_appeal[index + 1] and blocks[index].start >= tail_start and signal.leads_in
+            flags[index] = signal.heading or leads_into_appeal
+            in_appeal[index] = leads_into_appeal
+    return flags

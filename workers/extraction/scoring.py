@@ -1,0 +1,308 @@
+"""Check-worthiness of a parsed sentence: features, a score with reasons, kind and speaker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from .dates import is_specific_date
+from .entities import NAME_LABELS
+
+SCORE_FLOOR = 0.2
+_BASE_SCORE = 0.15
+
+# Additive weights per reason; the sum is clipped to 0..1.
+WEIGHTS = {
+    "subject_verb_object": 0.15,
+    "named_entity": 0.2,
+    "number": 0.2,
+    "date": 0.1,
+    "comparative": 0.1,
+    "reporting_verb": 0.05,
+    "causal": 0.1,
+    "question": -0.35,
+    "first_person": -0.25,
+    # Mild: explanatory journalism addresses a generic "you" ("washing your hands helps").
+    "second_person": -0.05,
+    "imperative": -0.2,
+    "prediction": -0.1,
+    "opinion": -0.2,
+    "vague": -0.05,
+}
+
+NUMBER_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
+DATE_LABELS = frozenset({"DATE"})
+REPORTING_VERBS = frozenset(
+    {
+        "say", "tell", "state", "announce", "claim", "add", "report", "confirm", "deny", "insist",
+        "argue", "warn", "note", "explain", "write", "accuse", "allege", "acknowledge", "admit",
+        "estimate", "reveal", "declare", "assert", "testify", "tweet", "urge", "disclose",
+        "maintain", "contend", "reply", "respond", "stress", "emphasize", "emphasise", "predict",
+    }
+)
+_FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
+_SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves"})
+_THIRD_PERSON = frozenset(
+    {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "hers", "theirs",
+     "himself", "herself", "itself", "themselves"}
+)
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+_OBJECT_DEPS = frozenset({"dobj", "attr", "acomp", "ccomp", "xcomp", "pobj", "dative", "oprd", "agent"})
+_PREDICTION_MODALS = frozenset(
+    {"will", "'ll", "wo", "shall", "would", "could", "may", "might", "should", "must", "ought"}
+)
+_CAUSAL_LEMMAS = frozenset(
+    {"because", "therefore", "thus", "hence", "consequently", "cause", "trigger", "due", "owing"}
+)
+_COMPARISON_TAGS = frozenset({"JJR", "RBR", "JJS", "RBS"})
+_SPEAKER_DEPS = frozenset({"nsubj", "nsubjpass"})
+_NOUN_MODIFIER_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "case"})
+_OPINION_WORDS = frozenset(
+    {
+        "good", "bad", "great", "terrible", "awful", "horrible", "wonderful", "amazing", "awesome",
+        "excellent", "fantastic", "brilliant", "beautiful", "ugly", "ridiculous", "absurd", "stupid",
+        "silly", "outrageous", "disgraceful", "shameful", "disgusting", "pathetic", "unfair",
+        "unacceptable", "incredible", "unbelievable", "tremendous", "disastrous", "horrific",
+        "nice", "lovely", "sad", "happy", "boring", "interesting", "exciting", "fascinating",
+        "wrong", "perfect", "useless", "pointless",
+        "crucial", "essential", "important", "vital", "necessary", "deserve", "clearly", "obviously",
+        "unfortunately", "fortunately", "sadly", "hopefully", "frankly", "honestly", "surely",
+        "arguably", "shocking", "appalling", "reckless", "foolish", "wise", "smart",
+        "evil", "corrupt", "hypocritical", "misguided", "naive", "laughable", "insane", "crazy",
+        "fabulous", "magnificent", "splendid", "lousy", "dreadful", "miserable", "glorious",
+        "heroic", "cowardly", "believe", "think", "feel", "hope", "wish",
+    }
+)
+# Opinion verbs mark an opinion only when the speaker owns them ("I think").
+_OPINION_VERBS = frozenset({"believe", "think", "feel", "hope", "wish", "deserve"})
+
+_VAGUE_WORDS = frozenset(
+    {"some", "many", "several", "various", "often", "sometimes", "somewhat", "lots", "things",
+     "stuff", "something", "someone", "somebody", "everything", "everyone", "everybody", "perhaps",
+     "maybe", "probably", "possibly", "certain", "kind", "sort"}
+)
+_KIND_POLICY_LEMMAS = frozenset(
+    {"law", "bill", "policy", "regulation", "ban", "sanction", "tax", "tariff", "legislation",
+     "mandate", "decree", "ordinance", "budget", "subsidy", "reform", "treaty", "rule", "ruling",
+     "court", "parliament", "congress", "senate", "vote", "veto", "legalize", "legalise", "regulate"}
+)
+_STATIVE_LEMMAS = frozenset({"be", "have", "become", "remain", "seem", "see", "consider", "regard", "call"})
+_OPENING_QUOTES = frozenset({"“", "``", "«"})
+_CLOSING_QUOTES = frozenset({"”", "''", "»"})
+_CLOSERS = "\"'”’)]»"
+_MAX_ATTRIBUTION_TOKENS = 12
+
+
+@dataclass
+class SentenceAnalysis:
+    """What scoring found in one sentence."""
+
+    has_verb: bool
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    kind: str = "statement"
+    attribution: str | None = None
+    needs_context: bool = False
+    future: bool = False
+    names: list[Span] = field(default_factory=list)
+    dates: list[Span] = field(default_factory=list)
+
+
+def analyse_sentence(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysis:
+    """Features, check-worthiness score and reasons, kind, attribution of `sentence`."""
+    tokens = [token for token in sentence if not token.is_space]
+    has_verb = any(token.pos_ in ("VERB", "AUX") for token in tokens)
+    analysis = SentenceAnalysis(has_verb=has_verb)
+    if not has_verb:
+        return analysis
+
+    quoted = _quoted_token_indexes(tokens)
+    analysis.names = [entity for entity in entities if entity.label_ in NAME_LABELS]
+    analysis.dates = [entity for entity in entities if entity.label_ in DATE_LABELS]
+    entity_token_indexes = {index for entity in entities for index in range(entity.start, entity.end)}
+    reasons: list[str] = []
+
+    has_subject = any(token.dep_ in _SUBJECT_DEPS for token in tokens)
+    has_object = any(token.dep_ in _OBJECT_DEPS for token in tokens)
+    if has_subject and has_object:
+        reasons.append("subject_verb_object")
+    if analysis.names:
+        reasons.append("named_entity")
+    if _has_number(tokens, entities, entity_token_indexes):
+        reasons.append("number")
+    if any(is_specific_date(date.text) for date in analysis.dates):
+        reasons.append("date")
+    if any(token.tag_ in _COMPARISON_TAGS and token.i not in entity_token_indexes for token in tokens):
+        reasons.append("comparative")
+
+    speech_verb = _speech_verb(tokens, quoted)
+    attribution = _attribution(sentence, tokens, speech_verb)
+    if speech_verb is not None or attribution is not None:
+        reasons.append("reporting_verb")
+    if any(_is_causal(token) for token in tokens):
+        reasons.append("causal")
+
+    if _is_question(sentence.text):
+        reasons.append("question")
+    unquoted = [token for token in tokens if token.i not in quoted]
+    if any(token.pos_ == "PRON" and token.lower_ in _FIRST_PERSON for token in unquoted):
+        reasons.append("first_person")
+    if any(token.pos_ == "PRON" and token.lower_ in _SECOND_PERSON for token in unquoted):
+        reasons.append("second_person")
+    if _is_imperative(sentence, has_subject):
+        reasons.append("imperative")
+    analysis.future = any(token.tag_ == "MD" and token.lower_ in _PREDICTION_MODALS for token in tokens)
+    if analysis.future:
+        reasons.append("prediction")
+    if _is_opinion(unquoted):
+        reasons.append("opinion")
+    if any(token.lower_ in _VAGUE_WORDS for token in unquoted):
+        reasons.append("vague")
+
+    score = _BASE_SCORE + sum(WEIGHTS[reason] for reason in reasons)
+    analysis.score = round(min(1.0, max(0.0, score)), 3)
+    analysis.reasons = reasons
+    analysis.attribution = attribution
+    analysis.needs_context = _needs_context(tokens, quoted, entity_token_indexes)
+    analysis.kind = _kind(tokens, reasons, quoted, attribution, analysis)
+    return analysis
+
+
+def _quoted_token_indexes(tokens: list[Token]) -> set[int]:
+    inside: set[int] = set()
+    open_quote = False
+    for token in tokens:
+        text = token.text
+        if text in _OPENING_QUOTES:
+            open_quote = True
+        elif text in _CLOSING_QUOTES:
+            open_quote = False
+        elif text == '"':
+            open_quote = not open_quote
+        elif open_quote:
+            inside.add(token.i)
+    return inside
+
+
+def _has_number(tokens: list[Token], entities: tuple[Span, ...], entity_token_indexes: set[int]) -> bool:
+    for entity in entities:
+        if entity.label_ in NUMBER_LABELS and (entity.label_ != "CARDINAL" or entity.text.lower() != "one"):
+            return True
+    # Digits the model left untagged ("rose to 41.5"), but not those inside names or dates.
+    return any(token.like_num and token.is_digit and token.i not in entity_token_indexes for token in tokens)
+
+
+def _speech_verb(tokens: list[Token], quoted: set[int]) -> Token | None:
+    """A reporting verb that introduces speech: a clause, a quote, or a parenthetical."""
+    for token in tokens:
+        if token.pos_ != "VERB" or token.lemma_ not in REPORTING_VERBS or token.i in quoted:
+            continue
+        introduces_clause = any(child.dep_ in ("ccomp", "parataxis") for child in token.children)
+        parenthetical = token.dep_ in ("parataxis", "ccomp", "advcl") and token.i > token.head.i
+        if introduces_clause or parenthetical or quoted:
+            return token
+    return None
+
+
+def _attribution(sentence: Span, tokens: list[Token], speech_verb: Token | None) -> str | None:
+    if speech_verb is not None:
+        subject = next((child for child in speech_verb.children if child.dep_ in _SPEAKER_DEPS), None)
+        if subject is not None:
+            return _phrase(sentence, subject)
+    for token in tokens:
+        # "according to the ministry"
+        if token.lower_ != "according" or token.i + 1 >= sentence.end:
+            continue
+        to = sentence.doc[token.i + 1]
+        if to.lower_ == "to":
+            source = next((child for child in to.children if child.dep_ == "pobj"), None)
+            if source is not None:
+                return _phrase(sentence, source)
+    return None
+
+
+def _phrase(sentence: Span, head: Token) -> str:
+    """The noun phrase headed by `head`, cut down to its core when it runs long."""
+    start, end = head.left_edge.i, head.right_edge.i + 1
+    if end - start > _MAX_ATTRIBUTION_TOKENS:
+        # Keep determiners, modifiers and compounds left of the head, drop clauses and appositions.
+        start = head.i
+        while start > sentence.start and sentence.doc[start - 1].dep_ in _NOUN_MODIFIER_DEPS:
+            start -= 1
+        end = head.i + 1
+    phrase = sentence.doc[start:end].text
+    return phrase.strip(" ,;:-–—\"'“”‘’")
+
+
+def _is_causal(token: Token) -> bool:
+    if token.lemma_ in _CAUSAL_LEMMAS:
+        return True
+    # "led to", "resulted in", "stems from"
+    return token.lemma_ in ("lead", "result", "stem") and any(
+        child.lower_ in ("to", "in", "from") for child in token.children
+    )
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip().rstrip(_CLOSERS).endswith("?")
+
+
+def _is_imperative(sentence: Span, has_subject: bool) -> bool:
+    root = sentence.root
+    return not has_subject and root.pos_ == "VERB" and root.tag_ == "VB" and not any(
+        child.dep_ in ("aux", "auxpass", "mark") for child in root.children
+    )
+
+
+def _is_opinion(unquoted: list[Token]) -> bool:
+    for token in unquoted:
+        if token.lemma_ not in _OPINION_WORDS and token.lower_ not in _OPINION_WORDS:
+            continue
+        if token.lemma_ in _OPINION_VERBS or token.lower_ in _OPINION_VERBS:
+            # "I think": an opinion when the speaker owns it.
+            verb = token if token.pos_ == "VERB" else token.head
+            speakers = _FIRST_PERSON | _SECOND_PERSON
+            if any(child.dep_ == "nsubj" and child.lower_ in speakers for child in verb.children):
+                return True
+            continue
+        if token.pos_ in ("ADJ", "ADV"):
+            return True
+    return False
+
+
+def _needs_context(tokens: list[Token], quoted: set[int], entity_token_indexes: set[int]) -> bool:
+    """A pronoun or demonstrative subject before any name it could refer to."""
+    for position, token in enumerate(tokens):
+        if token.pos_ == "PROPN" or token.i in entity_token_indexes:
+            return False
+        if token.i in quoted or token.pos_ not in ("PRON", "DET"):
+            continue
+        if token.lower_ in _THIRD_PERSON and token.dep_ != "expl":
+            return True
+        if token.lower_ in _DEMONSTRATIVES and token.dep_ in ("nsubj", "nsubjpass") and position < 3:
+            return True
+    return False
+
+
+def _kind(
+    tokens: list[Token],
+    reasons: list[str],
+    quoted: set[int],
+    attribution: str | None,
+    analysis: SentenceAnalysis,
+) -> str:
+    if attribution is not None and len(quoted) >= 3:
+        return "quote"
+    if "number" in reasons:
+        return "quantity"
+    if any(token.lemma_.lower() in _KIND_POLICY_LEMMAS for token in tokens if token.i not in quoted):
+        return "policy"
+    main_verbs = [token for token in tokens if token.dep_ == "ROOT" and token.pos_ in ("VERB", "AUX")]
+    if analysis.dates and any(verb.lemma_ not in _STATIVE_LEMMAS for verb in main_verbs):
+        return "event"
+    distinct_names = {entity.text for entity in analysis.names}
+    if len(distinct_names) >= 2:
+        return "relation"
+    return "statement"

@@ -1,0 +1,75 @@
+"""Parsing the kept blocks with spaCy in one batch, keeping offsets into the article text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import spacy
+from spacy.tokens import Span
+
+from .text import Block
+
+# Far below spaCy's max_length, so memory and time per document stay modest.
+MAX_CHUNK_CHARS = 100_000
+_BATCH_SIZE = 64
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s")
+_WHITESPACE = re.compile(r"\s")
+
+
+@dataclass(frozen=True)
+class ParsedSentence:
+    """A spaCy sentence, its entities, and where its document starts in the article text."""
+
+    span: Span
+    entities: tuple[Span, ...]
+    offset: int
+
+    @property
+    def start(self) -> int:
+        return self.offset + self.span.start_char
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.span.end_char
+
+
+def chunk_block(parse_text: str, block: Block, limit: int = MAX_CHUNK_CHARS) -> list[Block]:
+    """`block` cut into pieces of at most `limit` characters, at a sentence end or a space."""
+    chunks = []
+    start = block.start
+    while block.end - start > limit:
+        window = parse_text[start : start + limit]
+        cut = _last_match_end(_SENTENCE_END, window, min_position=limit // 2)
+        if cut is None:
+            cut = _last_match_end(_WHITESPACE, window, min_position=limit // 2) or limit
+        chunks.append(Block(start, start + cut))
+        start += cut
+    chunks.append(Block(start, block.end))
+    return chunks
+
+
+def _last_match_end(pattern: re.Pattern, window: str, *, min_position: int) -> int | None:
+    last = None
+    for match in pattern.finditer(window, min_position):
+        last = match.end()
+    return last
+
+
+def parse_sentences(nlp: spacy.Language, parse_text: str, blocks: list[Block]) -> Iterator[ParsedSentence]:
+    """The sentences of `blocks`, parsed in one nlp.pipe batch, in text order."""
+    limit = min(MAX_CHUNK_CHARS, nlp.max_length)
+    chunks = [chunk for block in blocks for chunk in chunk_block(parse_text, block, limit)]
+    docs = nlp.pipe((parse_text[chunk.start : chunk.end] for chunk in chunks), batch_size=_BATCH_SIZE)
+    for chunk, doc in zip(chunks, docs):
+        # Span.ents scans every entity of the document: walk both lists once instead.
+        entities = list(doc.ents)
+        position = 0
+        for sentence in doc.sents:
+            while position < len(entities) and entities[position].start < sentence.start:
+                position += 1
+            first = position
+            while position < len(entities) and entities[position].end <= sentence.end:
+                position += 1
+            yield ParsedSentence(sentence, tuple(entities[first:position]), chunk.start)
