@@ -95,3 +95,14 @@ def test_an_article_whose_extraction_breaks_is_failed_with_the_error(live_server
     create_celery(settings).send_task("claimtrack.extract_article", args=[answer["id"]])
     article = wait_for(live_server, keys["ingest"], answer["id"], statuses=("failed",))
     assert "extraction failed" in article["error"]
+
+
+def test_a_one_megabyte_article_is_processed(live_server, keys):
+    paragraphs = [f"District {n} opened {n % 40 + 2} new clinics in {2000 + n % 24}, officials said."
+                  for n in range(12000)]
+    text = "\n".join(paragraphs)[:1_000_000]
+    answer = requests.post(f"{live_server}/api/v1/articles", json={"text": text},
+                           headers=keys["ingest"], timeout=30)
+    assert answer.status_code == 202
+    article = wait_for(live_server, keys["ingest"], answer.json()["id"], timeout=240)
+    assert article["status"] == "done" and article["claim_count"] > 1000
