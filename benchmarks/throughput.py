@@ -106,7 +106,7 @@ def bench_end_to_end(articles: list[str], count: int) -> None:
         env = {**os.environ, "CLAIMTRACK_REDIS_URL": url, "CLAIMTRACK_LOG_LEVEL": "WARNING"}
         port = free_port()
         web = subprocess.Popen([sys.executable, "-m", "gunicorn", "service.wsgi:app", "--bind",
-                                f"127.0.0.1:{port}", "--workers", "2"], env=env, cwd=REPO,
+                                f"127.0.0.1:{port}", "--workers", "2", "--no-control-socket"], env=env, cwd=REPO,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker",
                                    "--concurrency", "1", "-Q", "extraction,maintenance",

@@ -70,7 +70,7 @@ def cmd_up(args, settings: Settings) -> int:
         commands = {
             "web": [python, "-m", "gunicorn", "service.wsgi:app", "--bind", f"{args.host}:{args.port}",
                     "--workers", str(args.web_workers), "--access-logfile", "-",
-                    "--graceful-timeout", "20"],
+                    "--graceful-timeout", "20", "--no-control-socket"],
             "worker": [python, "-m", "celery", "-A", "workers.celery_app", "worker",
                        "--concurrency", str(args.workers), "-Q", "extraction,maintenance",
                        "--loglevel", settings.log_level, "-n", f"claimtrack-{os.getpid()}@%h"],
