@@ -4,8 +4,11 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.common import PageQuerySchema, http_url
+from marshmallow import ValidationError, validates_schema
+
+from schemas.common import DateOrDateTime, PageQuerySchema, http_url
 from service.claims import ClaimStatus, Rating
+from service.matching import MatchDecision
 
 
 class SpanSchema(ma.Schema):
@@ -45,6 +48,9 @@ class ClaimSchema(ma.Schema):
     explanation = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
     copied_from = fields.String(allow_none=True)
+    proposed_status = fields.String(allow_none=True, metadata={"description": "four-eyes: the verdict awaiting approval"})
+    proposed_by = fields.Dict(allow_none=True)
+    priority_boost = fields.Float()
     evidence = fields.List(fields.Dict())
     notes = fields.List(fields.Dict())
     matches = fields.List(fields.Dict())
@@ -56,8 +62,15 @@ class ClaimSchema(ma.Schema):
     history = fields.List(fields.Nested(HistoryEntrySchema))
 
 
+class ClaimSummarySchema(ClaimSchema):
+    """A claim without its history (lists, bulk results)."""
+
+    class Meta:
+        exclude = ("history",)
+
+
 class ClaimListSchema(ma.Schema):
-    claims = fields.List(fields.Nested(ClaimSchema))
+    claims = fields.List(fields.Nested(ClaimSummarySchema))
     next_cursor = fields.String(allow_none=True)
 
 
@@ -69,7 +82,18 @@ class HistorySchema(ma.Schema):
 class ClaimQuerySchema(PageQuerySchema):
     status = fields.Enum(ClaimStatus, by_value=True)
     article_id = fields.String(validate=validate.Length(max=64))
+    entity = fields.String(validate=validate.Length(min=1, max=200),
+                           metadata={"description": "a canonical entity name, case-insensitive"})
+    assignee = fields.String(validate=validate.Length(min=1, max=64),
+                             metadata={"description": "`me`, or an API key id"})
+    rating = fields.Enum(Rating, by_value=True)
     min_score = fields.Float(validate=validate.Range(min=0, max=1))
+    max_score = fields.Float(validate=validate.Range(min=0, max=1))
+    q = fields.String(validate=validate.Length(min=1, max=200), metadata={"description": "text contains"})
+    created_after = DateOrDateTime()
+    created_before = DateOrDateTime()
+    sort = fields.String(load_default="created",
+                         validate=validate.OneOf(["created", "-created", "score", "-score"]))
 
 
 class EvidenceSchema(ma.Schema):
@@ -90,4 +114,47 @@ class TransitionSchema(ma.Schema):
 
 class QueueNextSchema(ma.Schema):
     article_id = fields.String(validate=validate.Length(max=64))
+    entity = fields.String(validate=validate.Length(min=1, max=200))
     min_score = fields.Float(validate=validate.Range(min=0, max=1))
+
+
+BULK_LIMIT = 500
+
+
+class BulkItemSchema(ma.Schema):
+    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    to = fields.Enum(ClaimStatus, by_value=True, required=True)
+    version = fields.Integer(validate=validate.Range(min=1),
+                             metadata={"description": "checked like If-Match when given"})
+    rating = fields.Enum(Rating, by_value=True)
+    explanation = fields.String(validate=validate.Length(max=10_000))
+    reason = fields.String(validate=validate.Length(max=2000))
+    note = fields.String(validate=validate.Length(max=10_000))
+
+
+class BulkTransitionSchema(ma.Schema):
+    items = fields.List(fields.Nested(BulkItemSchema), required=True,
+                        validate=validate.Length(min=1, max=BULK_LIMIT))
+
+    @validates_schema
+    def _unique_ids(self, data, **kwargs):
+        ids = [item["id"] for item in data.get("items", [])]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValidationError(f"each claim at most once; repeated: {', '.join(repeated[:10])}",
+                                  field_name="items")
+
+
+class BulkResultSchema(ma.Schema):
+    id = fields.String()
+    code = fields.Integer()
+    claim = fields.Nested(ClaimSummarySchema)
+    error = fields.Dict()
+
+
+class BulkResultsSchema(ma.Schema):
+    results = fields.List(fields.Nested(BulkResultSchema))
+
+
+class MatchDecisionSchema(ma.Schema):
+    decision = fields.Enum(MatchDecision, by_value=True, required=True)

@@ -5,7 +5,8 @@ import datetime as dt
 import secrets
 import time
 
-from service.claims import ArticleStatus, DomainError, claim_id, content_hash, normalise_text, queue_priority
+from service.claims import ArticleStatus, DomainError, age_key, claim_id, content_hash, entity_key, normalise_text
+from service.matching import find_matches
 from service.store import Store, now_iso
 
 
@@ -13,16 +14,22 @@ class ArticleTooLarge(DomainError):
     pass
 
 
+def _article_body(data: dict, *, max_bytes: int) -> tuple[str, str]:
+    """(field, body) of a submission: its text or its HTML, within the size limit."""
+    field = "text" if data.get("text") is not None else "html"
+    body = data[field]
+    size = len(body.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise ArticleTooLarge(f"the article is {size} bytes; the limit is {max_bytes}",
+                              errors={field: [f"at most {max_bytes} bytes"]})
+    return field, body
+
+
 def submit_article(store: Store, data: dict, *, max_bytes: int, submitted_by: str,
                    idempotency_key: str | None = None) -> tuple[bool, dict]:
     """Store an article for extraction. Returns (created, article); the same content again
     returns the article already stored, whatever its status."""
-    body = data.get("text") if data.get("text") is not None else data["html"]
-    size = len(body.encode("utf-8", "surrogatepass"))
-    if size > max_bytes:
-        field = "text" if data.get("text") is not None else "html"
-        raise ArticleTooLarge(f"the article is {size} bytes; the limit is {max_bytes}",
-                              errors={field: [f"at most {max_bytes} bytes"]})
+    _field, body = _article_body(data, max_bytes=max_bytes)
     published = data.get("published_at")
     stamp = now_iso()
     fields = {
@@ -45,13 +52,30 @@ def submit_article(store: Store, data: dict, *, max_bytes: int, submitted_by: st
                                 idempotency_key=idempotency_key and f"{submitted_by}:{idempotency_key}")
 
 
+def correct_article(store: Store, article_id: str, data: dict, *, max_bytes: int,
+                    corrected_by: str) -> dict:
+    """Replace the article's text with a correction and queue it for re-extraction: claims
+    whose text is unchanged keep their ids, states and verdicts; the others are retracted."""
+    field, body = _article_body(data, max_bytes=max_bytes)
+    stamp = now_iso()
+    fields = {field: body, "status": ArticleStatus.QUEUED.value, "corrected_by": corrected_by,
+              "corrected_at": stamp, "timings": {"queued_at": stamp}}
+    for name in ("title", "url", "source", "language"):
+        if data.get(name) is not None:
+            fields[name] = data[name]
+    if data.get("published_at"):
+        fields["published_at"] = data["published_at"].isoformat()
+    return store.correct_article(article_id, fields, content_hash=content_hash(body))
+
+
 def parse_published_at(value: str | None) -> dt.date | dt.datetime | None:
     if not value:
         return None
     return dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
 
 
-def process_article(store: Store, article_id: str, *, spacy_model: str | None = None) -> dict:
+def process_article(store: Store, article_id: str, *, spacy_model: str | None = None,
+                    suggest_at: float = 0.75, confirm_at: float = 0.92) -> dict:
     """Run extraction on a stored article and store its claims (idempotent: claim ids are
     deterministic, so a second run leaves one set of claims)."""
     # Imported here so web processes never load spaCy.
@@ -65,7 +89,7 @@ def process_article(store: Store, article_id: str, *, spacy_model: str | None = 
     result = extract_claims(
         source["text"], html=source["html"], published_at=parse_published_at(source["published_at"]),
         title=source["title"], language=source["language"], nlp=load_nlp(spacy_model))
-    created_epoch = time.time()
+    created_age_key = age_key(time.time())
     claims = []
     seen_starts: dict[int, int] = {}
     seen_ids: set[str] = set()
@@ -83,7 +107,10 @@ def process_article(store: Store, article_id: str, *, spacy_model: str | None = 
         record.pop("end", None)
         claims.append({
             "id": record_id,
-            "priority": queue_priority(record["score"], created_epoch),
+            "score": record["score"],
+            "age_key": created_age_key,
+            "entity_keys": sorted({entity_key(e.get("canonical") or e["text"])
+                                   for e in record.get("entities", ()) if e.get("text")}),
             "start": span["start"] * 1000 + min(ordinal, 999),
             "fields": {**record, "text": normalise_text(record["text"]),
                        "span_start": span["start"], "span_end": span["end"]},
@@ -98,5 +125,18 @@ def process_article(store: Store, article_id: str, *, spacy_model: str | None = 
     }
     if source["html"] is not None:
         article_fields["text"] = result.text
-    store.store_extraction(article_id, claims, article_fields)
+    created = set(store.store_extraction(article_id, claims, article_fields))
+    link_new_claims(store, article_id, [c for c in claims if c["id"] in created],
+                    suggest_at=suggest_at, confirm_at=confirm_at)
     return store.get_article(article_id)
+
+
+def link_new_claims(store: Store, article_id: str, claims: list[dict], *, suggest_at: float,
+                    confirm_at: float) -> None:
+    """Find each new claim's matches in other articles (shared entity, then similar text)."""
+    for claim in claims:
+        candidates = store.match_candidates(claim["entity_keys"], exclude_article=article_id)
+        matches = find_matches(claim["fields"]["text"], candidates, suggest_at=suggest_at,
+                               confirm_at=confirm_at)
+        store.link_matches(claim["id"], [{"claim_id": m.claim_id, "score": m.score, "tier": m.tier.value}
+                                         for m in matches[:20]])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ class ClaimStatus(str, Enum):
     VERIFIED = "verified"
     FLAGGED = "flagged"
     DISMISSED = "dismissed"
+    AWAITING_APPROVAL = "awaiting_approval"
 
 
 class ArticleStatus(str, Enum):
@@ -104,19 +106,41 @@ class TransitionRequest:
 
 
 @dataclass(frozen=True)
-class TransitionPlan:
-    """What the atomic store step must check and write for one requested transition.
+class Step:
+    """What the store must check and write when the claim is in one given state."""
 
-    `allowed_from` lists the states the claim may be in for this request; `holder_only`
-    names those states in which only the lease holder (or an admin) may act.
+    to: ClaimStatus
+    holder_only: bool = False          # only the lease holder (or an admin)
+    second_reviewer: bool = False      # anyone but the reviewer who proposed the verdict
+    fields: dict = field(default_factory=dict)
+    clear: tuple[str, ...] = ()
+    copied_from: str | None = None     # a confirmed match that must hold this verdict
+    lease_to_proposer: bool = False    # sent back: the proposer gets a fresh lease
+    apply_proposed: bool = False       # approval: the proposed verdict becomes final
+
+    def to_dict(self) -> dict:
+        step = {"to": self.to.value, "holder_only": self.holder_only,
+                "second_reviewer": self.second_reviewer, "lease_to_proposer": self.lease_to_proposer,
+                "apply_proposed": self.apply_proposed,
+                "clear": [name for name in self.clear if self.fields.get(name) is None]}
+        fields = {k: v for k, v in self.fields.items() if v is not None}
+        if fields:
+            step["fields"] = fields
+        if self.copied_from:
+            step["copied_from"] = self.copied_from
+        return step
+
+
+@dataclass(frozen=True)
+class TransitionPlan:
+    """One requested transition: per state the claim may be in, the step to take.
+
+    The store looks up the claim's current state atomically; a state without a step
+    refuses the request.
     """
 
     to: ClaimStatus
-    allowed_from: frozenset[ClaimStatus]
-    holder_only: frozenset[ClaimStatus]
-    fields: dict = field(default_factory=dict)
-    clear: tuple[str, ...] = ()
-    needs_copied_verdict: bool = False
+    steps: dict[ClaimStatus, Step]
 
 
 # (from, to) → the rule, for messages; the table of DESIGN §5.
@@ -132,82 +156,108 @@ TRANSITIONS: dict[tuple[ClaimStatus, ClaimStatus], str] = {
     (ClaimStatus.VERIFIED, ClaimStatus.PENDING): "a reviewer reopening it, with a reason",
     (ClaimStatus.FLAGGED, ClaimStatus.PENDING): "a reviewer reopening it, with a reason",
     (ClaimStatus.DISMISSED, ClaimStatus.PENDING): "a reviewer reopening it, with a reason",
+    # four-eyes mode
+    (ClaimStatus.IN_REVIEW, ClaimStatus.AWAITING_APPROVAL): "the lease holder proposing a verdict",
+    (ClaimStatus.AWAITING_APPROVAL, ClaimStatus.VERIFIED): "a second reviewer approving the proposed verdict",
+    (ClaimStatus.AWAITING_APPROVAL, ClaimStatus.FLAGGED): "a second reviewer approving the proposed verdict",
+    (ClaimStatus.AWAITING_APPROVAL, ClaimStatus.IN_REVIEW): "a second reviewer sending it back to its proposer",
 }
 
 ACTING_ROLES = frozenset({Role.REVIEWER, Role.ADMIN})
+_VERDICT_FIELDS = ("rating", "explanation", "reason", "copied_from", "proposed_status", "proposed_by",
+                   "decided_at")
 
 
 def _require(errors: dict, name: str, message: str) -> None:
     errors.setdefault(name, []).append(message)
 
 
-def plan_transition(request: TransitionRequest, *, actor: Actor) -> TransitionPlan:
-    """Check what can be checked without the stored claim and say what the store must check.
+def _verdict_errors(request: TransitionRequest, errors: dict) -> None:
+    to = request.to
+    allowed = VERIFIED_RATINGS if to is ClaimStatus.VERIFIED else FLAGGED_RATINGS
+    if request.rating is None:
+        _require(errors, "rating", f"required to move a claim to {to.value}")
+    elif request.rating not in allowed:
+        _require(errors, "rating", f"{request.rating.value} does not fit {to.value}; "
+                 f"use one of {', '.join(sorted(r.value for r in allowed))}")
+    if to is ClaimStatus.FLAGGED and not (request.explanation or "").strip():
+        _require(errors, "explanation", "required to flag a claim")
 
-    Raises InvalidTransition naming every missing or misfitting field.
-    """
+
+def plan_transition(request: TransitionRequest, *, actor: Actor, four_eyes: bool = False) -> TransitionPlan:
+    """Check what can be checked without the stored claim and say, per current state,
+    what the store must check and write. Raises InvalidTransition naming every misfit."""
     if actor.role not in ACTING_ROLES:
         raise InvalidTransition(f"the role {actor.role.value} may not change claims")
     to = request.to
     errors: dict[str, list[str]] = {}
-    fields: dict = {}
-    clear: tuple[str, ...] = ()
-    allowed_from = frozenset(f for (f, t) in TRANSITIONS if t is to)
-    holder_only = frozenset({ClaimStatus.IN_REVIEW})
-    needs_copied_verdict = False
+    steps: dict[ClaimStatus, Step] = {}
+    if request.copied_from and to not in (ClaimStatus.VERIFIED, ClaimStatus.FLAGGED):
+        _require(errors, "copied_from", "only a verdict (verified or flagged) can be copied")
+    if request.rating is not None and to not in (ClaimStatus.VERIFIED, ClaimStatus.FLAGGED):
+        _require(errors, "rating", f"a {to.value} claim has no rating")
 
-    if to is ClaimStatus.VERIFIED or to is ClaimStatus.FLAGGED:
-        allowed = VERIFIED_RATINGS if to is ClaimStatus.VERIFIED else FLAGGED_RATINGS
-        if request.rating is None:
-            _require(errors, "rating", f"required to move a claim to {to.value}")
-        elif request.rating not in allowed:
-            _require(errors, "rating", f"{request.rating.value} does not fit {to.value}; "
-                     f"use one of {', '.join(sorted(r.value for r in allowed))}")
-        if to is ClaimStatus.FLAGGED and not (request.explanation or "").strip():
-            _require(errors, "explanation", "required to flag a claim")
+    if to in (ClaimStatus.VERIFIED, ClaimStatus.FLAGGED):
         if request.reason:
             _require(errors, "reason", f"not used when moving a claim to {to.value}")
-        fields = {"rating": request.rating.value if request.rating else None,
-                  "explanation": (request.explanation or "").strip() or None}
-        clear = ("reason",)
-        if request.copied_from:
-            # pending → verdict is only a copy of a confirmed match's verdict.
-            allowed_from = frozenset({ClaimStatus.PENDING})
-            needs_copied_verdict = True
-            fields["copied_from"] = request.copied_from
-        else:
-            allowed_from = frozenset({ClaimStatus.IN_REVIEW})
+        verdict_errors: dict[str, list[str]] = {}
+        _verdict_errors(request, verdict_errors)
+        verdict = {"rating": request.rating.value if request.rating else None,
+                   "explanation": (request.explanation or "").strip() or None}
+        if four_eyes and not request.copied_from:
+            # Approval takes the proposed verdict; a rating, if given, must match it.
+            steps[ClaimStatus.AWAITING_APPROVAL] = Step(
+                to=to, second_reviewer=True, apply_proposed=True,
+                fields={"rating": verdict["rating"]}, clear=("proposed_status", "proposed_by"))
+        if verdict_errors and not steps:
+            errors.update(verdict_errors)
+        elif not verdict_errors:
+            if request.copied_from:
+                steps[ClaimStatus.PENDING] = Step(to=to, copied_from=request.copied_from,
+                                                  fields={**verdict, "copied_from": request.copied_from},
+                                                  clear=("reason",))
+            elif four_eyes:
+                steps[ClaimStatus.IN_REVIEW] = Step(
+                    to=ClaimStatus.AWAITING_APPROVAL, holder_only=True,
+                    fields={**verdict, "proposed_status": to.value, "proposed_by": json.dumps(actor.to_dict())},
+                    clear=("reason",))
+            else:
+                steps[ClaimStatus.IN_REVIEW] = Step(to=to, holder_only=True, fields=verdict,
+                                                    clear=("reason", "copied_from"))
     elif to is ClaimStatus.DISMISSED:
         valid = {r.value for r in DismissReason}
         if not request.reason:
             _require(errors, "reason", f"required to dismiss a claim: one of {', '.join(sorted(valid))}")
         elif request.reason not in valid:
-            _require(errors, "reason", f"{request.reason!r} is not a dismissal reason; use one of {', '.join(sorted(valid))}")
-        if request.rating is not None:
-            _require(errors, "rating", "a dismissed claim has no rating")
-        fields = {"reason": request.reason}
-        clear = ("rating", "explanation")
+            _require(errors, "reason", f"{request.reason!r} is not a dismissal reason; "
+                     f"use one of {', '.join(sorted(valid))}")
+        clear = ("rating", "explanation", "copied_from")
+        steps[ClaimStatus.PENDING] = Step(to=to, fields={"reason": request.reason}, clear=clear)
+        steps[ClaimStatus.IN_REVIEW] = Step(to=to, holder_only=True, fields={"reason": request.reason},
+                                            clear=clear)
     elif to is ClaimStatus.PENDING:
-        # Release of a lease needs nothing; reopening a verdict needs a reason. Which one
-        # applies depends on the stored state, so the store gets both rules.
-        if request.rating is not None:
-            _require(errors, "rating", "a pending claim has no rating")
-        if not (request.reason or "").strip():
-            allowed_from = frozenset({ClaimStatus.IN_REVIEW})
-        else:
-            fields = {"reason": request.reason.strip()}
-        clear = ("rating", "explanation")
+        steps[ClaimStatus.IN_REVIEW] = Step(to=to, holder_only=True)  # a release
+        reason = (request.reason or "").strip()
+        if reason:  # reopening a verdict needs a reason
+            reopen = Step(to=to, fields={"reason": reason},
+                          clear=tuple(f for f in _VERDICT_FIELDS if f != "reason"))
+            for state in VERDICT_STATES:
+                steps[state] = reopen
     elif to is ClaimStatus.IN_REVIEW:
-        if request.rating is not None or request.reason:
-            _require(errors, "to", "taking a claim into review takes no rating or reason")
-        holder_only = frozenset()
-    if request.copied_from and to not in (ClaimStatus.VERIFIED, ClaimStatus.FLAGGED):
-        _require(errors, "copied_from", "only a verdict (verified or flagged) can be copied")
+        if request.reason:
+            _require(errors, "reason", "taking a claim into review takes no reason")
+        steps[ClaimStatus.PENDING] = Step(to=to)
+        if four_eyes:
+            steps[ClaimStatus.AWAITING_APPROVAL] = Step(
+                to=to, second_reviewer=True, lease_to_proposer=True,
+                clear=("rating", "explanation", "proposed_status", "proposed_by"))
+    elif to is ClaimStatus.AWAITING_APPROVAL:
+        _require(errors, "to", "ask for verified or flagged: in four-eyes mode the verdict then "
+                               "waits for a second reviewer's approval")
     if errors:
         raise InvalidTransition(f"the transition to {to.value} is missing or has misfitting fields",
                                 errors=errors)
-    return TransitionPlan(to=to, allowed_from=allowed_from, holder_only=holder_only,
-                          fields=fields, clear=clear, needs_copied_verdict=needs_copied_verdict)
+    return TransitionPlan(to=to, steps=steps)
 
 
 def explain_refusal(current: ClaimStatus, request: TransitionRequest) -> str:
@@ -221,6 +271,8 @@ def explain_refusal(current: ClaimStatus, request: TransitionRequest) -> str:
         return f"a {current.value} claim cannot move to {to.value}; it can move to {', '.join(targets)}"
     if to is ClaimStatus.PENDING and current in VERDICT_STATES:
         return f"reopening a {current.value} claim needs a reason"
+    if current is ClaimStatus.AWAITING_APPROVAL and to in (ClaimStatus.VERIFIED, ClaimStatus.FLAGGED):
+        return "the claim awaits approval of a different verdict; approve that one or send it back"
     if current is ClaimStatus.PENDING and to in (ClaimStatus.VERIFIED, ClaimStatus.FLAGGED):
         return (f"a pending claim reaches {to.value} only by review (take it from the queue first) "
                 "or by copied_from naming a confirmed match with that verdict")
@@ -241,17 +293,27 @@ def claim_id(article_id: str, claim_text: str) -> str:
     return f"clm_{digest[:24]}"
 
 
+def entity_key(name: str) -> str:
+    """The form an entity is indexed and searched under: "Narendra  Modi" → "narendra modi"."""
+    return normalise_text(name).casefold()[:200]
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(normalise_text(text).encode()).hexdigest()
 
 
-def queue_priority(score: float, created_epoch_s: float) -> float:
-    """Queue order in one float: higher check-worthiness first, older first among equals.
+# Waiting raises a pending claim's priority so nothing starves: a day in the queue is worth
+# this much check-worthiness. As a fixed offset by creation time, it keeps the queue one
+# sorted set: priority = score + boost + age_key, older claims first among equal scores.
+AGE_BOOST_PER_DAY = 0.05
+_PRIORITY_EPOCH = 1_700_000_000
+# A claim matching one already flagged elsewhere jumps ahead by this much.
+FLAGGED_MATCH_BOOST = 0.3
 
-    score (3 decimals) lands above 1e10 and the age below it; both stay exact in a double.
-    """
-    return round(score * 1000) * 1e10 + (1e10 - int(created_epoch_s))
+
+def age_key(created_epoch_s: float) -> float:
+    return -AGE_BOOST_PER_DAY * (created_epoch_s - _PRIORITY_EPOCH) / 86400
 
 
-def min_priority_for_score(min_score: float) -> float:
-    return round(min_score * 1000) * 1e10
+def queue_priority(score: float, created_epoch_s: float, *, boost: float = 0.0) -> float:
+    return score + boost + age_key(created_epoch_s)

@@ -25,6 +25,19 @@ def _int(env: dict, name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
+def _fraction(env: dict, name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number between 0 and 1, got {raw!r}") from None
+    if not 0 <= value <= 1:
+        raise ConfigError(f"{name} must be between 0 and 1, got {value}")
+    return value
+
+
 def _flag(env: dict, name: str) -> bool:
     return env.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -62,6 +75,9 @@ class Settings:
     visibility_timeout: int = 600
     api_key: str | None = None
     log_level: str = "INFO"
+    # Claim matching across articles: text similarity (0..1) for a suggested / confirmed match.
+    match_suggest_threshold: float = 0.75
+    match_confirm_threshold: float = 0.92
     # Extraction limits: the hard limit must stay below the visibility timeout.
     extraction_soft_time_limit: int = 240
     extraction_time_limit: int = 300
@@ -88,7 +104,12 @@ class Settings:
             visibility_timeout=_int(env, "CLAIMTRACK_VISIBILITY_TIMEOUT", 600, minimum=30),
             api_key=env.get("CLAIMTRACK_API_KEY") or None,
             log_level=(env.get("CLAIMTRACK_LOG_LEVEL") or "INFO").upper(),
+            match_suggest_threshold=_fraction(env, "CLAIMTRACK_MATCH_SUGGEST_THRESHOLD", 0.75),
+            match_confirm_threshold=_fraction(env, "CLAIMTRACK_MATCH_CONFIRM_THRESHOLD", 0.92),
         )
+        if settings.match_confirm_threshold < settings.match_suggest_threshold:
+            raise ConfigError("CLAIMTRACK_MATCH_CONFIRM_THRESHOLD must not be below "
+                              "CLAIMTRACK_MATCH_SUGGEST_THRESHOLD")
         # Keep every task's hard limit under the visibility timeout, or Redis redelivers
         # a task that is still running.
         hard = min(settings.extraction_time_limit, settings.visibility_timeout - 15)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import json
+import statistics
 import time
 from datetime import datetime, timezone
 from typing import Iterable, Iterator
@@ -19,7 +20,7 @@ from service.claims import (
     NotFound,
     StaleVersion,
     TransitionPlan,
-    min_priority_for_score,
+    entity_key,
 )
 
 PREFIX = "ct:"
@@ -79,6 +80,10 @@ class Store:
         self._store_claims = client.register_script(lua.STORE_CLAIMS)
         self._transition = client.register_script(lua.TRANSITION)
         self._lease_next = client.register_script(lua.LEASE_NEXT)
+        self._renew_lease = client.register_script(lua.RENEW_LEASE)
+        self._correct_article = client.register_script(lua.CORRECT_ARTICLE)
+        self._link_matches = client.register_script(lua.LINK_MATCHES)
+        self._decide_match = client.register_script(lua.DECIDE_MATCH)
 
     # -- keys ---------------------------------------------------------------------------
     def _k(self, *parts: str) -> str:
@@ -182,11 +187,12 @@ class Store:
     def store_extraction(self, article_id: str, claims: list[dict], article_fields: dict) -> list[str]:
         """Write one extraction run's claims atomically; returns the ids created by it.
 
-        `claims`: [{id, priority, start, fields}] with `fields` the extraction output only,
-        so a claim that was there before keeps its state, verdict and history.
+        `claims`: [{id, start, score, age_key, entity_keys, fields}] with `fields` the extraction
+        output only, so a claim that was there before keeps its state, verdict and history.
         """
         encoded_claims = [
-            {"id": c["id"], "priority": c["priority"], "start": c["start"],
+            {"id": c["id"], "start": c["start"], "score": c["score"], "age_key": c["age_key"],
+             "entity_keys": list(c.get("entity_keys", ())),
              "fields": {k: (json.dumps(v) if k in _CLAIM_JSON_FIELDS else
                             ("1" if v is True else "0" if v is False else str(v)))
                         for k, v in c["fields"].items() if v is not None}}
@@ -230,7 +236,10 @@ class Store:
             "explanation": raw.get("explanation"),
             "reason": raw.get("reason"),
             "copied_from": raw.get("copied_from"),
+            "proposed_status": raw.get("proposed_status"),
+            "proposed_by": json.loads(raw["proposed_by"]) if raw.get("proposed_by") else None,
             "retracted": _bool(raw.get("retracted")),
+            "priority_boost": float(raw.get("boost") or 0.0),
             "created_at": raw.get("created_at"),
             "updated_at": raw.get("updated_at"),
             "decided_at": raw.get("decided_at"),
@@ -248,6 +257,21 @@ class Store:
             pipe.hgetall(self._k("claim", claim_id))
         return [self._decode_claim(raw) if raw else None for raw in pipe.execute()]
 
+    def _with_match_states(self, claims: list[dict]) -> list[dict]:
+        """Matches show the other claim's current status and rating, read now."""
+        wanted = sorted({m["claim_id"] for c in claims for m in c["matches"]})
+        if not wanted:
+            return claims
+        pipe = self.redis.pipeline(transaction=False)
+        for other in wanted:
+            pipe.hmget(self._k("claim", other), ["status", "rating", "article_id", "text"])
+        states = dict(zip(wanted, pipe.execute()))
+        for claim in claims:
+            for match in claim["matches"]:
+                status, rating, article_id, text = states[match["claim_id"]]
+                match.update(status=status, rating=rating, article_id=article_id, text=text)
+        return claims
+
     def get_claim(self, claim_id: str, *, with_history: bool = True) -> dict:
         pipe = self.redis.pipeline(transaction=False)
         pipe.hgetall(self._k("claim", claim_id))
@@ -255,7 +279,7 @@ class Store:
         raw, history = pipe.execute()
         if not raw:
             raise NotFound(f"no claim {claim_id}")
-        claim = self._decode_claim(raw)
+        claim = self._with_match_states([self._decode_claim(raw)])[0]
         if with_history:
             claim["history"] = [json.loads(entry) for entry in history]
         return claim
@@ -264,30 +288,60 @@ class Store:
         return self.get_claim(claim_id)["history"]
 
     def list_claims(self, *, status: str | None = None, article_id: str | None = None,
-                    min_score: float | None = None, cursor: str | None = None,
+                    entity: str | None = None, assignee: str | None = None,
+                    rating: str | None = None, min_score: float | None = None,
+                    max_score: float | None = None, q: str | None = None,
+                    created_after: str | None = None, created_before: str | None = None,
+                    sort: str = "created", cursor: str | None = None,
                     limit: int = 50) -> tuple[list[dict], str | None]:
-        """One page of claims, in creation order (in text order within one article)."""
-        if article_id:
+        """One page of claims. Sorts: created (text order within one article), -created,
+        score, -score. Cursors stay valid whatever is written between pages."""
+        descending = sort.startswith("-")
+        if sort.lstrip("-") == "score":
+            index = self._k("claims", "by_score")
+        elif article_id:
             index = self._k("article", article_id, "claims")
+        elif assignee:
+            index = self._k("assignee", assignee)
+        elif entity:
+            index = self._k("entity", entity_key(entity))
         elif status:
             index = self._k("status", status)
         else:
             index = self._k("claims")
+        needle = q.casefold() if q else None
+        wanted_entity = entity_key(entity) if entity else None
 
         def keep(claim: dict) -> bool:
+            holder = claim["assignee"]
             return ((status is None or claim["status"] == status)
-                    and (min_score is None or claim["score"] >= min_score))
+                    and (article_id is None or claim["article_id"] == article_id)
+                    and (assignee is None or (isinstance(holder, dict) and holder.get("key_id") == assignee))
+                    and (wanted_entity is None or any(
+                        entity_key(e.get("canonical") or e.get("text", "")) == wanted_entity
+                        or entity_key(e.get("text", "")) == wanted_entity for e in claim["entities"]))
+                    and (rating is None or claim["rating"] == rating)
+                    and (min_score is None or claim["score"] >= min_score)
+                    and (max_score is None or claim["score"] <= max_score)
+                    and (needle is None or needle in (claim["text"] or "").casefold())
+                    and (created_after is None or (claim["created_at"] or "") >= created_after)
+                    and (created_before is None or (claim["created_at"] or "") < created_before))
 
-        return self._list(index, self._load_claims, keep, cursor, limit)
+        def load(ids: list[str]) -> list[dict | None]:
+            return self._load_claims(ids)
 
-    def _list(self, index: str, load, keep, cursor: str | None, limit: int):
+        claims, next_cursor = self._list(index, load, keep, cursor, limit, descending=descending)
+        return self._with_match_states(claims), next_cursor
+
+    def _list(self, index: str, load, keep, cursor: str | None, limit: int, *,
+              descending: bool = False):
         """Walk `index` after the cursor, load and filter rows, stop at `limit` kept rows
         or after LIST_SCAN_LIMIT rows looked at (the cursor then resumes the walk)."""
         after = decode_cursor(cursor) if cursor else None
         kept: list[dict] = []
         looked_at = 0
         last: tuple[float, str] | None = after
-        for batch in self._walk(index, after, batch_size=max(limit, 50)):
+        for batch in self._walk(index, after, batch_size=max(limit, 50), descending=descending):
             rows = load([member for member, _ in batch])
             for (member, score), row in zip(batch, rows):
                 last = (score, member)
@@ -295,36 +349,45 @@ class Store:
                 if row is not None and (keep is None or keep(row)):
                     kept.append(row)
                     if len(kept) == limit:
-                        more = self._walk_has_more(index, last)
+                        more = self._walk_has_more(index, last, descending=descending)
                         return kept, encode_cursor(*last) if more else None
             if looked_at >= LIST_SCAN_LIMIT:
-                more = self._walk_has_more(index, last)
+                more = self._walk_has_more(index, last, descending=descending)
                 return kept, encode_cursor(*last) if more else None
         return kept, None
 
-    def _walk(self, index: str, after: tuple[float, str] | None, *,
-              batch_size: int) -> Iterator[list[tuple[str, float]]]:
+    def _walk(self, index: str, after: tuple[float, str] | None, *, batch_size: int,
+              descending: bool = False) -> Iterator[list[tuple[str, float]]]:
         # Index scores are unique (sequence numbers, or span offsets made unique), so an
         # exclusive score bound resumes exactly where a page ended, whatever was written since.
-        low = f"({after[0]!r}" if after else "-inf"
+        bound = f"({after[0]!r}" if after else ("+inf" if descending else "-inf")
         while True:
-            rows = self.redis.zrangebyscore(index, low, "+inf", start=0, num=batch_size,
-                                            withscores=True)
+            if descending:
+                rows = self.redis.zrevrangebyscore(index, bound, "-inf", start=0, num=batch_size,
+                                                   withscores=True)
+            else:
+                rows = self.redis.zrangebyscore(index, bound, "+inf", start=0, num=batch_size,
+                                                withscores=True)
             if after:
                 rows = [(m, s) for m, s in rows if not (s == after[0] and m == after[1])]
             if not rows:
                 return
             yield rows
-            low = f"({rows[-1][1]!r}"
+            bound = f"({rows[-1][1]!r}"
             after = None
 
-    def _walk_has_more(self, index: str, last: tuple[float, str]) -> bool:
+    def _walk_has_more(self, index: str, last: tuple[float, str], *, descending: bool = False) -> bool:
+        if descending:
+            return bool(self.redis.zrevrangebyscore(index, f"({last[0]!r}", "-inf", start=0, num=1))
         return bool(self.redis.zrangebyscore(index, f"({last[0]!r}", "+inf", start=0, num=1))
 
-    def transition(self, claim_id: str, plan: TransitionPlan, *, expected_version: int,
+    def transition(self, claim_id: str, plan: TransitionPlan, *, expected_version: int | None,
                    actor: Actor, lease_seconds: int, note: str | None = None,
                    evidence: Iterable[dict] = ()) -> dict:
-        """Apply `plan` to the claim atomically; raises NotFound, StaleVersion, InvalidTransition."""
+        """Apply `plan` to the claim atomically (expected_version None: not checked).
+
+        Raises NotFound, StaleVersion, LeaseConflict or InvalidTransition (with the current claim).
+        """
         stamp_ts = time.time()
         stamp = now_iso(stamp_ts)
         actor_dict = actor.to_dict()
@@ -334,25 +397,12 @@ class Store:
         evidence = [{**item, "actor": actor_dict, "at": stamp} for item in evidence]
         if evidence:
             append["evidence"] = evidence
-        request = {
-            "to": plan.to.value,
-            "allowed_from": sorted(s.value for s in plan.allowed_from),
-            "holder_only": sorted(s.value for s in plan.holder_only),
-            "fields": {k: v for k, v in plan.fields.items() if v is not None},
-            "clear": [k for k in plan.clear if plan.fields.get(k) is None],
-        }
-        if append:
-            request["append"] = append
-        if plan.needs_copied_verdict:
-            request["copied_from"] = plan.fields["copied_from"]
-        if not request["fields"]:
-            del request["fields"]
-        if not request["allowed_from"]:
-            raise InvalidTransition(f"no claim can move to {plan.to.value} this way")
+        steps = {state.value: step.to_dict() for state, step in plan.steps.items()}
         outcome = self._transition(args=[
-            self.prefix, claim_id, expected_version, json.dumps(request), json.dumps(actor_dict),
-            actor.key_id, "1" if actor.role.value == "admin" else "0", int(stamp_ts * 1000),
-            stamp, self.claim_url_prefix, lease_seconds * 1000])
+            self.prefix, claim_id, -1 if expected_version is None else expected_version,
+            json.dumps(steps) if steps else "{}", json.dumps(actor_dict), actor.key_id,
+            "1" if actor.role.value == "admin" else "0", int(stamp_ts * 1000), stamp,
+            self.claim_url_prefix, lease_seconds * 1000, json.dumps(append) if append else "{}"])
         kind = outcome[0]
         if kind == "ok":
             return self.get_claim(claim_id)
@@ -369,25 +419,138 @@ class Store:
                 "only the reviewer holding the lease (or an admin) may do this; "
                 + (f"{holder['name']} holds it" if isinstance(holder, dict) else "nobody holds it"),
                 current=current)
-        if kind == "bad_copy":
-            raise InvalidTransition(outcome[1], errors={"copied_from": [outcome[1]]}, current=current)
+        if kind == "same_reviewer":
+            raise LeaseConflict("four-eyes mode: a different reviewer must approve or send back "
+                                "the verdict you proposed", current=current)
+        if kind in ("bad_copy", "bad_approval"):
+            field_name = "copied_from" if kind == "bad_copy" else "rating"
+            raise InvalidTransition(outcome[1], errors={field_name: [outcome[1]]}, current=current)
         raise InvalidTransition(outcome[1], current=current)  # 'refused': the caller explains
 
+    def renew_lease(self, claim_id: str, *, actor: Actor, lease_seconds: int) -> dict:
+        """Extend the caller's lease (not a change of the claim: its version stays)."""
+        outcome = self._renew_lease(args=[
+            self.prefix, claim_id, actor.key_id, "1" if actor.role.value == "admin" else "0",
+            int(time.time() * 1000), lease_seconds * 1000])
+        if outcome[0] == "not_found":
+            raise NotFound(f"no claim {claim_id}")
+        if outcome[0] == "ok":
+            return self.get_claim(claim_id)
+        current = self.get_claim(claim_id)
+        if outcome[0] == "not_leased":
+            raise InvalidTransition(f"the claim is {current['status']}, not leased: take it from the "
+                                    "queue again", current=current)
+        raise LeaseConflict("only the reviewer holding the lease (or an admin) may renew it",
+                            current=current)
+
     def lease_next(self, actor: Actor, *, lease_seconds: int, min_score: float | None = None,
-                   article_id: str | None = None) -> dict | None:
-        """Lease the highest-priority pending claim to `actor` (atomic: no two get one claim)."""
+                   article_id: str | None = None, entity: str | None = None) -> dict | None:
+        """Lease the highest-priority pending claim that fits to `actor` (atomic: no two
+        reviewers ever get one claim)."""
         stamp_ts = time.time()
         chosen = self._lease_next(args=[
             self.prefix, json.dumps(actor.to_dict()), int(stamp_ts * 1000), now_iso(stamp_ts),
             self.claim_url_prefix, lease_seconds * 1000,
-            repr(min_priority_for_score(min_score)) if min_score is not None else "-inf",
-            article_id or ""])
+            "" if min_score is None else repr(min_score), article_id or "",
+            entity_key(entity) if entity else ""])
         return self.get_claim(chosen) if chosen else None
 
     def expire_leases(self, *, limit: int = 500) -> list[str]:
         stamp_ts = time.time()
         return list(self._expire(args=[self.prefix, int(stamp_ts * 1000), now_iso(stamp_ts),
                                        self.claim_url_prefix, limit]))
+
+    def match_candidates(self, entity_keys: Iterable[str], *, exclude_article: str,
+                         per_entity: int = 200) -> list[tuple[str, str]]:
+        """Recent claims of other articles sharing an entity: (id, text)."""
+        keys = list(dict.fromkeys(entity_keys))
+        if not keys:
+            return []
+        pipe = self.redis.pipeline(transaction=False)
+        for key in keys:
+            pipe.zrevrange(self._k("entity", key), 0, per_entity - 1)
+        ids = list(dict.fromkeys(i for batch in pipe.execute() for i in batch))
+        pipe = self.redis.pipeline(transaction=False)
+        for claim_id in ids:
+            pipe.hmget(self._k("claim", claim_id), ["text", "article_id", "retracted"])
+        return [(claim_id, text) for claim_id, (text, article_id, retracted) in zip(ids, pipe.execute())
+                if text and article_id != exclude_article and retracted != "1"]
+
+    def link_matches(self, claim_id: str, matches: list[dict]) -> int:
+        """Record matches both ways (boosting claims that match a flagged one); new links count."""
+        if not matches:
+            return 0
+        return int(self._link_matches(args=[self.prefix, claim_id, json.dumps(matches), now_iso(),
+                                            self.claim_url_prefix]))
+
+    def decide_match(self, claim_id: str, other_id: str, *, decision: str, actor: Actor) -> dict:
+        outcome = self._decide_match(args=[self.prefix, claim_id, other_id, decision,
+                                           json.dumps(actor.to_dict()), now_iso(), self.claim_url_prefix])
+        if outcome[0] == "not_found":
+            raise NotFound(f"no claim {claim_id if not self.redis.exists(self._k('claim', claim_id)) else other_id}")
+        if outcome[0] == "no_match":
+            raise NotFound(f"{other_id} is not a match of {claim_id}")
+        if outcome[0] == "decided":
+            raise InvalidTransition("this match is already confirmed", current=self.get_claim(claim_id))
+        return self.get_claim(claim_id)
+
+    def stats(self, *, days: int = 30) -> dict:
+        statuses = [s.value for s in ClaimStatus]
+        pipe = self.redis.pipeline(transaction=False)
+        for status in statuses:
+            pipe.zcard(self._k("status", status))
+        pipe.zcard(self._k("queue", "pending"))
+        pipe.zrange(self._k("status", "pending"), 0, 20)
+        pipe.hgetall(self._k("stats", "verdicts_per_day"))
+        pipe.lrange(self._k("stats", "time_to_verdict"), 0, -1)
+        pipe.hgetall(self._k("stats", "verdicts_by_reviewer"))
+        pipe.zcard(self._k("articles"))
+        pipe.zcard(self._k("articles", "queued"))
+        pipe.zcard(self._k("articles", "processing"))
+        results = pipe.execute()
+        counts = dict(zip(statuses, results[:len(statuses)]))
+        (queue_depth, oldest_ids, per_day, durations, by_reviewer, articles, queued,
+         processing) = results[len(statuses):]
+        oldest_age = None
+        for claim in self._load_claims(oldest_ids):
+            if claim and claim["status"] == "pending" and not claim["retracted"]:
+                created = datetime.fromisoformat(claim["created_at"].replace("Z", "+00:00"))
+                oldest_age = round(time.time() - created.timestamp(), 1)
+                break
+        durations = sorted(float(d) for d in durations)
+        reviewer_keys = {k["id"]: k["name"] for k in self.list_keys()}
+        load = []
+        for key_id, name in reviewer_keys.items():
+            holding = self.redis.zcard(self._k("assignee", key_id))
+            verdicts = int(by_reviewer.get(key_id, 0))
+            if holding or verdicts:
+                load.append({"key_id": key_id, "name": name, "in_review": holding, "verdicts": verdicts})
+        since = datetime.now(timezone.utc).date().toordinal() - days
+        return {
+            "claims": {"by_status": counts, "total": sum(counts.values())},
+            "queue": {"depth": queue_depth, "oldest_pending_age_seconds": oldest_age},
+            "verdicts_per_day": {day: int(n) for day, n in sorted(per_day.items())
+                                 if datetime.fromisoformat(day).toordinal() > since},
+            "time_to_verdict_seconds": {
+                "median": statistics.median(durations) if durations else None,
+                "samples": len(durations)},
+            "reviewers": sorted(load, key=lambda r: (-r["in_review"], -r["verdicts"])),
+            "articles": {"total": articles, "queued": queued, "processing": processing},
+        }
+
+    def correct_article(self, article_id: str, fields: dict, *, content_hash: str) -> dict:
+        """Replace an article's text (a correction); its claims are re-extracted next."""
+        encoded = {k: (json.dumps(v) if k in _ARTICLE_JSON_FIELDS else str(v))
+                   for k, v in fields.items() if v is not None}
+        outcome = self._correct_article(args=[self.prefix, article_id, content_hash,
+                                              json.dumps({**encoded, "content_hash": content_hash}),
+                                              int(time.time() * 1000)])
+        if int(outcome[0]) == -1:
+            raise NotFound(f"no article {article_id}")
+        if int(outcome[0]) == 0:
+            raise IdempotencyConflict(f"that text is already article {outcome[1]}",
+                                      errors={"text": [f"the same content as article {outcome[1]}"]})
+        return self.get_article(article_id)
 
     def articles_waiting_since(self, status: str, seconds_ago: float) -> list[str]:
         """Articles in `status` (queued or processing) since before the given age."""

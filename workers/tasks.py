@@ -69,7 +69,9 @@ def _start_heartbeat(sender=None, **_kwargs) -> None:
 def extract_article(article_id: str) -> None:
     """Extract and store an article's claims; idempotent, so a redelivered task is harmless."""
     try:
-        article = process_article(store(), article_id, spacy_model=SETTINGS.spacy_model)
+        article = process_article(store(), article_id, spacy_model=SETTINGS.spacy_model,
+                                  suggest_at=SETTINGS.match_suggest_threshold,
+                                  confirm_at=SETTINGS.match_confirm_threshold)
         log.info("article %s: %s claims", article_id, article["claim_count"])
     except NotFound:
         log.warning("article %s is gone; nothing to extract", article_id)

@@ -11,7 +11,7 @@ from schemas.articles import ArticleCreateSchema, ArticleListSchema, ArticleQuer
 from schemas.claims import ClaimListSchema
 from service.api import context
 from service.api.access import current_actor, requires
-from service.articles import submit_article
+from service.articles import correct_article, submit_article
 from service.auth import Permission
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,21 @@ class Article(MethodView):
     def get(self, article_id):
         """One article: status (queued → processing → done | failed), claim count, error."""
         return context.store().get_article(article_id, with_text=True)
+
+    @requires(Permission.SUBMIT)
+    @blp.arguments(ArticleCreateSchema)
+    @blp.response(202, ArticleSchema, description="corrected and queued for re-extraction")
+    def put(self, data, article_id):
+        """A corrected text: re-extracted; unchanged claims keep their ids, states and verdicts,
+        claims gone from the text are retracted (history kept)."""
+        article = correct_article(context.store(), article_id, data,
+                                  max_bytes=context.settings().max_article_bytes,
+                                  corrected_by=current_actor().key_id)
+        try:
+            context.enqueue_extraction(article_id)
+        except Exception:  # stored anyway: the beat sweep sends queued articles again
+            log.exception("could not enqueue extraction of %s", article_id)
+        return article
 
 
 @blp.route("/<string:article_id>/claims")

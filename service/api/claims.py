@@ -1,4 +1,5 @@
-"""Claims: list, read with history and version, move through the review states."""
+"""Claims: list and search, read with history and version, move through the review states,
+leases, bulk changes, matches and ClaimReview."""
 from __future__ import annotations
 
 import re
@@ -7,11 +8,19 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from schemas.claims import ClaimListSchema, ClaimQuerySchema, ClaimSchema, HistorySchema, TransitionSchema
+from schemas.claims import (
+    BulkResultsSchema, BulkTransitionSchema, ClaimListSchema, ClaimQuerySchema, ClaimSchema,
+    HistorySchema, MatchDecisionSchema, TransitionSchema,
+)
 from service.api import context
 from service.api.access import current_actor, requires
+from service.api.errors import DOMAIN_STATUS
 from service.auth import Permission
-from service.claims import ClaimStatus, InvalidTransition, TransitionRequest, explain_refusal, plan_transition
+from service.claimreview import claim_review
+from service.claims import (
+    ClaimStatus, DomainError, InvalidTransition, Rating, TransitionRequest, explain_refusal,
+    plan_transition,
+)
 
 blp = Blueprint("claims", __name__, url_prefix="/api/v1/claims",
                 description="Claims and their review states")
@@ -36,17 +45,48 @@ def with_etag(claim: dict):
     return claim, 200, {"ETag": f'"{claim["version"]}"'}
 
 
+def apply_transition(claim_id: str, data: dict, *, version: int | None) -> dict:
+    """Plan, then apply atomically; a refusal by the stored state says why in words."""
+    transition = TransitionRequest(
+        to=data["to"], rating=data.get("rating"), explanation=data.get("explanation"),
+        reason=data.get("reason"), note=data.get("note"),
+        evidence=tuple(data.get("evidence", ())), copied_from=data.get("copied_from"))
+    actor = current_actor()
+    settings = context.settings()
+    plan = plan_transition(transition, actor=actor, four_eyes=settings.require_second_review)
+    try:
+        return context.store().transition(
+            claim_id, plan, expected_version=version, actor=actor,
+            lease_seconds=settings.lease_seconds, note=transition.note, evidence=transition.evidence)
+    except InvalidTransition as refused:
+        current = refused.current
+        if current and not refused.errors:
+            refused.message = ("the claim was retracted from its article; it can only be dismissed"
+                               if current["retracted"] and transition.to is not ClaimStatus.DISMISSED
+                               else explain_refusal(ClaimStatus(current["status"]), transition))
+            refused.errors = {"to": [refused.message]}
+        raise
+
+
 @blp.route("")
 class Claims(MethodView):
     @requires(Permission.READ)
     @blp.arguments(ClaimQuerySchema, location="query")
     @blp.response(200, ClaimListSchema)
     def get(self, query):
-        """Claims in creation order (text order within one article), filtered, one page at a time."""
-        status = query.get("status")
+        """Search claims; pages stay stable under concurrent writes (cursor)."""
+        status, rating = query.get("status"), query.get("rating")
+        assignee = query.get("assignee")
+        if assignee == "me":
+            assignee = current_actor().key_id
+        after, before = query.get("created_after"), query.get("created_before")
         claims, cursor = context.store().list_claims(
             status=status.value if status else None, article_id=query.get("article_id"),
-            min_score=query.get("min_score"), cursor=query.get("cursor"), limit=query["limit"])
+            entity=query.get("entity"), assignee=assignee, rating=rating.value if rating else None,
+            min_score=query.get("min_score"), max_score=query.get("max_score"), q=query.get("q"),
+            created_after=after.isoformat() if after else None,
+            created_before=before.isoformat() if before else None,
+            sort=query["sort"], cursor=query.get("cursor"), limit=query["limit"])
         return {"claims": claims, "next_cursor": cursor}
 
 
@@ -78,24 +118,92 @@ class ClaimTransitions(MethodView):
     @blp.alt_response(428, description="If-Match missing")
     def post(self, data, claim_id):
         """Move a claim to another state (DESIGN §5); needs If-Match with its version."""
-        version = expected_version()
-        transition = TransitionRequest(
-            to=data["to"], rating=data.get("rating"), explanation=data.get("explanation"),
-            reason=data.get("reason"), note=data.get("note"),
-            evidence=tuple(data.get("evidence", ())), copied_from=data.get("copied_from"))
-        actor = current_actor()
-        plan = plan_transition(transition, actor=actor)
-        try:
-            claim = context.store().transition(
-                claim_id, plan, expected_version=version, actor=actor,
-                lease_seconds=context.settings().lease_seconds, note=transition.note,
-                evidence=transition.evidence)
-        except InvalidTransition as refused:
-            current = refused.current
-            if current and not refused.errors:
-                refused.message = ("the claim was retracted from its article; it can only be dismissed"
-                                   if current["retracted"] and transition.to is not ClaimStatus.DISMISSED
-                                   else explain_refusal(ClaimStatus(current["status"]), transition))
-                refused.errors = {"to": [refused.message]}
-            raise
-        return with_etag(claim)
+        return with_etag(apply_transition(claim_id, data, version=expected_version()))
+
+
+@blp.route("/<string:claim_id>/lease")
+class ClaimLease(MethodView):
+    @requires(Permission.REVIEW)
+    @blp.response(200, ClaimSchema)
+    def post(self, claim_id):
+        """Renew your lease for another CLAIMTRACK_LEASE_SECONDS (the version does not change)."""
+        return with_etag(context.store().renew_lease(
+            claim_id, actor=current_actor(), lease_seconds=context.settings().lease_seconds))
+
+    @requires(Permission.REVIEW)
+    @blp.response(200, ClaimSchema)
+    def delete(self, claim_id):
+        """Release your lease: the claim goes back to pending."""
+        return with_etag(apply_transition(claim_id, {"to": ClaimStatus.PENDING}, version=None))
+
+
+@blp.route("/bulk-transitions")
+class BulkTransitions(MethodView):
+    @requires(Permission.REVIEW)
+    @blp.arguments(BulkTransitionSchema)
+    @blp.response(200, BulkResultsSchema)
+    def post(self, data):
+        """Up to 500 transitions, each atomic on its own; one result per item, in order."""
+        results = []
+        for item in data["items"]:
+            try:
+                claim = apply_transition(item["id"], item, version=item.get("version"))
+                claim.pop("history", None)
+                results.append({"id": item["id"], "code": 200, "claim": claim})
+            except DomainError as error:
+                code = next((s for cls, s in DOMAIN_STATUS.items() if isinstance(error, cls)), 422)
+                results.append({"id": item["id"], "code": code,
+                                "error": {"message": error.message, "errors": error.errors}})
+        return {"results": results}
+
+
+@blp.route("/<string:claim_id>/matches/<string:other_id>")
+class ClaimMatch(MethodView):
+    @requires(Permission.REVIEW)
+    @blp.arguments(MatchDecisionSchema)
+    @blp.response(200, ClaimSchema)
+    def post(self, data, claim_id, other_id):
+        """Confirm or reject a suggested match (both claims record the decision)."""
+        return with_etag(context.store().decide_match(
+            claim_id, other_id, decision=data["decision"].value, actor=current_actor()))
+
+
+@blp.route("/<string:claim_id>/copy-verdict")
+class CopyVerdict(MethodView):
+    @requires(Permission.REVIEW)
+    @blp.response(200, BulkResultsSchema)
+    def post(self, claim_id):
+        """Copy this claim's verdict to every pending confirmed match, each atomically."""
+        source = context.store().get_claim(claim_id, with_history=False)
+        if source["status"] not in (ClaimStatus.VERIFIED.value, ClaimStatus.FLAGGED.value):
+            raise InvalidTransition(f"the claim is {source['status']}: only a verified or flagged "
+                                    "verdict can be copied", current=source)
+        results = []
+        for match in source["matches"]:
+            if match["tier"] != "confirmed" or match["status"] != ClaimStatus.PENDING.value:
+                continue
+            item = {"to": ClaimStatus(source["status"]), "rating": Rating(source["rating"]),
+                    "explanation": source["explanation"], "copied_from": claim_id}
+            try:
+                claim = apply_transition(match["claim_id"], item, version=None)
+                claim.pop("history", None)
+                results.append({"id": match["claim_id"], "code": 200, "claim": claim})
+            except DomainError as error:
+                code = next((s for cls, s in DOMAIN_STATUS.items() if isinstance(error, cls)), 422)
+                results.append({"id": match["claim_id"], "code": code,
+                                "error": {"message": error.message, "errors": error.errors}})
+        return {"results": results}
+
+
+@blp.route("/<string:claim_id>/claimreview")
+class ClaimReview(MethodView):
+    @requires(Permission.READ)
+    @blp.response(200, description="schema.org ClaimReview JSON-LD")
+    @blp.alt_response(409, description="the claim has no verdict to publish")
+    def get(self, claim_id):
+        """schema.org ClaimReview (JSON-LD) of a verified or flagged claim."""
+        store, settings = context.store(), context.settings()
+        claim = store.get_claim(claim_id, with_history=False)
+        article = store.get_article(claim["article_id"])
+        return claim_review(claim, article, public_url=settings.public_url,
+                            publisher_name=settings.publisher_name, publisher_url=settings.publisher_url)

@@ -11,6 +11,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from schemas.common import ApiErrorSchema
 from service.articles import ArticleTooLarge
+from service.claimreview import NotReviewed
 from service.claims import DomainError, InvalidTransition, LeaseConflict, NotFound, StaleVersion
 from service.store import IdempotencyConflict, InvalidCursor
 
@@ -24,6 +25,7 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
     IdempotencyConflict: 422,
     InvalidCursor: 400,
     ArticleTooLarge: 413,
+    NotReviewed: 409,
 }
 
 

@@ -22,7 +22,8 @@ class QueueNext(MethodView):
         """Lease the highest-scoring pending claim; the lease expires after CLAIMTRACK_LEASE_SECONDS."""
         claim = context.store().lease_next(
             current_actor(), lease_seconds=context.settings().lease_seconds,
-            min_score=query.get("min_score"), article_id=query.get("article_id"))
+            min_score=query.get("min_score"), article_id=query.get("article_id"),
+            entity=query.get("entity"))
         if claim is None:
             return "", 204
         return claim, 200, {"ETag": f'"{claim["version"]}"'}

@@ -13,8 +13,9 @@ import redis
 from werkzeug.serving import make_server
 
 from service.app import create_app
+from service.articles import link_new_claims
 from service.auth import create_key
-from service.claims import Role, claim_id, queue_priority
+from service.claims import Role, age_key, claim_id, entity_key
 from service.config import Settings
 from service.redis import connect, free_port, redis_server_binary
 from service.store import Store
@@ -97,20 +98,26 @@ def keys(store) -> dict[str, dict]:
     return made
 
 
-def make_claims(store: Store, article_id: str, texts_and_scores: list[tuple[str, float]]) -> list[str]:
-    """Store an extraction run's output for an existing article, as the worker would."""
-    now = time.time()
+def make_claims(store: Store, article_id: str, texts_and_scores: list[tuple[str, float]], *,
+                entities: dict[str, list[str]] | None = None, created_at: float | None = None) -> list[str]:
+    """Store an extraction run's output for an existing article, as the worker would
+    (`entities`: claim text → canonical names)."""
+    created = time.time() if created_at is None else created_at
     claims, offset = [], 0
     for text, score in texts_and_scores:
+        names = (entities or {}).get(text, [])
         claims.append({
-            "id": claim_id(article_id, text), "priority": queue_priority(score, now),
-            "start": offset * 1000,
+            "id": claim_id(article_id, text), "score": score, "age_key": age_key(created),
+            "entity_keys": [entity_key(n) for n in names], "start": offset * 1000,
             "fields": {"text": text, "sentence": text, "span_start": offset,
                        "span_end": offset + len(text), "score": score, "score_reasons": ["test"],
-                       "entities": [], "dates": [], "kind": "statement", "needs_context": False},
+                       "entities": [{"text": n, "label": "ORG", "canonical": n} for n in names],
+                       "dates": [], "kind": "statement", "needs_context": False},
         })
         offset += len(text) + 1
-    store.store_extraction(article_id, claims, {"status": "done", "language": "en"})
+    created = set(store.store_extraction(article_id, claims, {"status": "done", "language": "en"}))
+    link_new_claims(store, article_id, [c for c in claims if c["id"] in created],
+                    suggest_at=0.75, confirm_at=0.92)
     return [c["id"] for c in claims]
 
 
