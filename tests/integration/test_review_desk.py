@@ -337,3 +337,15 @@ def test_claimreview_of_an_unproven_claim_has_no_rating_value(client, keys, arti
     transition(client, keys["reviewer"], claim, to="flagged", rating="unproven", explanation="No data.")
     review = client.get(f"/api/v1/claims/{claim_id}/claimreview", headers=keys["reviewer"]).get_json()
     assert "ratingValue" not in review["reviewRating"] and review["reviewRating"]["alternateName"] == "Unproven"
+
+
+def test_oversized_notes_and_bad_evidence_are_refused_and_change_nothing(client, keys, article, store):
+    article([("The canal is 80 km long.", 0.9)])
+    claim = lease(client, keys["reviewer"])
+    huge = transition(client, keys["reviewer"], claim, to="verified", rating="true", note="x" * 20_000)
+    assert huge.status_code == 422 and "note" in huge.get_json()["errors"]
+    bad = transition(client, keys["reviewer"], claim, to="verified", rating="true",
+                     evidence=[{"url": "javascript:alert(1)"}])
+    assert bad.status_code == 422 and "evidence" in bad.get_json()["errors"]
+    assert store.get_claim(claim["id"])["version"] == claim["version"]
+    assert store.get_claim(claim["id"])["evidence"] == []

@@ -106,3 +106,32 @@ def test_a_one_megabyte_article_is_processed(live_server, keys):
     assert answer.status_code == 202
     article = wait_for(live_server, keys["ingest"], answer.json()["id"], timeout=240)
     assert article["status"] == "done" and article["claim_count"] > 1000
+
+
+def test_a_corrected_article_keeps_unchanged_claims_and_their_verdicts(live_server, keys, settings):
+    first_text = ("The Halden council spent 3 million euros on roads in 2023. "
+                  "The council also hired 45 new teachers last year.\n")
+    answer = requests.post(f"{live_server}/api/v1/articles", json={"text": first_text, "published_at": "2024-05-02"},
+                           headers=keys["ingest"], timeout=10).json()
+    article = wait_for(live_server, keys["ingest"], answer["id"])
+    claims = requests.get(f"{live_server}/api/v1/articles/{article['id']}/claims",
+                          headers=keys["reviewer"], timeout=10).json()["claims"]
+    roads = next(c for c in claims if "roads" in c["text"])
+    teachers = next(c for c in claims if "teachers" in c["text"])
+    decided = requests.post(f"{live_server}/api/v1/claims/{roads['id']}/transitions",
+                            json={"to": "dismissed", "reason": "out_of_scope", "note": "Roads are not our beat."},
+                            headers={**keys["reviewer"], "If-Match": f'"{roads["version"]}"'}, timeout=10)
+    assert decided.status_code == 200, decided.text
+    corrected = first_text.replace("45 new teachers", "38 new teachers")
+    put = requests.put(f"{live_server}/api/v1/articles/{article['id']}", json={"text": corrected},
+                       headers=keys["ingest"], timeout=10)
+    assert put.status_code == 202 and put.json()["status"] == "queued"
+    done = wait_for(live_server, keys["ingest"], article["id"])
+    assert done["status"] == "done"
+    after = {c["id"]: c for c in Store(connect(settings.redis_url)).article_claims(article["id"])}
+    kept = after[roads["id"]]
+    assert kept["status"] == "dismissed" and kept["notes"][0]["text"] == "Roads are not our beat."
+    assert not kept["retracted"]
+    assert after[teachers["id"]]["retracted"] is True
+    assert any("38 new teachers" in c["text"] and not c["retracted"] for c in after.values())
+    assert done["claim_count"] == sum(not c["retracted"] for c in after.values()) == 2
