@@ -317,7 +317,7 @@ def test_weekday_follows_the_tense_of_the_sentence():
 
 
 def test_datetime_published_at_with_a_zone_is_accepted(nlp):
-    published = datetime.datetime(2024, 7, 4, 22, 30, tzinfo=datetime.timezone.utc)
+    published = datetime.datetime(2024, 7, 4, 22, 30, tzinfo=datetime.UTC)
     result = extract_claims("The plant closed yesterday, the company said.", published_at=published, nlp=nlp)
     claim = result.claims[0]
     assert claim.dates == [{"text": "yesterday", "iso": "2024-07-03"}]
@@ -361,11 +361,18 @@ def test_plain_statements_have_no_attribution(pier):
     assert claim_containing(pier, "opened in 1962").attribution is None
 
 
-def test_pronoun_subject_needs_context(nlp):
+def test_pronoun_subject_resolves_to_the_person_named_before(nlp):
     text = "Governor Ruth Ames signed the water bill in May.\nShe vetoed a similar bill in 2021.\n"
     result = extract_claims(text, nlp=nlp)
-    assert claim_containing(result, "Ruth Ames").needs_context is False
-    assert claim_containing(result, "vetoed").needs_context is True
+    vetoed = claim_containing(result, "vetoed")
+    assert vetoed.text == "Ruth Ames vetoed a similar bill in 2021."
+    assert vetoed.sentence == "She vetoed a similar bill in 2021."
+    assert vetoed.needs_context is False
+
+
+def test_pronoun_without_an_antecedent_needs_context(nlp):
+    result = extract_claims("They closed 14 branches of the bank in 2023.", nlp=nlp)
+    assert result.claims[0].needs_context is True
 
 
 # -- robustness -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-EXTRACTOR = {"name": "claimtrack-sentences", "version": "0.1.0"}
+EXTRACTOR = {"name": "claimtrack-atomic", "version": "0.2.0"}
 
 
 @dataclass

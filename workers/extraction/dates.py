@@ -81,7 +81,9 @@ def _candidates(text: str) -> list[str]:
     """The text, then simpler readings of it: without vague prefixes, the start of a range."""
     simplified = _VAGUE_PREFIX.sub("", text)
     first_of_range = _RANGE_SEPARATOR.split(simplified, maxsplit=1)[0]
-    return list(dict.fromkeys(candidate for candidate in (text, simplified, first_of_range) if candidate))
+    # "July 15 and 16" read whole is 15 July 2016: a range is read from its start.
+    ordered = (first_of_range, text, simplified) if first_of_range != simplified else (text, simplified)
+    return list(dict.fromkeys(candidate for candidate in ordered if candidate))
 
 
 def _nearest_weekday(weekday: int, base: datetime.datetime, *, future: bool) -> datetime.date:

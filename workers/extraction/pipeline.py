@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterator
 
 import spacy
@@ -10,16 +11,25 @@ from spacy.tokens import Span, Token
 
 from .boilerplate import boilerplate_flags
 from .claims import ExtractedClaim, ExtractionResult
+from .context import ArticleContext, render
 from .dates import is_relative_date, resolve_date
-from .entities import CanonicalNames
+from .decomposition import Atom, decompose
+from .entities import NAME_LABELS, CanonicalNames
 from .language import DEFAULT_LANGUAGE, detect_language, normalise_language
+from .merging import merge_near_duplicates
 from .model import load_nlp
-from .scoring import SCORE_FLOOR, analyse_sentence
+from .scoring import DATE_LABELS, NUMBER_LABELS, SCORE_FLOOR, analyse_sentence
 from .sentences import ParsedSentence, parse_sentences
 from .text import Block, html_to_text, normalise_whitespace, parse_safe, split_blocks
 
 # Longer "sentences" are lists, tables or run-ons: no checker can use them as one claim.
 MAX_SENTENCE_CHARS = 1500
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|[-*•·▪–—])\s*")
+# Below it, an opinion, question or command without a name, number or date yields no claim.
+UNANCHORED_OPINION_FLOOR = 0.25
+# Past this length a parse is too unreliable to cut into clauses.
+MAX_DECOMPOSED_CHARS = 600
 
 
 def extract_claims(
@@ -58,17 +68,22 @@ def extract_claims(
     sentences = list(parse_sentences(nlp, parse_text, kept))
     names = CanonicalNames(_name_mentions(sentences, title, nlp))
 
+    context = ArticleContext(names=names, base=base)
     claims: list[ExtractedClaim] = []
-    seen: set[str] = set()
+    lead_in: ExtractedClaim | None = None
     for sentence in sentences:
-        claim = _claim(text, parse_text, sentence, names, base)
-        if claim is None:
-            continue
-        key = claim.text.casefold()
-        if key in seen:
-            continue
-        seen.add(key)
-        claims.append(claim)
+        if lead_in is not None and _is_list_item(sentence) and not _has_finite_verb(sentence.span):
+            claims += _list_item_claims(text, parse_text, sentence, lead_in, context)
+        else:
+            lead_in = None
+            sentence_claims = _claims(text, parse_text, sentence, context)
+            if _is_lead_in(sentence):
+                # "The four winners were:" says nothing alone; its list items complete it.
+                lead_in = sentence_claims[0] if len(sentence_claims) == 1 else None
+            else:
+                claims += sentence_claims
+        context.remember(sentence.span, sentence.entities)
+    claims = merge_near_duplicates(claims)
     return ExtractionResult(
         text=text,
         language=detected,
@@ -112,44 +127,99 @@ def _relative_base(published_at: datetime.date | datetime.datetime | str | None)
     return datetime.datetime.combine(published_at, datetime.time())
 
 
-def _claim(
-    text: str,
-    parse_text: str,
-    sentence: ParsedSentence,
-    names: CanonicalNames,
-    base: datetime.datetime | None,
-) -> ExtractedClaim | None:
+def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: ArticleContext) -> list[ExtractedClaim]:
+    """The atomic, self-contained claims of one sentence (none when it states nothing checkable)."""
     start, end = _trim(parse_text, sentence.start, sentence.end)
     if end - start > MAX_SENTENCE_CHARS or end <= start:
-        return None
+        return []
     analysis = analyse_sentence(sentence.span, sentence.entities)
     if not analysis.has_verb or analysis.score < SCORE_FLOOR:
-        return None
+        return []
+    if analysis.score < UNANCHORED_OPINION_FLOOR and not _verifiable(analysis.reasons):
+        return []
+    atoms = decompose(sentence.span) if end - start <= MAX_DECOMPOSED_CHARS else [Atom(list(sentence.span))]
+    claims = []
+    for atom in atoms:
+        rendered = render(atom, sentence.span, sentence.entities, context)
+        if not rendered.text:
+            continue
+        inside = {token.i for token in rendered.tokens}
+        entities = tuple(entity for entity in sentence.entities if entity.start in inside)
+        dates = []
+        relative_dates = False
+        for date_text in dict.fromkeys(entity.text for entity in entities if entity.label_ in DATE_LABELS):
+            relative_dates = relative_dates or is_relative_date(date_text)
+            dates.append({"text": date_text, "iso": resolve_date(date_text, context.base, analysis.future)})
+        names = [entity for entity in entities if entity.label_ in NAME_LABELS]
+        claims.append(ExtractedClaim(
+            text=rendered.text,
+            sentence=text[start:end],
+            start=start,
+            end=end,
+            score=analysis.score,
+            score_reasons=list(analysis.reasons),
+            entities=_entities(sentence, names, context.names, inside),
+            dates=dates,
+            kind=_atom_kind(analysis.kind, entities),
+            attribution=analysis.attribution,
+            needs_context=rendered.needs_context,
+            relative_dates_unresolved=relative_dates and context.base is None,
+        ))
+    return claims
 
-    dates = []
-    relative_dates = False
-    for date_text in dict.fromkeys(entity.text for entity in analysis.dates):
-        relative_dates = relative_dates or is_relative_date(date_text)
-        dates.append({"text": date_text, "iso": resolve_date(date_text, base, analysis.future)})
 
-    sentence_text = text[start:end]
-    return ExtractedClaim(
-        text=normalise_whitespace(parse_text[start:end]),
-        sentence=sentence_text,
+def _is_lead_in(sentence: ParsedSentence) -> bool:
+    return sentence.span.text.rstrip().endswith(":") and sentence.span.end == len(sentence.span.doc)
+
+
+def _is_list_item(sentence: ParsedSentence) -> bool:
+    """A short block of its own, as list items are ("1. Ada Lovelace (1815-1852)")."""
+    return sentence.span.start == 0 and sentence.span.end == len(sentence.span.doc) and len(sentence.span) <= 40
+
+
+def _has_finite_verb(sentence: Span) -> bool:
+    return any(token.tag_ in _FINITE_TAGS for token in sentence)
+
+
+def _list_item_claims(text: str, parse_text: str, sentence: ParsedSentence, lead_in: ExtractedClaim,
+                      context: ArticleContext) -> list[ExtractedClaim]:
+    """A verbless list item completed by the sentence that introduces the list."""
+    start, end = _trim(parse_text, sentence.start, sentence.end)
+    item = _LIST_MARKER.sub("", normalise_whitespace(parse_text[start:end])).rstrip(" .;,")
+    if end <= start or not item:
+        return []
+    names = [entity for entity in sentence.entities if entity.label_ in NAME_LABELS]
+    inside = {token.i for token in sentence.span}
+    return [ExtractedClaim(
+        text=f"{lead_in.text.rstrip(' :.')} {item}.",
+        sentence=text[start:end],
         start=start,
         end=end,
-        score=analysis.score,
-        score_reasons=analysis.reasons,
-        entities=_entities(sentence, analysis.names, names),
-        dates=dates,
-        kind=analysis.kind,
-        attribution=analysis.attribution,
-        needs_context=analysis.needs_context,
-        relative_dates_unresolved=relative_dates and base is None,
-    )
+        score=lead_in.score,
+        score_reasons=list(lead_in.score_reasons),
+        entities=_entities(sentence, names, context.names, inside),
+        dates=[{"text": entity.text, "iso": resolve_date(entity.text, context.base)}
+               for entity in sentence.entities if entity.label_ in DATE_LABELS],
+        kind=lead_in.kind,
+        attribution=lead_in.attribution,
+        needs_context=lead_in.needs_context,
+        relative_dates_unresolved=lead_in.relative_dates_unresolved,
+    )]
 
 
-def _entities(sentence: ParsedSentence, mentions: list[Span], names: CanonicalNames) -> list[dict]:
+def _verifiable(reasons: list[str]) -> bool:
+    """Questions, opinions and commands state a fact only when they carry a checkable anchor."""
+    present = set(reasons)
+    return not (present & {"opinion", "imperative", "question"}) or bool(present & {"named_entity", "number", "date"})
+
+
+def _atom_kind(sentence_kind: str, entities: tuple[Span, ...]) -> str:
+    if sentence_kind == "quantity" and not any(entity.label_ in NUMBER_LABELS for entity in entities):
+        return "event" if any(entity.label_ in DATE_LABELS for entity in entities) else "statement"
+    return sentence_kind
+
+
+def _entities(sentence: ParsedSentence, mentions: list[Span], names: CanonicalNames, inside: set[int]) -> list[dict]:
     """Named entities with canonical names, plus untagged short forms of people named elsewhere."""
     found: dict[tuple[str, str], int] = {}
     for entity in mentions:
@@ -157,7 +227,7 @@ def _entities(sentence: ParsedSentence, mentions: list[Span], names: CanonicalNa
     tagged = {index for entity in sentence.entities for index in range(entity.start, entity.end)}
     run: list[Token] = []
     for token in [*sentence.span, None]:
-        if token is not None and token.pos_ == "PROPN" and token.i not in tagged:
+        if token is not None and token.pos_ == "PROPN" and token.i not in tagged and token.i in inside:
             run.append(token)
             continue
         if run:

@@ -6,30 +6,22 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from .checkworthiness import feature_names, load_model
 from .dates import is_specific_date
 from .entities import NAME_LABELS
 
-SCORE_FLOOR = 0.2
-_BASE_SCORE = 0.15
+# Below it a sentence yields no claim; at or above the threshold a checker should look at it.
+# Both are tuned on the development files (benchmarks/eval_extraction.py).
+SCORE_FLOOR = 0.03
+CHECKWORTHY_THRESHOLD = 0.4
 
-# Additive weights per reason; the sum is clipped to 0..1.
-WEIGHTS = {
-    "subject_verb_object": 0.15,
-    "named_entity": 0.2,
-    "number": 0.2,
-    "date": 0.1,
-    "comparative": 0.1,
-    "reporting_verb": 0.05,
-    "causal": 0.1,
-    "question": -0.35,
-    "first_person": -0.25,
-    # Mild: explanatory journalism addresses a generic "you" ("washing your hands helps").
-    "second_person": -0.05,
-    "imperative": -0.2,
-    "prediction": -0.1,
-    "opinion": -0.2,
-    "vague": -0.05,
-}
+# Reasons that lower a score; the others raise it (the trained weights agree on the signs).
+LOWERING_REASONS = frozenset(
+    {"question", "first_person", "second_person", "imperative", "prediction", "opinion", "vague"}
+)
+ALL_REASONS = frozenset(
+    {"subject_verb_object", "named_entity", "number", "date", "comparative", "reporting_verb", "causal"}
+) | LOWERING_REASONS
 
 NUMBER_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
 DATE_LABELS = frozenset({"DATE"})
@@ -112,11 +104,20 @@ class SentenceAnalysis:
 
 def analyse_sentence(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysis:
     """Features, check-worthiness score and reasons, kind, attribution of `sentence`."""
+    analysis = rule_analysis(sentence, entities)
+    if analysis.has_verb:
+        model = load_model()
+        analysis.score = round(model.probability(feature_names(sentence, analysis.reasons)), 3)
+        # Strongest evidence first, as the model weighs it.
+        analysis.reasons.sort(key=lambda reason: -abs(model.reason_weights.get(reason, 0.0)))
+    return analysis
+
+
+def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysis:
+    """What the rules see in `sentence`: reasons, kind, attribution; no score yet."""
     tokens = [token for token in sentence if not token.is_space]
     has_verb = any(token.pos_ in ("VERB", "AUX") for token in tokens)
     analysis = SentenceAnalysis(has_verb=has_verb)
-    if not has_verb:
-        return analysis
 
     quoted = _quoted_token_indexes(tokens)
     analysis.names = [entity for entity in entities if entity.label_ in NAME_LABELS]
@@ -161,8 +162,6 @@ def analyse_sentence(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnal
     if any(token.lower_ in _VAGUE_WORDS for token in unquoted):
         reasons.append("vague")
 
-    score = _BASE_SCORE + sum(WEIGHTS[reason] for reason in reasons)
-    analysis.score = round(min(1.0, max(0.0, score)), 3)
     analysis.reasons = reasons
     analysis.attribution = attribution
     analysis.needs_context = _needs_context(tokens, quoted, entity_token_indexes)

@@ -1,0 +1,299 @@
+"""Decontextualisation: an atomic claim rewritten to stand alone (names, pronouns, dates)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from .dates import is_relative_date, resolve_date
+from .decomposition import Atom
+from .entities import CanonicalNames
+from .scoring import REPORTING_VERBS
+
+PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "himself", "herself"})
+THING_PRONOUNS = frozenset({"it", "its", "itself"})
+GROUP_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
+THIRD_PERSON = PERSON_PRONOUNS | THING_PRONOUNS | GROUP_PRONOUNS
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+_THING_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "PRODUCT", "LAW", "EVENT", "WORK_OF_ART"})
+_GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
+_CORE_DEPS = frozenset({"det", "amod", "compound", "nmod", "nummod", "poss"})
+_COUNTRY_NOUNS = frozenset({"country", "nation"})
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+_PREPOSITIONS = frozenset({"in", "on", "at", "since", "by", "until", "till", "from", "during", "before", "after",
+                           "of", "through"})
+# The relative core of a DATE entity: what "earlier this year" or "last month" hinge on.
+_RELATIVE_CORE = re.compile(
+    r"\b(?:(?:this|last|next|past|previous|coming)\s+(?:week|month|year|spring|summer|autumn|fall|winter)"
+    r"|yesterday|today|tomorrow|tonight"
+    r"|(?:last|next|this|on)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?)\b",
+    re.IGNORECASE,
+)
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?%)\]”’])")
+_SPACES = re.compile(r"\s+")
+_OPENING_QUOTES = frozenset({"“", "«"})
+_CLOSING_QUOTES = frozenset({"”", "»"})
+
+
+@dataclass
+class Mention:
+    name: str
+    label: str
+    plural: bool = False
+
+
+@dataclass
+class ArticleContext:
+    """What the article has named so far, most recent last, for pronouns in later sentences."""
+
+    names: CanonicalNames
+    base: datetime.datetime | None
+    mentions: list[Mention] = field(default_factory=list)
+    previous_subject: Mention | None = None
+
+    def remember(self, sentence: Span, entities: tuple[Span, ...]) -> None:
+        self.mentions += sentence_mentions(sentence, entities, self.names)
+        del self.mentions[:-50]
+        self.previous_subject = _subject_mention(sentence, entities, self.names)
+
+
+@dataclass
+class RenderedClaim:
+    text: str
+    needs_context: bool
+    tokens: list[Token]
+
+
+def sentence_mentions(sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> list[Mention]:
+    mentions = []
+    for entity in entities:
+        person = names.full_person_name(entity.text)
+        if entity.label_ == "PERSON" or person:
+            mentions.append(Mention(person or names.canonical(entity.text), "PERSON"))
+        elif entity.label_ in _THING_LABELS or entity.label_ == "NORP":
+            mentions.append(Mention(names.canonical(entity.text), entity.label_))
+    return mentions
+
+
+def _subject_mention(sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> Mention | None:
+    verb = sentence.root
+    content = next((child for child in verb.children if child.dep_ == "ccomp"), None)
+    if verb.lemma_ in REPORTING_VERBS and content is not None:
+        # "X will visit Y, the ministry said": what the next sentence goes on about is X.
+        verb = content
+    subject = next((token for token in verb.children if token.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ == "PRON":
+        return None
+    for entity in entities:
+        if entity.start <= subject.i < entity.end:
+            person = names.full_person_name(entity.text)
+            label = "PERSON" if person or entity.label_ == "PERSON" else entity.label_
+            return Mention(person or names.canonical(entity.text), label)
+    if subject.pos_ not in ("NOUN", "PROPN"):
+        return None
+    # The noun phrase without its clauses: "the new coronavirus", "Russian exporters".
+    phrase = [token for token in subject.subtree if token.i <= subject.i and token.dep_ in _CORE_DEPS | {"nsubj",
+              "nsubjpass"} and (token == subject or token.head == subject)]
+    if not 1 <= len(phrase) <= 6 or phrase[0].lower_ in _DEMONSTRATIVES | {"some", "many", "all", "most"}:
+        return None
+    words = [token.text for token in phrase]
+    if phrase[0].pos_ == "DET" or phrase[0].i == sentence.start and phrase[0].pos_ != "PROPN":
+        words[0] = words[0].lower()
+    return Mention(" ".join(words), "NOUN", plural=subject.tag_ in ("NNS", "NNPS"))
+
+
+def is_expletive(token: Token) -> bool:
+    """"It is not known if ...", "it would be unprecedented to ...": an "it" that refers to nothing."""
+    if token.lower_ != "it" or token.dep_ not in ("nsubj", "nsubjpass", "expl"):
+        return token.dep_ == "expl"
+    verb = token.head
+    return any(child.i > verb.i and (child.dep_ in ("ccomp", "xcomp", "csubj") or child.dep_ == "advcl" and any(
+        grandchild.lower_ in ("if", "whether", "to") for grandchild in child.children)) for child in verb.children) and (
+        verb.lemma_ in ("be", "seem", "appear", "take", "remain", "know", "say", "believe", "report", "think",
+                        "expect", "estimate", "come", "matter")
+    )
+
+
+def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: ArticleContext) -> RenderedClaim:
+    """The atom's text with pronouns, short names, "the country" and relative dates resolved."""
+    quoted = _quoted(sentence)
+    sequence = [*atom.lead, *atom.tokens, *atom.trailer]
+    replacements: dict[int, str] = {}
+    dropped: set[int] = set()
+    entity_at = {index: entity for entity in entities for index in range(entity.start, entity.end)}
+    named_so_far = False
+    needs_context = False
+    replaced_names: set[str] = set()
+    for position, token in enumerate(sequence):
+        if token.i in replacements or token.i in dropped:
+            continue
+        entity = entity_at.get(token.i)
+        if entity is not None and entity.label_ == "DATE":
+            _resolve_date(entity, sequence, position, context.base, replacements, dropped)
+            continue
+        if entity is not None or token.pos_ == "PROPN":
+            mention = entity if entity is not None else _lone_proper_noun(token)
+            full = context.names.full_person_name(mention.text) if mention is not None else None
+            if full and full not in replaced_names and full != mention.text.strip():
+                replacements[mention.start] = _possessive(full) if mention.text.endswith(("'s", "’s")) else full
+                dropped.update(range(mention.start + 1, mention.end))
+                replaced_names.add(full)
+            named_so_far = named_so_far or entity is None or entity.label_ not in ("DATE", "TIME", "CARDINAL",
+                                                                                   "ORDINAL", "PERCENT", "MONEY",
+                                                                                   "QUANTITY")
+            continue
+        if token.i in quoted:
+            continue
+        lower = token.lower_
+        if token.pos_ == "PRON" and lower in THIRD_PERSON and not is_expletive(token) and not named_so_far:
+            antecedent = _antecedent(token, sentence, entities, context)
+            if antecedent is None:
+                needs_context = True
+                continue
+            possessive = token.tag_ == "PRP$" or lower in ("his", "its", "their", "hers", "theirs")
+            replacements[token.i] = _possessive(antecedent.name) if possessive else antecedent.name
+            named_so_far = True
+        elif lower in _COUNTRY_NOUNS and token.i > 0 and token.doc[token.i - 1].lower_ == "the":
+            country = _last(context.mentions, "GPE") or _last(_before(token, sentence, entities, context.names), "GPE")
+            if country is not None:
+                replacements[token.i - 1] = ""
+                replacements[token.i] = country.name
+                named_so_far = True
+        elif lower in _DEMONSTRATIVES and token.dep_ in ("nsubj", "nsubjpass") and position == 0:
+            needs_context = True
+    text = _join(atom, sequence, replacements, dropped)
+    return RenderedClaim(text, needs_context, sequence)
+
+
+def _lone_proper_noun(token: Token) -> Span | None:
+    """An untagged one-word name ("Ortúzar"), not a part of a longer one."""
+    doc = token.doc
+    neighbours = [doc[index] for index in (token.i - 1, token.i + 1) if 0 <= index < len(doc)]
+    if any(neighbour.pos_ == "PROPN" for neighbour in neighbours):
+        return None
+    return doc[token.i : token.i + 1]
+
+
+def _antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], context: ArticleContext) -> Mention | None:
+    lower = token.lower_
+    earlier = _before(token, sentence, entities, context.names)
+    if lower in PERSON_PRONOUNS:
+        return _last(earlier, "PERSON") or _last(context.mentions, "PERSON")
+    if lower in THING_PRONOUNS:
+        same_sentence = next((mention for mention in reversed(earlier) if mention.label in _THING_LABELS), None)
+        if same_sentence is not None:
+            return same_sentence
+        previous = context.previous_subject
+        if previous is not None and (previous.label in _THING_LABELS or previous.label == "NOUN" and not previous.plural):
+            return previous
+        return None
+    previous = context.previous_subject
+    if previous is not None and (previous.plural or previous.label in _GROUP_LABELS):
+        return previous
+    return None
+
+
+def _before(token: Token, sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> list[Mention]:
+    return sentence_mentions(sentence, tuple(entity for entity in entities if entity.end <= token.i), names)
+
+
+def _last(mentions: list[Mention], label: str) -> Mention | None:
+    return next((mention for mention in reversed(mentions) if mention.label == label), None)
+
+
+def _possessive(name: str) -> str:
+    return name + ("’" if name.endswith("s") else "’s") if "’" in name else name + ("'" if name.endswith("s") else "'s")
+
+
+def _resolve_date(entity: Span, sequence: list[Token], position: int, base: datetime.datetime | None,
+                  replacements: dict[int, str], dropped: set[int]) -> None:
+    text = entity.text
+    if base is None or not is_relative_date(text):
+        return
+    core = _RELATIVE_CORE.search(text)
+    if core is None:
+        return
+    future = any(token.tag_ == "MD" for token in entity.sent)
+    iso = resolve_date(core.group().strip(), base, future)
+    if iso is None or "W" in iso:
+        return
+    absolute = _spelled(iso)
+    preceding = entity.doc[entity.start - 1].lower_ if entity.start > entity.sent.start else ""
+    prefix_words = text[: core.start()].strip()
+    needs_preposition = not prefix_words and preceding not in _PREPOSITIONS
+    if prefix_words and prefix_words.split()[-1].lower() in _PREPOSITIONS:
+        needs_preposition = False
+    elif prefix_words:
+        needs_preposition = True
+    core_text = core.group().strip()
+    leading_on = core_text.lower().startswith("on ")
+    if needs_preposition or leading_on:
+        absolute = ("on " if len(iso) == 10 else "in ") + absolute
+    rewritten = f"{prefix_words} {absolute}".strip() + text[core.end():]
+    replacements[entity.start] = rewritten
+    dropped.update(range(entity.start + 1, entity.end))
+
+
+def _spelled(iso: str) -> str:
+    parts = iso.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return iso
+
+
+def _join(atom: Atom, sequence: list[Token], replacements: dict[int, str], dropped: set[int]) -> str:
+    pieces: list[str] = []
+    lead_end = len(atom.lead)
+    trailer_start = len(atom.lead) + len(atom.tokens)
+    for position, token in enumerate(sequence):
+        if position == lead_end and atom.link:
+            pieces.append(" " + atom.link + " ")
+        if position == trailer_start and atom.trailer:
+            pieces.append(", ")
+        if token.i in dropped:
+            continue
+        word = replacements.get(token.i, token.text)
+        if position == lead_end and atom.lead and token.i == token.sent.start and token.pos_ != "PROPN":
+            word = word[:1].lower() + word[1:]
+        if position == trailer_start and token.pos_ != "PROPN" and token.i != token.sent.start:
+            word = word[:1].lower() + word[1:]
+        following = sequence[position + 1] if position + 1 < len(sequence) else None
+        adjacent = following is not None and following.i == token.i + 1
+        pieces.append(word + (token.whitespace_ if adjacent else " "))
+    text = _SPACES.sub(" ", "".join(pieces)).strip()
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    closing = ""
+    if text.count('"') % 2:
+        closing = '"'
+    elif text.count("“") > text.count("”"):
+        closing = "”"
+    if closing and text.endswith((".", "!", "?")):
+        return text[:-1] + (text[-1] + closing)
+    if not text.rstrip("\"'”’)»").endswith((".", "!", "?", "…")):
+        text += "."
+    return text + closing
+
+
+def _quoted(sentence: Span) -> set[int]:
+    inside: set[int] = set()
+    open_quote = False
+    for token in sentence:
+        if token.text in _OPENING_QUOTES:
+            open_quote = True
+        elif token.text in _CLOSING_QUOTES:
+            open_quote = False
+        elif token.text == '"':
+            open_quote = not open_quote
+        elif open_quote:
+            inside.add(token.i)
+    return inside
