@@ -11,7 +11,10 @@ from service.api import health
 from service.api.errors import ClaimtrackApi, register_errorhandlers
 from service.config import Settings
 from service.redis import connect, resolve_redis_url
-from service.store import Store
+from service.store import Store, WebhookStore
+from service.webhooks import drain_lease_seconds
+
+log = logging.getLogger(__name__)
 
 # A request body may exceed the article limit by this much for the JSON around the text.
 ENVELOPE_BYTES = 64 * 1024
@@ -38,6 +41,7 @@ def create_app(settings: Settings | None = None, *, enqueue_extraction=None) -> 
     register_api(app)
     register_errorhandlers(app)
     register_request_checks(app)
+    register_webhook_dispatch(app)
     logging.basicConfig(level=settings.log_level)
     return app
 
@@ -55,6 +59,8 @@ def register_extensions(app: Flask, settings: Settings, enqueue_extraction) -> N
 
     app.extensions["claimtrack.settings"] = settings
     app.extensions["claimtrack.store"] = store
+    app.extensions["claimtrack.webhooks"] = WebhookStore(
+        store.redis, drain_lease_seconds=drain_lease_seconds(settings.webhook_timeout))
     app.extensions["claimtrack.enqueue_extraction"] = enqueue_extraction
 
 
@@ -73,3 +79,20 @@ def register_request_checks(app: Flask) -> None:
             if has_body and not request.is_json:
                 abort(415, message="send the body as JSON with Content-Type: application/json",
                       errors={"Content-Type": [f"got {request.mimetype or 'none'}"]})
+
+
+def register_webhook_dispatch(app: Flask) -> None:
+    """A change's events go out right after the request that made it (beat only sweeps)."""
+
+    @app.after_request
+    def _dispatch_webhooks(response):
+        # Any change may have written events (even a refused one can expire a lease first);
+        # a burst of requests shares one dispatch task.
+        if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.path.startswith("/api/v1/") \
+                and "claimtrack.celery" in app.extensions:
+            try:
+                if app.extensions["claimtrack.webhooks"].request_dispatch():
+                    app.extensions["claimtrack.celery"].send_task("claimtrack.dispatch_webhooks")
+            except Exception:  # the change is stored; the beat sweep sends its events
+                log.exception("could not ask for a webhook dispatch")
+        return response

@@ -72,7 +72,7 @@ def cmd_up(args, settings: Settings) -> int:
                     "--workers", str(args.web_workers), "--access-logfile", "-",
                     "--graceful-timeout", "20", "--no-control-socket"],
             "worker": [python, "-m", "celery", "-A", "workers.celery_app", "worker",
-                       "--concurrency", str(args.workers), "-Q", "extraction,maintenance",
+                       "--concurrency", str(args.workers), "-Q", "extraction,maintenance,webhooks",
                        "--loglevel", settings.log_level, "-n", f"claimtrack-{os.getpid()}@%h"],
             "beat": [python, "-m", "celery", "-A", "workers.celery_app", "beat",
                      "--schedule", str(data_dir / "celerybeat-schedule"), "--loglevel", settings.log_level],

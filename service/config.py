@@ -71,6 +71,7 @@ class Settings:
     publisher_url: str = "http://127.0.0.1:5000"
     webhook_allow_private: bool = False
     webhook_retry_schedule: tuple[int, ...] = DEFAULT_WEBHOOK_RETRY_SCHEDULE
+    webhook_timeout: int = 10  # seconds a receiver has to answer one delivery
     require_second_review: bool = False
     visibility_timeout: int = 600
     api_key: str | None = None
@@ -100,6 +101,7 @@ class Settings:
             webhook_retry_schedule=_schedule(
                 env, "CLAIMTRACK_WEBHOOK_RETRY_SCHEDULE", DEFAULT_WEBHOOK_RETRY_SCHEDULE
             ),
+            webhook_timeout=_int(env, "CLAIMTRACK_WEBHOOK_TIMEOUT", 10, minimum=1),
             require_second_review=_flag(env, "CLAIMTRACK_REQUIRE_SECOND_REVIEW"),
             visibility_timeout=_int(env, "CLAIMTRACK_VISIBILITY_TIMEOUT", 600, minimum=30),
             api_key=env.get("CLAIMTRACK_API_KEY") or None,

@@ -8,6 +8,9 @@ from service.redis import resolve_redis_url
 
 EXTRACTION_QUEUE = "extraction"
 MAINTENANCE_QUEUE = "maintenance"
+WEBHOOKS_QUEUE = "webhooks"
+# Beat moves due webhook retries and picks up what was missed this often (seconds).
+WEBHOOK_SWEEP_SECONDS = 2.0
 
 
 def celery_config(settings: Settings) -> dict:
@@ -24,7 +27,8 @@ def celery_config(settings: Settings) -> dict:
         "broker_transport_options": {"visibility_timeout": settings.visibility_timeout},
         "broker_connection_retry_on_startup": True,
         "task_default_queue": MAINTENANCE_QUEUE,
-        "task_routes": {"claimtrack.extract_article": {"queue": EXTRACTION_QUEUE}},
+        "task_routes": {"claimtrack.extract_article": {"queue": EXTRACTION_QUEUE},
+                        "claimtrack.*_webhooks": {"queue": WEBHOOKS_QUEUE}},
         "task_serializer": "json",
         "accept_content": ["json"],
         "timezone": "UTC",
@@ -32,6 +36,8 @@ def celery_config(settings: Settings) -> dict:
         "beat_schedule": {
             "expire-leases": {"task": "claimtrack.expire_leases", "schedule": 10.0},
             "sweep-articles": {"task": "claimtrack.sweep_articles", "schedule": 60.0},
+            "sweep-webhooks": {"task": "claimtrack.sweep_webhooks", "schedule": WEBHOOK_SWEEP_SECONDS,
+                               "options": {"expires": WEBHOOK_SWEEP_SECONDS * 5}},
         },
     }
 

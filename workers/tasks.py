@@ -7,6 +7,7 @@ import socket
 import threading
 
 import redis
+import requests
 from celery import signals
 from celery.exceptions import SoftTimeLimitExceeded
 
@@ -14,12 +15,17 @@ from service.articles import process_article
 from service.claims import NotFound
 from service.config import Settings
 from service.redis import connect, resolve_redis_url
-from service.store import Store
+from service.events import dispatch
+from service.store import Store, WebhookStore
+from service.webhooks import drain_lease_seconds
 from workers.celery_app import app
+from workers.webhooks import drain, new_session
 
 log = logging.getLogger(__name__)
 SETTINGS = Settings.from_env()
 HEARTBEAT_SECONDS = 20
+# A drain task hands over after about 10 s; the limit only stops one stuck in a receiver.
+WEBHOOK_TASK_SOFT_LIMIT = 120
 
 
 @functools.cache
@@ -39,6 +45,8 @@ def _load_model_before_fork(**_kwargs) -> None:
 @signals.worker_process_init.connect
 def _fresh_connections_after_fork(**_kwargs) -> None:
     store.cache_clear()
+    webhook_store.cache_clear()
+    webhook_session.cache_clear()
 
 
 @signals.worker_ready.connect
@@ -83,12 +91,16 @@ def extract_article(article_id: str) -> None:
     except Exception as exc:  # the article fails cleanly; the worker goes on
         log.exception("extraction of %s failed", article_id)
         store().fail_article(article_id, f"extraction failed: {type(exc).__name__}: {exc}")
+    notify_webhooks()
 
 
 @app.task(name="claimtrack.expire_leases", ignore_result=True)
 def expire_leases() -> int:
     """Return claims whose lease ran out to pending, without anyone touching them."""
-    return len(store().expire_leases())
+    expired = store().expire_leases()
+    if expired:
+        notify_webhooks()
+    return len(expired)
 
 
 @app.task(name="claimtrack.sweep_articles", ignore_result=True)
@@ -105,3 +117,59 @@ def sweep_articles() -> dict:
         store().fail_article(article_id, "extraction stopped without finishing "
                                          "(its worker was lost or hit the hard time limit)")
     return {"requeued": len(lost), "failed": len(stuck)}
+
+
+# -- webhooks ----------------------------------------------------------------------------------
+@functools.cache
+def webhook_store() -> WebhookStore:
+    return WebhookStore(store().redis, drain_lease_seconds=drain_lease_seconds(SETTINGS.webhook_timeout))
+
+
+@functools.cache
+def webhook_session() -> requests.Session:
+    """One keep-alive session per worker process."""
+    return new_session(allow_private=SETTINGS.webhook_allow_private)
+
+
+def notify_webhooks() -> None:
+    """Fan out the events a task just wrote now rather than at the next beat sweep."""
+    try:
+        if webhook_store().request_dispatch():
+            dispatch_webhooks.delay()
+    except redis.RedisError as exc:
+        log.warning("could not ask for a webhook dispatch (beat will sweep): %s", exc)
+
+
+def _start_drains(woken: list[tuple[str, str]]) -> None:
+    for webhook_id, token in woken:
+        deliver_webhooks.delay(webhook_id, token)
+
+
+@app.task(name="claimtrack.dispatch_webhooks", ignore_result=True)
+def dispatch_webhooks() -> int:
+    """Turn new outbox events into deliveries and start the endpoints that got some."""
+    woken = dispatch(webhook_store(), public_url=SETTINGS.public_url)
+    _start_drains(woken)
+    return len(woken)
+
+
+@app.task(name="claimtrack.deliver_webhooks", ignore_result=True,
+          soft_time_limit=WEBHOOK_TASK_SOFT_LIMIT, time_limit=WEBHOOK_TASK_SOFT_LIMIT + 30)
+def deliver_webhooks(webhook_id: str, token: str) -> None:
+    """Send one endpoint's waiting deliveries in order while `token` holds it."""
+    more = drain(webhook_store(), webhook_id, token, session=webhook_session(),
+                 schedule=SETTINGS.webhook_retry_schedule, timeout=SETTINGS.webhook_timeout)
+    if more:
+        deliver_webhooks.delay(webhook_id, token)
+
+
+@app.task(name="claimtrack.sweep_webhooks", ignore_result=True)
+def sweep_webhooks() -> int:
+    """Beat, every few seconds: due retries, drainers lost with a worker, events not yet fanned out."""
+    webhooks = webhook_store()
+    if webhooks.outbox_trimmed_past_cursor():
+        log.error("the event outbox was trimmed past the webhook dispatcher's cursor: "
+                  "events may have been dropped before delivery")
+    woken = dispatch(webhooks, public_url=SETTINGS.public_url) + webhooks.sweep()
+    _start_drains(woken)
+    return len(woken)

@@ -14,6 +14,7 @@ from service.articles import ArticleTooLarge
 from service.claimreview import NotReviewed
 from service.claims import DomainError, InvalidTransition, LeaseConflict, NotFound, StaleVersion
 from service.store import IdempotencyConflict, InvalidCursor
+from service.webhooks import DuplicateWebhook, InvalidWebhookSecret, UnsafeWebhookUrl, WebhookDisabled
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,10 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
     InvalidCursor: 400,
     ArticleTooLarge: 413,
     NotReviewed: 409,
+    UnsafeWebhookUrl: 422,
+    InvalidWebhookSecret: 422,
+    DuplicateWebhook: 409,
+    WebhookDisabled: 409,
 }
 
 

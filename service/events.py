@@ -1,0 +1,99 @@
+"""Event types, the webhook payload each outbox event becomes, and the outbox fan-out."""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from service.store import WebhookStore
+
+log = logging.getLogger(__name__)
+
+
+class EventType(str, Enum):
+    ARTICLE_PROCESSED = "article.processed"
+    ARTICLE_FAILED = "article.failed"
+    CLAIM_CREATED = "claim.created"
+    CLAIM_STATUS_CHANGED = "claim.status_changed"
+    CLAIM_MATCHED = "claim.matched"
+    WEBHOOK_TEST = "webhook.test"
+
+
+# What a subscription may ask for; webhook.test goes only to the endpoint being tested.
+SUBSCRIBABLE = tuple(t.value for t in EventType if t is not EventType.WEBHOOK_TEST)
+
+MAX_PAYLOAD_BYTES = 20_000
+# article.processed names its claims; past this many, the payload links to the full list.
+CLAIM_IDS_PER_PAYLOAD = 200
+FAN_OUT_BATCH = 200
+
+
+@dataclass(frozen=True)
+class OutboxEvent:
+    """One event as it is sent: `id` is its outbox (stream) entry id, stable across retries."""
+
+    id: str
+    type: str
+    payload: str
+
+
+def message_id(event_id: str) -> str:
+    """The `webhook-id` header: the same on every attempt and every replay of the event."""
+    return f"msg_{event_id}"
+
+
+def _encode(body: dict) -> str:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def webhook_payload(raw_body: str, *, public_url: str) -> str:
+    """The body a receiver gets for a stored event: `{type, timestamp, data}`, under 20 KB.
+
+    The stored event stays complete; only what is sent is capped (claims by id and link).
+    """
+    stored = json.loads(raw_body)
+    data = stored.get("data")
+    data = dict(data) if isinstance(data, dict) else {}
+    if stored.get("type") == EventType.ARTICLE_PROCESSED.value:
+        # Redis' cjson writes an empty list as {}.
+        claim_ids = data.get("claim_ids") or []
+        article_id = data.get("article_id")
+        data["claim_count"] = data.get("claim_count", len(claim_ids))
+        if article_id:
+            data["claims_url"] = f"{public_url.rstrip('/')}/api/v1/articles/{article_id}/claims"
+        data["claim_ids"] = claim_ids[:CLAIM_IDS_PER_PAYLOAD]
+        data["claim_ids_truncated"] = len(claim_ids) > CLAIM_IDS_PER_PAYLOAD
+    body = {"type": stored.get("type"), "timestamp": stored.get("timestamp"), "data": data}
+    encoded = _encode(body)
+    if len(encoded.encode()) > MAX_PAYLOAD_BYTES:
+        # Whatever grew past the limit, ids, versions and links still say what happened.
+        body["data"] = {k: v for k, v in data.items()
+                        if isinstance(v, (int, float, bool)) or v is None
+                        or (isinstance(v, str) and len(v) <= 2048)}
+        body["data"]["truncated"] = True
+        encoded = _encode(body)
+    return encoded
+
+
+def dispatch(webhooks: "WebhookStore", *, public_url: str) -> list[tuple[str, str]]:
+    """Fan every outbox event not yet handed out into one delivery per matching active
+    subscription; returns the endpoints to drain now, as (webhook id, drain token)."""
+    webhooks.dispatch_started()
+    woken: list[tuple[str, str]] = []
+    while True:
+        cursor = webhooks.outbox_cursor()
+        entries = webhooks.read_outbox(after=cursor, count=FAN_OUT_BATCH)
+        if not entries:
+            return woken
+        events = [OutboxEvent(id=entry_id, type=fields.get("type", ""),
+                              payload=webhook_payload(fields.get("body", "{}"), public_url=public_url))
+                  for entry_id, fields in entries]
+        handed_out = webhooks.fan_out(events, expected_cursor=cursor)
+        if handed_out is None:
+            continue  # another dispatcher moved the cursor first: read from where it is now
+        woken.extend(handed_out)
+        if len(entries) < FAN_OUT_BATCH:
+            return woken
