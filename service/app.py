@@ -7,7 +7,7 @@ from flask import Flask, request
 from flask_smorest import abort
 
 from service.api import BLUEPRINTS
-from service.api import health
+from service.api import health, metrics
 from service.api.errors import ClaimtrackApi, register_errorhandlers
 from service.config import Settings
 from service.redis import connect, resolve_redis_url
@@ -69,6 +69,7 @@ def register_api(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
+    app.register_blueprint(metrics.blp)
 
 
 def register_request_checks(app: Flask) -> None:

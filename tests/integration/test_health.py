@@ -37,3 +37,14 @@ def test_keys_api_creates_lists_and_revokes(client, keys):
     assert client.delete(f"/api/v1/keys/{made.get_json()['id']}", headers=keys["admin"]).status_code == 200
     assert client.get("/api/v1/claims", headers=headers).status_code == 401
     assert client.get("/api/v1/keys", headers=keys["reviewer"]).status_code == 403
+
+
+def test_metrics_expose_the_desk_state_in_prometheus_text(client, keys, article_with_claims):
+    from prometheus_client.parser import text_string_to_metric_families
+    article_with_claims([("Metric claim one has 1 fact.", 0.5), ("Metric claim two has 2 facts.", 0.6)])
+    answer = client.get("/metrics")
+    assert answer.status_code == 200 and answer.mimetype == "text/plain"
+    families = {f.name: f for f in text_string_to_metric_families(answer.get_data(as_text=True))}
+    pending = [s for s in families["claimtrack_claims"].samples if s.labels["status"] == "pending"]
+    assert pending[0].value == 2
+    assert families["claimtrack_queue_depth"].samples[0].value == 2
