@@ -325,7 +325,7 @@ for _, m in ipairs(cjson.decode(ARGV[3])) do
     if o.status == 'flagged' then boost(id) end
     if c.status == 'flagged' then boost(m.claim_id) end
     emit('claim.matched', {claim_id = id, article_id = c.article_id, matched_claim_id = m.claim_id,
-      score = m.score, tier = m.tier, matched_status = o.status,
+      version = tonumber(c.version), score = m.score, tier = m.tier, matched_status = o.status,
       matched_rating = o.rating or cjson.null, url = url_prefix .. id}, now_iso)
     linked = linked + 1
   end
@@ -377,7 +377,7 @@ decide(id, c, other)
 decide(other, o, id)
 if decision == 'confirm' then
   emit('claim.matched', {claim_id = id, article_id = c.article_id, matched_claim_id = other,
-    score = mine.score, tier = 'confirmed', matched_status = o.status,
+    version = tonumber(c.version) + 1, score = mine.score, tier = 'confirmed', matched_status = o.status,
     matched_rating = o.rating or cjson.null, actor = cjson.decode(actor_json),
     url = url_prefix .. id}, now_iso)
 end

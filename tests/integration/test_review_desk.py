@@ -190,7 +190,8 @@ def test_a_claim_repeated_in_another_article_is_matched_both_ways(client, keys, 
     assert matches[0]["tier"] in ("suggested", "confirmed") and matches[0]["status"] == "pending"
     assert [m["claim_id"] for m in store.get_claim(first)["matches"]] == [second]
     assert store.get_claim(other)["matches"] == []
-    assert any(e["type"] == "claim.matched" for e in store.events())
+    matched = [e["data"] for e in store.events() if e["type"] == "claim.matched"]
+    assert matched and matched[-1]["claim_id"] == second and matched[-1]["version"] == 1
 
 
 def test_a_new_claim_matching_a_flagged_one_is_boosted(client, keys, article, store):
