@@ -45,6 +45,18 @@ def with_etag(claim: dict):
     return claim, 200, {"ETag": f'"{claim["version"]}"'}
 
 
+def item_result(claim_id: str, data: dict, *, version: int | None) -> dict:
+    """One item of a multi-claim call: applied atomically on its own; its failure is reported,
+    not raised, so the other items still run."""
+    try:
+        claim = apply_transition(claim_id, data, version=version)
+    except DomainError as error:
+        code = next((s for cls, s in DOMAIN_STATUS.items() if isinstance(error, cls)), 422)
+        return {"id": claim_id, "code": code, "error": {"message": error.message, "errors": error.errors}}
+    claim.pop("history", None)
+    return {"id": claim_id, "code": 200, "claim": claim}
+
+
 def apply_transition(claim_id: str, data: dict, *, version: int | None) -> dict:
     """Plan, then apply atomically; a refusal by the stored state says why in words."""
     transition = TransitionRequest(
@@ -144,17 +156,8 @@ class BulkTransitions(MethodView):
     @blp.response(200, BulkResultsSchema)
     def post(self, data):
         """Up to 500 transitions, each atomic on its own; one result per item, in order."""
-        results = []
-        for item in data["items"]:
-            try:
-                claim = apply_transition(item["id"], item, version=item.get("version"))
-                claim.pop("history", None)
-                results.append({"id": item["id"], "code": 200, "claim": claim})
-            except DomainError as error:
-                code = next((s for cls, s in DOMAIN_STATUS.items() if isinstance(error, cls)), 422)
-                results.append({"id": item["id"], "code": code,
-                                "error": {"message": error.message, "errors": error.errors}})
-        return {"results": results}
+        return {"results": [item_result(item["id"], item, version=item.get("version"))
+                            for item in data["items"]]}
 
 
 @blp.route("/<string:claim_id>/matches/<string:other_id>")
@@ -178,21 +181,11 @@ class CopyVerdict(MethodView):
         if source["status"] not in (ClaimStatus.VERIFIED.value, ClaimStatus.FLAGGED.value):
             raise InvalidTransition(f"the claim is {source['status']}: only a verified or flagged "
                                     "verdict can be copied", current=source)
-        results = []
-        for match in source["matches"]:
-            if match["tier"] != "confirmed" or match["status"] != ClaimStatus.PENDING.value:
-                continue
-            item = {"to": ClaimStatus(source["status"]), "rating": Rating(source["rating"]),
-                    "explanation": source["explanation"], "copied_from": claim_id}
-            try:
-                claim = apply_transition(match["claim_id"], item, version=None)
-                claim.pop("history", None)
-                results.append({"id": match["claim_id"], "code": 200, "claim": claim})
-            except DomainError as error:
-                code = next((s for cls, s in DOMAIN_STATUS.items() if isinstance(error, cls)), 422)
-                results.append({"id": match["claim_id"], "code": code,
-                                "error": {"message": error.message, "errors": error.errors}})
-        return {"results": results}
+        verdict = {"to": ClaimStatus(source["status"]), "rating": Rating(source["rating"]),
+                   "explanation": source["explanation"], "copied_from": claim_id}
+        return {"results": [item_result(match["claim_id"], verdict, version=None)
+                            for match in source["matches"]
+                            if match["tier"] == "confirmed" and match["status"] == ClaimStatus.PENDING.value]}
 
 
 @blp.route("/<string:claim_id>/claimreview")

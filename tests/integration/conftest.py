@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from contextlib import contextmanager
 import sys
 import threading
 import time
@@ -133,16 +134,37 @@ def article_with_claims(client, keys, store):
     return make
 
 
-@pytest.fixture
-def live_server(settings):
-    """The real app (sending real Celery tasks) on a real HTTP port."""
-    app = create_app(settings)
+def transition(client, headers, claim, **body):
+    """POST a transition with the claim's version as If-Match."""
+    return client.post(f"/api/v1/claims/{claim['id']}/transitions", json=body,
+                       headers={**headers, "If-Match": f'"{claim["version"]}"'})
+
+
+def lease(client, headers, **body):
+    """Lease the next claim from the queue (it must have one)."""
+    answer = client.post("/api/v1/queue/next", json=body, headers=headers)
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()
+
+
+@contextmanager
+def serving(app):
+    """`app` on a real HTTP port on loopback; yields its base URL."""
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(settings):
+    """The real app (sending real Celery tasks) on a real HTTP port."""
+    with serving(create_app(settings)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,17 +1,14 @@
 """Property-based requests from the OpenAPI document, over real HTTP: no input gives a 500."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
-from werkzeug.serving import make_server
 
 from service.app import create_app
 from service.config import Settings
-from service.redis import free_port
+from tests.integration.conftest import serving
 
 # The document only: creating the app opens no connection.
 SPEC = create_app(Settings(redis_url="redis://127.0.0.1:9/0"),
@@ -24,12 +21,8 @@ def fuzz_server(settings):
     """The app on real HTTP, sending no tasks, and taking any webhook host without resolving
     it: generated URLs must cause no DNS lookups and no deliveries off this machine."""
     app = create_app(settings.with_overrides(webhook_allow_private=True), enqueue_extraction=lambda _id: None)
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as url:
+        yield url
 
 
 @schema.parametrize()

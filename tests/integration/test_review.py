@@ -4,22 +4,10 @@ from __future__ import annotations
 import threading
 import time
 
-
-from tests.integration.conftest import make_claims
+from tests.integration.conftest import lease, make_claims, transition
 
 CLAIMS = [("Lakeview has 81,000 residents.", 0.5), ("The bridge cost 12 million dollars.", 0.9),
           ("The mayor was elected in 2019.", 0.7)]
-
-
-def transition(client, headers, claim, **body):
-    return client.post(f"/api/v1/claims/{claim['id']}/transitions", json=body,
-                       headers={**headers, "If-Match": f'"{claim["version"]}"'})
-
-
-def lease(client, headers, **body):
-    answer = client.post("/api/v1/queue/next", json=body, headers=headers)
-    assert answer.status_code == 200, answer.get_json()
-    return answer.get_json()
 
 
 def test_a_claim_has_version_etag_span_and_history(client, keys, article_with_claims):

@@ -7,18 +7,7 @@ import time
 import pytest
 
 from service.app import create_app
-from tests.integration.conftest import make_claims
-
-
-def transition(client, headers, claim, **body):
-    return client.post(f"/api/v1/claims/{claim['id']}/transitions", json=body,
-                       headers={**headers, "If-Match": f'"{claim["version"]}"'})
-
-
-def lease(client, headers, **body):
-    answer = client.post("/api/v1/queue/next", json=body, headers=headers)
-    assert answer.status_code == 200, answer.get_json()
-    return answer.get_json()
+from tests.integration.conftest import lease, make_claims, transition
 
 
 @pytest.fixture

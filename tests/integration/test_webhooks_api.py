@@ -8,7 +8,6 @@ import pytest
 from service.app import create_app
 from service.events import dispatch
 from service.webhooks import generate_secret
-from tests.integration.conftest import make_claims
 
 PUBLIC_URL = "https://93.184.215.14/hooks/claimtrack"  # a public address literal: no DNS needed
 
