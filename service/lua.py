@@ -485,6 +485,8 @@ if candidates then
       best, chosen = tonumber(priority), id
     end
   end
+elseif not min_score then
+  chosen = redis.call('ZREVRANGE', p .. 'queue:pending', 0, 0)[1]
 else
   -- Highest priority first; a min_score filter looks a bounded way down the queue.
   for offset = 0, 1900, 100 do
