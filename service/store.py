@@ -521,9 +521,11 @@ class Store:
                 break
         durations = sorted(float(d) for d in durations)
         reviewer_keys = {k["id"]: k["name"] for k in self.list_keys()}
+        pipe = self.redis.pipeline(transaction=False)
+        for key_id in reviewer_keys:
+            pipe.zcard(self._k("assignee", key_id))
         load = []
-        for key_id, name in reviewer_keys.items():
-            holding = self.redis.zcard(self._k("assignee", key_id))
+        for (key_id, name), holding in zip(reviewer_keys.items(), pipe.execute()):
             verdicts = int(by_reviewer.get(key_id, 0))
             if holding or verdicts:
                 load.append({"key_id": key_id, "name": name, "in_review": holding, "verdicts": verdicts})
