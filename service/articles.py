@@ -82,8 +82,7 @@ def process_article(store: Store, article_id: str, *, spacy_model: str | None = 
     from workers.extraction import EXTRACTOR, extract_claims, load_nlp
 
     source = store.article_source(article_id)
-    article = store.get_article(article_id)
-    timings = {**article["timings"], "started_at": now_iso()}
+    timings = {**source["timings"], "started_at": now_iso()}
     store.mark_processing(article_id, timings=timings)
     started = time.perf_counter()
     result = extract_claims(

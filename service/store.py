@@ -118,12 +118,14 @@ class Store:
         return self._decode_article(raw, with_text=with_text)
 
     def article_source(self, article_id: str) -> dict:
-        """What extraction needs: the submitted text or HTML and the metadata."""
-        raw = self.redis.hmget(self._k("article", article_id),
-                               ["text", "html", "published_at", "title", "language"])
+        """What extraction needs: the submitted text or HTML, the metadata and the timings."""
+        names = ["text", "html", "published_at", "title", "language", "timings"]
+        raw = self.redis.hmget(self._k("article", article_id), names)
         if raw[0] is None and raw[1] is None:
             raise NotFound(f"no article {article_id}")
-        return dict(zip(["text", "html", "published_at", "title", "language"], raw))
+        source = dict(zip(names, raw))
+        source["timings"] = json.loads(source["timings"]) if source["timings"] else {}
+        return source
 
     @staticmethod
     def _decode_article(raw: dict, *, with_text: bool) -> dict:
