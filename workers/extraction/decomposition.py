@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
@@ -17,6 +19,19 @@ _PAST_TAGS = frozenset({"VBD", "VBN"})
 _MIN_CLAUSE_TOKENS = 3
 _MAX_ATOMS = 6
 _QUOTE_MARKS = frozenset({'"', "“", "”"})
+# Subordinate clauses the sentence asserts as true alongside its main clause.
+_CONCESSIVE_MARKS = frozenset({"although", "though", "whereas", "while"})
+_NOMINAL_POS = frozenset({"NOUN", "PROPN"})
+_THIRD_PERSON = frozenset({"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "hers", "theirs"})
+# Where a list can be split: objects and complements, not subjects ("A and B are" wants "are").
+_LIST_DEPS = frozenset({"dobj", "pobj", "pcomp", "attr", "oprd", "dative"})
+# "the talks between Moscow and Delhi" or "a mix of sand and clay" name one thing, not a list.
+_COLLECTIVE_HEADS = frozenset({
+    "between", "among", "amongst", "combination", "mix", "mixture", "blend", "difference", "ratio",
+    "combine", "compare", "merge", "both",
+})
+# "on July 8 and 9", "between 5 and 10 percent": ranges, not lists of separate facts.
+_NUMERIC_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
 
 
 @dataclass
@@ -32,10 +47,16 @@ class Atom:
 
 def decompose(sentence: Span) -> list[Atom]:
     """The atomic propositions of `sentence`; the whole sentence when it holds only one."""
+    if sentence.root.pos_ not in _VERB_POS:
+        return [Atom([token for token in sentence])]
+    atoms = [item for atom in _propositions(sentence) for item in _enumerated(atom)]
+    return atoms[:_MAX_ATOMS]
+
+
+def _propositions(sentence: Span) -> list[Atom]:
+    """The sentence's clauses as atoms, lists left whole."""
     whole = Atom([token for token in sentence])
     root = sentence.root
-    if root.pos_ not in _VERB_POS:
-        return [whole]
     frame: list[Token] = []
     head = root
     content = next((child for child in root.children if child.dep_ == "ccomp"), None)
@@ -79,8 +100,18 @@ def _clauses(verb: Token, *, subject: list[Token] | None) -> list[Atom]:
             phrase = _participle_phrase(verb, child)
             detached.append(child)
             atoms.append(Atom(phrase, lead=subject, link=_link(subject, verb, child)))
+        elif child.dep_ == "advcl" and _is_concessive(child) and _size(child) >= _MIN_CLAUSE_TOKENS and not (
+                _refers_across(verb, child)):
+            detached.append(child)
+            atoms += [_without_marker(atom, child) for atom in _clauses(child, subject=None)]
     for token in _subtree_tokens(verb):
-        if token.dep_ == "relcl" and _is_non_restrictive(token) and token.head.i != verb.i:
+        if _is_predicate_relative(token, verb) and subject:
+            # "Reyes is a chemist who founded Lumo": Reyes is a chemist; Reyes founded Lumo.
+            body = _relative_body(token)
+            if body:
+                detached.append(token)
+                atoms.append(Atom(body, lead=subject))
+        elif token.dep_ == "relcl" and _is_non_restrictive(token) and token.head.i != verb.i:
             atom = _relative_clause(token)
             if atom is not None:
                 detached.append(token)
@@ -154,28 +185,77 @@ def _is_non_restrictive(clause: Token) -> bool:
 
 
 def _relative_clause(clause: Token) -> Atom | None:
-    pronoun = clause.left_edge
-    if pronoun.dep_ not in _SUBJECT_DEPS or pronoun.head != clause:
+    body = _relative_body(clause)
+    if not body:
         return None
     noun = clause.head
     antecedent = [token for token in noun.subtree if not _within(token, clause) and token.i <= noun.i]
     antecedent = [token for token in antecedent if token.dep_ not in ("appos",)]
+    return Atom(body, lead=_without_edges(antecedent))
+
+
+def _relative_body(clause: Token) -> list[Token]:
+    """"founded Lumo" of "who founded Lumo"; empty unless the pronoun is the clause's subject."""
+    pronoun = clause.left_edge
+    if pronoun.dep_ not in _SUBJECT_DEPS or pronoun.head != clause or pronoun.lower_ not in _RELATIVE_SUBJECTS:
+        return []
     body = [token for token in clause.subtree if token.i != pronoun.i]
-    if len(body) < 2:
-        return None
-    return Atom(_without_edges(body), lead=_without_edges(antecedent))
+    return _without_edges(body) if len(body) >= 2 else []
+
+
+def _is_predicate_relative(clause: Token, verb: Token) -> bool:
+    """"a chemist who founded Lumo" after "is": the subject is both a chemist and the founder.
+    Not "the first chemist who ...", which only the clause makes true."""
+    noun = clause.head
+    if clause.dep_ != "relcl" or noun.dep_ != "attr" or noun.head != verb or verb.lemma_ != "be":
+        return False
+    modifiers = [child for child in noun.children if child.i < noun.i]
+    return any(child.lower_ in ("a", "an") for child in modifiers) and not any(
+        child.tag_ in ("JJS", "RBS") or child.ent_type_ == "ORDINAL" for child in modifiers)
+
+
+def _is_concessive(clause: Token) -> bool:
+    """"whereas Neptune is a gas giant", "although prices rose": a second fact, with its own subject."""
+    return any(child.dep_ == "mark" and child.lower_ in _CONCESSIVE_MARKS for child in clause.children) and any(
+        child.dep_ in _SUBJECT_DEPS for child in clause.children)
+
+
+def _refers_across(verb: Token, clause: Token) -> bool:
+    """"Although the museum closed, its garden stayed open": apart, "its" would lose the museum.
+    A pronoun after a noun of its own part ("while a pig has 38 chromosomes in its cells") stays."""
+    rest, own = [token for token in verb.subtree if not _within(token, clause)], list(clause.subtree)
+    first, second = (own, rest) if clause.i < verb.i else (rest, own)
+    unanchored = list(itertools.takewhile(lambda token: token.pos_ not in _NOMINAL_POS, first))
+    return _has_pronoun(second) or _has_pronoun(unanchored)
+
+
+def _has_pronoun(tokens: Iterable[Token]) -> bool:
+    """A third-person pronoun, which may need the words a split would take away."""
+    return any(token.pos_ == "PRON" and token.lower_ in _THIRD_PERSON and token.dep_ != "expl" for token in tokens)
+
+
+def _without_marker(atom: Atom, clause: Token) -> Atom:
+    """The clause without its "(even) though"."""
+    marker = {child.i for child in clause.children if child.dep_ == "mark"}
+    marker |= {child.i for child in clause.children if child.lower_ == "even" and child.i + 1 in marker}
+    atom.tokens = _without_edges([token for token in atom.tokens if token.i not in marker])
+    return atom
 
 
 def _detached_tokens(verb: Token, child: Token) -> list[Token]:
     """`child`'s subtree with the comma, conjunction or relative-clause commas that join it."""
     tokens = list(child.subtree)
-    if child.dep_ == "advcl" and child.i < verb.i:
+    if child.dep_ == "advcl" and child.i < verb.i and _is_participle(child):
         tokens = _participle_phrase(verb, child)
         end = tokens[-1].i
         if end + 1 < verb.sent.end and child.doc[end + 1].text == ",":
             tokens.append(child.doc[end + 1])
         return tokens
     doc = child.doc
+    if child.dep_ == "advcl" and child.i < verb.i and child.right_edge.i + 1 < verb.i and (
+            doc[child.right_edge.i + 1].text == ","):
+        # "Although X, Y": the comma goes with the clause.
+        tokens.append(doc[child.right_edge.i + 1])
     start, end = tokens[0].i, tokens[-1].i
     before = start - 1
     while before >= verb.sent.start and (doc[before].dep_ == "cc" or doc[before].text in (",", ";")) and (
@@ -217,3 +297,117 @@ def _without_edges(tokens: list[Token]) -> list[Token]:
                 del tokens[index]
                 break
     return tokens
+
+
+# -- lists ------------------------------------------------------------------------------------
+
+
+def _enumerated(atom: Atom) -> list[Atom]:
+    """`atom` once per item of each list in it ("such as A, B or C", "A, B and C"); the examples
+    a "such as" or "including" adds are left out of a first, general atom."""
+    inside = {token.i for token in atom.tokens}
+    if _has_pronoun([*atom.lead, *atom.tokens]) or not atom.lead and _lacks_subject(atom.tokens):
+        return [atom]
+    lists = [items for token in atom.tokens if (items := _list_items(token, inside))]
+    if not lists:
+        return [atom]
+    examples = [_example_phrase(items[0]) for items in lists]
+    all_examples = {index for phrase in examples for index in phrase}
+    atoms = [_without(atom, all_examples)] if all_examples else []
+    for items, phrase in zip(lists, examples):
+        spans = [_item_span(item) for item in items]
+        whole_list = {token.i for token in items[0].subtree}
+        other_examples = all_examples - phrase
+        atoms += [_without(atom, (whole_list - span) | other_examples) for span in spans]
+    return [atom for atom in atoms if len(atom.tokens) >= _MIN_CLAUSE_TOKENS] or [atom]
+
+
+def _lacks_subject(tokens: list[Token]) -> bool:
+    """A finite verb without a subject: a parse gone wrong, whose lists are not to be trusted."""
+    inside = {token.i for token in tokens}
+    tops = [token for token in tokens if token.head.i not in inside or token.head == token]
+    return any(top.tag_ in ("VBD", "VBP", "VBZ") and not any(
+        child.dep_ in (*_SUBJECT_DEPS, "expl", "csubj") for child in top.children) for top in tops)
+
+
+def _list_items(head: Token, inside: set[int]) -> list[Token]:
+    """The items of the list `head` opens, when each is worth a claim of its own."""
+    if head.dep_ not in _LIST_DEPS or not any(child.dep_ == "conj" for child in head.children):
+        return []
+    items = [head]
+    for item in items:
+        items += [child for child in item.children if child.dep_ == "conj"]
+    # Items alike: all things ("diet", "overfishing") or all actions ("banning flights"); a mix is
+    # a parse that joined a verb to a noun.
+    kinds = {_item_kind(item) for item in items}
+    if len(kinds) != 1 or None in kinds or any(token.i not in inside for token in head.subtree):
+        return []
+    if head.head.lower_ in _COLLECTIVE_HEADS or head.head.lemma_ in _COLLECTIVE_HEADS or _quoted(head):
+        return []
+    if any(child.dep_ == "preconj" for child in head.children):
+        return []
+    if any(item.ent_type_ in _NUMERIC_ENTITIES or item.pos_ == "NUM" for item in items):
+        return []
+    # "Johnson & Johnson", "Bosnia and Herzegovina": one name running across the "and".
+    spans = [_item_tokens(item) for item in items]
+    if any(span[0].ent_iob_ == "I" for span in spans[1:]):
+        return []
+    sizes = [sum(1 for token in span if not token.is_punct) for span in spans]
+    if _example_phrase(head) or len(items) >= 3 or min(sizes) >= 2:
+        return items
+    return []
+
+
+def _item_kind(item: Token) -> str | None:
+    if item.pos_ in _NOMINAL_POS:
+        return "thing"
+    if item.tag_ != "VBG" or any(child.dep_ in _SUBJECT_DEPS or child.dep_ in ("aux", "auxpass") for child in item.children):
+        return None
+    return "action" if any(child.dep_ in ("dobj", "prep", "ccomp", "xcomp") for child in item.children) else "thing"
+
+
+def _item_tokens(item: Token) -> list[Token]:
+    """One list item alone: its subtree without the items, commas and "and" that follow it."""
+    dropped = [child for child in item.children if child.dep_ in ("conj", "cc", "preconj", "punct")]
+    return [token for token in item.subtree if not any(_within(token, child) for child in dropped)]
+
+
+def _item_span(item: Token) -> set[int]:
+    return {token.i for token in _item_tokens(item)}
+
+
+def _example_phrase(head: Token) -> set[int]:
+    """", such as A, B or C" (with its commas) when `head` opens a list of examples; else empty."""
+    marker = head.head
+    if head.dep_ not in ("pobj", "pcomp") or marker.dep_ != "prep":
+        return set()
+    such_as = marker.lower_ == "as" and any(child.lower_ == "such" for child in marker.children)
+    like = marker.lower_ == "like" and marker.head.pos_ in _NOMINAL_POS
+    if not (such_as or like or marker.lower_ == "including"):
+        return set()
+    phrase = {token.i for token in marker.subtree}
+    doc = head.doc
+    before, after = marker.left_edge.i - 1, marker.right_edge.i + 1
+    if before >= marker.sent.start and doc[before].text == ",":
+        phrase.add(before)
+        if after < marker.sent.end and doc[after].text == ",":
+            phrase.add(after)
+    return phrase
+
+
+def _without(atom: Atom, dropped: set[int]) -> Atom:
+    tokens = _without_edges([token for token in atom.tokens if token.i not in dropped])
+    return Atom(tokens, lead=atom.lead, link=atom.link, trailer=atom.trailer)
+
+
+def _quoted(token: Token) -> bool:
+    """Whether `token` stands inside a quotation, whose words must stay as spoken."""
+    open_quote = False
+    for earlier in token.doc[token.sent.start : token.i]:
+        if earlier.text == "“":
+            open_quote = True
+        elif earlier.text == "”":
+            open_quote = False
+        elif earlier.text == '"':
+            open_quote = not open_quote
+    return open_quote

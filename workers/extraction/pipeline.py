@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from collections.abc import Iterator
 
 import spacy
 from spacy.tokens import Span, Token
 
-from .boilerplate import boilerplate_flags
+from .boilerplate import block_signals, boilerplate_flags
 from .claims import ExtractedClaim, ExtractionResult
 from .context import ArticleContext, render
 from .dates import is_relative_date, resolve_date
 from .decomposition import Atom, decompose
 from .entities import NAME_LABELS, CanonicalNames
 from .language import DEFAULT_LANGUAGE, detect_language, normalise_language
-from .merging import merge_near_duplicates
+from .merging import comparable_text, merge_near_duplicates
 from .model import load_nlp
 from .scoring import DATE_LABELS, NUMBER_LABELS, SCORE_FLOOR, analyse_sentence
 from .sentences import ParsedSentence, parse_sentences
@@ -26,8 +27,15 @@ from .text import Block, html_to_text, normalise_whitespace, parse_safe, split_b
 MAX_SENTENCE_CHARS = 1500
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|[-*•·▪–—])\s*")
+# "Lumo: a compiler for ..." or "3. Ada Reyes - elected in 2019": a term, then what it is.
+_TERM_ITEM = re.compile(r"^(?:(?:\d{1,2}[.)]|[-*•·▪–—])\s*)?[^\W\d][^:]{0,60}?(?::|\s[-–—])\s+\S+(?:\s+\S+){2}")
+_TERM_SEPARATORS = frozenset({":", "-", "–", "—"})
+_MAX_TERM_TOKENS = 6
+_DESCRIPTION_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN"})
 # Below it, an opinion, question or command without a name, number or date yields no claim.
 UNANCHORED_OPINION_FLOOR = 0.25
+# How many earlier claims a claim is compared with: repeats sit close together.
+_MERGE_WINDOW = 200
 # Past this length a parse is too unreliable to cut into clauses.
 MAX_DECOMPOSED_CHARS = 600
 
@@ -58,7 +66,7 @@ def extract_claims(
         return ExtractionResult(text=text, language=detected, skipped_reason="non_english")
 
     blocks = split_blocks(text)
-    flags = boilerplate_flags(text, blocks)
+    flags = _with_list_items(text, blocks, boilerplate_flags(text, blocks))
     kept = _distinct_blocks(text, [block for block, boilerplate in zip(blocks, flags) if not boilerplate])
     if not kept:
         return ExtractionResult(text=text, language=detected, skipped_reason="empty_after_boilerplate")
@@ -70,26 +78,51 @@ def extract_claims(
 
     context = ArticleContext(names=names, base=base)
     claims: list[ExtractedClaim] = []
+    # The sentence, or the list, each claim comes from: claims of one are alike by construction.
+    sources: list[int] = []
     lead_in: ExtractedClaim | None = None
-    for sentence in sentences:
-        if lead_in is not None and _is_list_item(sentence) and not _has_finite_verb(sentence.span):
-            claims += _list_item_claims(text, parse_text, sentence, lead_in, context)
+    in_list = False
+    for index, sentence in enumerate(sentences):
+        if in_list and _is_list_marker(sentence):
+            # "1." parsed as a sentence of its own, apart from its item.
+            continue
+        if in_list and _is_list_item(sentence) and (
+                not _has_finite_verb(sentence.span) or _definition(sentence.span) is not None):
+            sentence_claims = _list_item_claims(text, parse_text, sentence, lead_in, context, nlp)
         else:
-            lead_in = None
             sentence_claims = _claims(text, parse_text, sentence, context)
-            if _is_lead_in(sentence):
-                # "The four winners were:" says nothing alone; its list items complete it.
-                lead_in = sentence_claims[0] if len(sentence_claims) == 1 else None
-            else:
-                claims += sentence_claims
+            # "The four winners were:" says nothing alone; its list items complete it.
+            in_list = _is_lead_in(sentence)
+            lead_in = sentence_claims[0] if in_list and len(sentence_claims) == 1 else None
+            source = index
+            if in_list:
+                sentence_claims = []
+        claims += sentence_claims
+        sources += [source] * len(sentence_claims)
         context.remember(sentence.span, sentence.entities)
-    claims = merge_near_duplicates(claims)
+    claims = _merge_repeats(claims, sources)
     return ExtractionResult(
         text=text,
         language=detected,
         claims=claims,
         skipped_reason=None if claims else "no_verifiable_sentences",
     )
+
+
+def _merge_repeats(claims: list[ExtractedClaim], sources: list[int]) -> list[ExtractedClaim]:
+    """merge_near_duplicates, except that claims of one source merge only when identical:
+    "... such as diet" and "... such as stress" differ by a word and say different things."""
+    kept: list[tuple[ExtractedClaim, str, int]] = []
+    for claim, source in zip(claims, sources):
+        key = comparable_text(claim.text)
+        earlier = kept[max(0, len(kept) - _MERGE_WINDOW) :]
+        match = next((other for other, other_key, other_source in reversed(earlier) if other_key == key or (
+            other_source != source and len(merge_near_duplicates([other, claim])) == 1)), None)
+        if match is not None:
+            match.score = max(match.score, claim.score)
+            continue
+        kept.append((claim, key, source))
+    return [claim for claim, _key, _source in kept]
 
 
 def _distinct_blocks(text: str, blocks: list[Block]) -> list[Block]:
@@ -173,24 +206,76 @@ def _is_lead_in(sentence: ParsedSentence) -> bool:
 
 
 def _is_list_item(sentence: ParsedSentence) -> bool:
-    """A short block of its own, as list items are ("1. Ada Lovelace (1815-1852)")."""
-    return sentence.span.start == 0 and sentence.span.end == len(sentence.span.doc) and len(sentence.span) <= 40
+    """A short block of its own, as list items are ("1. Ada Lovelace (1815-1852)"), maybe after its marker."""
+    span = sentence.span
+    before = span.doc[: span.start].text.strip()
+    return (not before or bool(_LIST_MARKER.fullmatch(before))) and span.end == len(span.doc) and len(span) <= 40
+
+
+def _is_list_marker(sentence: ParsedSentence) -> bool:
+    return sentence.span.start == 0 and bool(_LIST_MARKER.fullmatch(sentence.span.text.strip()))
+
+
+def _with_list_items(text: str, blocks: list[Block], flags: list[bool]) -> list[bool]:
+    """`flags` with a list of "term: description" lines, and the line that leads into it, kept:
+    short, unpunctuated and in a row, they otherwise read as a list of links."""
+    lines = [text[block.start : block.end].strip() for block in blocks]
+    flags = list(flags)
+    for index, line in enumerate(lines):
+        if not (line.endswith(":") and len(line.split()) >= 4) or flags[index] and not _plain(line):
+            continue
+        items = list(itertools.takewhile(
+            lambda other: _TERM_ITEM.match(lines[other]) and (not flags[other] or _plain(lines[other])),
+            range(index + 1, len(lines))))
+        # A flagged lead-in needs more evidence than one item that it opens a list.
+        if len(items) >= (2 if flags[index] else 1):
+            for kept in (index, *items):
+                flags[kept] = False
+    return flags
+
+
+def _plain(line: str) -> bool:
+    """No boilerplate sign stronger than being short: no credit, appeal or address to the reader."""
+    signals = block_signals(line)
+    return not (signals.certain or signals.calls_to_action or signals.address_density)
 
 
 def _has_finite_verb(sentence: Span) -> bool:
     return any(token.tag_ in _FINITE_TAGS for token in sentence)
 
 
-def _list_item_claims(text: str, parse_text: str, sentence: ParsedSentence, lead_in: ExtractedClaim,
-                      context: ArticleContext) -> list[ExtractedClaim]:
-    """A verbless list item completed by the sentence that introduces the list."""
+def _list_item_claims(text: str, parse_text: str, sentence: ParsedSentence, lead_in: ExtractedClaim | None,
+                      context: ArticleContext, nlp: spacy.Language) -> list[ExtractedClaim]:
+    """A verbless list item as claims: "Lumo: a compiler" says "Lumo is a compiler"; other items are
+    completed by the sentence that introduces the list ("The winners were Ada Reyes")."""
     start, end = _trim(parse_text, sentence.start, sentence.end)
     item = _LIST_MARKER.sub("", normalise_whitespace(parse_text[start:end])).rstrip(" .;,")
     if end <= start or not item:
         return []
+    definition = _definition(sentence.span)
+    if definition is None and lead_in is None:
+        return _claims(text, parse_text, sentence, context)
     names = [entity for entity in sentence.entities if entity.label_ in NAME_LABELS]
     inside = {token.i for token in sentence.span}
-    return [ExtractedClaim(
+    dates = [{"text": entity.text, "iso": resolve_date(entity.text, context.base)}
+             for entity in sentence.entities if entity.label_ in DATE_LABELS]
+    claims = []
+    if definition is not None:
+        term, statement = definition
+        parsed = nlp(statement)
+        analysis = analyse_sentence(parsed[:], parsed.ents)
+        if analysis.score >= SCORE_FLOOR:
+            claims.append(ExtractedClaim(
+                text=statement, sentence=text[start:end], start=start, end=end, score=analysis.score,
+                score_reasons=list(analysis.reasons), entities=_entities(sentence, names, context.names, inside),
+                dates=dates, kind=analysis.kind, attribution=analysis.attribution,
+                relative_dates_unresolved=any(is_relative_date(date["text"]) for date in dates) and context.base is None,
+            ))
+        # "Its tools include Lumo." only when the lead-in stands alone ("They are:" does not).
+        if lead_in is None or lead_in.needs_context:
+            return claims
+        item = term
+    claims.append(ExtractedClaim(
         text=f"{lead_in.text.rstrip(' :.')} {item}.",
         sentence=text[start:end],
         start=start,
@@ -198,13 +283,46 @@ def _list_item_claims(text: str, parse_text: str, sentence: ParsedSentence, lead
         score=lead_in.score,
         score_reasons=list(lead_in.score_reasons),
         entities=_entities(sentence, names, context.names, inside),
-        dates=[{"text": entity.text, "iso": resolve_date(entity.text, context.base)}
-               for entity in sentence.entities if entity.label_ in DATE_LABELS],
+        dates=dates,
         kind=lead_in.kind,
         attribution=lead_in.attribution,
         needs_context=lead_in.needs_context,
         relative_dates_unresolved=lead_in.relative_dates_unresolved,
-    )]
+    ))
+    return claims
+
+
+def _definition(item: Span) -> tuple[str, str] | None:
+    """("Lumo", "Lumo is a compiler for Rust.") for the item "Lumo: a compiler for Rust";
+    ("Ada Reyes", "Ada Reyes was elected in 2019.") for "Ada Reyes - elected in 2019"."""
+    marker = _LIST_MARKER.match(item.text)
+    first = item.start_char + (marker.end() if marker else 0)
+    tokens = [token for token in item if token.idx >= first and not token.is_space]
+    separator = next((index for index, token in enumerate(tokens) if token.text == ":" or (
+        token.text in _TERM_SEPARATORS and index > 0 and tokens[index - 1].whitespace_ and token.whitespace_)), None)
+    if separator is None or not 1 <= separator <= _MAX_TERM_TOKENS:
+        return None
+    term, description = tokens[:separator], tokens[separator + 1 :]
+    while description and description[-1].is_punct:
+        description = description[:-1]
+    if sum(not token.is_punct for token in description) < 3 or not any(token.is_alpha for token in term):
+        return None
+    if term[0].ent_type_ in ("DATE", "TIME", "CARDINAL") or term[0].like_num:
+        return None
+    plural = term[-1].tag_ in ("NNS", "NNPS")
+    lead = description[0]
+    if lead.tag_ == "VBN":
+        past = any(token.ent_type_ == "DATE" for token in description)
+        copula = ("were" if plural else "was") if past else ("are" if plural else "is")
+    elif lead.pos_ in _DESCRIPTION_POS:
+        copula = "are" if plural else "is"
+    else:
+        return None
+    term_text = item.doc[term[0].i : term[-1].i + 1].text
+    words = item.doc[lead.i : description[-1].i + 1].text
+    if lead.pos_ == "DET":
+        words = words[:1].lower() + words[1:]
+    return term_text, f"{term_text} {copula} {words}."
 
 
 def _verifiable(reasons: list[str]) -> bool:

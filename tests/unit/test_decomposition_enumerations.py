@@ -1,0 +1,179 @@
+"""Lists, examples, concessive and predicate clauses, and "term: description" list items, split into
+claims; on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from workers.extraction import ExtractionResult, extract_claims, load_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def texts(result: ExtractionResult) -> list[str]:
+    return [claim.text for claim in result.claims]
+
+
+def claims_of(nlp, text: str) -> list[str]:
+    return texts(extract_claims(text, nlp=nlp, language="en"))
+
+
+# -- examples: "such as", "including" --------------------------------------------------------
+
+
+def test_such_as_yields_the_general_claim_and_one_claim_per_example(nlp):
+    assert claims_of(nlp, "Coral reefs can be damaged by several threats, such as warming seas, overfishing, "
+                          "or coastal pollution.") == [
+        "Coral reefs can be damaged by several threats.",
+        "Coral reefs can be damaged by several threats, such as warming seas.",
+        "Coral reefs can be damaged by several threats, such as overfishing.",
+        "Coral reefs can be damaged by several threats, such as coastal pollution.",
+    ]
+
+
+def test_examples_inside_the_subject_leave_a_grammatical_sentence(nlp):
+    assert claims_of(nlp, "Large rivers, such as the Danube and the Rhine, carry heavy barge traffic.") == [
+        "Large rivers carry heavy barge traffic.",
+        "Large rivers, such as the Danube, carry heavy barge traffic.",
+        "Large rivers, such as the Rhine, carry heavy barge traffic.",
+    ]
+
+
+def test_including_with_actions_yields_one_claim_per_action(nlp):
+    assert claims_of(nlp, "The council restricted night flights, including requiring a permit for late departures "
+                          "and limiting the number of arrivals.") == [
+        "The council restricted night flights.",
+        "The council restricted night flights, including requiring a permit for late departures.",
+        "The council restricted night flights, including limiting the number of arrivals.",
+    ]
+
+
+# -- plain lists ----------------------------------------------------------------------------
+
+
+def test_a_list_of_three_objects_yields_one_claim_per_object(nlp):
+    assert claims_of(nlp, "The bakery on Elm Street sells bread, cakes, and pastries.") == [
+        "The bakery on Elm Street sells bread.",
+        "The bakery on Elm Street sells cakes.",
+        "The bakery on Elm Street sells pastries.",
+    ]
+
+
+def test_multi_word_names_in_a_list_stay_whole(nlp):
+    assert claims_of(nlp, "The ferry company serves Norway, South Korea, and New Zealand.") == [
+        "The ferry company serves Norway.",
+        "The ferry company serves South Korea.",
+        "The ferry company serves New Zealand.",
+    ]
+
+
+@pytest.mark.parametrize("sentence", [
+    # A fixed pair of single words.
+    "The company invested in research and development in 2022.",
+    # One name with "&" inside.
+    "Shares of Johnson & Johnson rose 2 percent on Monday.",
+    # "between" relates the two; neither alone says it.
+    "Relations between Oslo and Santiago improved in 2021.",
+    # A coordinated subject would need a different verb form.
+    "Oslo, Bergen and Trondheim will host the festival in 2025.",
+    # A quotation keeps the speaker's words.
+    'The minister said the plan covers "schools, hospitals and roads" in the north.',
+])
+def test_sentences_without_a_splittable_list_stay_one_claim(nlp, sentence):
+    assert claims_of(nlp, sentence) == [sentence]
+
+
+def test_the_number_of_claims_from_one_sentence_is_capped(nlp):
+    claims = claims_of(nlp, "The market sells apples, pears, plums, cherries, grapes, melons, lemons and figs.")
+    assert len(claims) == 6
+    assert claims[0] == "The market sells apples."
+
+
+def test_claims_of_one_sentence_differing_by_one_word_are_not_merged(nlp):
+    claims = claims_of(nlp, "Tourists in Lindvik can rent bicycles, kayaks, or sailboats.")
+    assert claims == ["Tourists in Lindvik can rent bicycles.", "Tourists in Lindvik can rent kayaks.",
+                      "Tourists in Lindvik can rent sailboats."]
+
+
+def test_a_sentence_repeated_later_still_merges_with_its_first_claim(nlp):
+    text = "The bridge opened in 2021.\nThe bridge opened in 2021.\n"
+    assert claims_of(nlp, text) == ["The bridge opened in 2021."]
+
+
+# -- clauses --------------------------------------------------------------------------------
+
+
+def test_whereas_clause_becomes_its_own_claim(nlp):
+    assert claims_of(nlp, "Tram ridership rose by 12 percent in 2023, whereas bus ridership fell by 4 percent.") == [
+        "Tram ridership rose by 12 percent in 2023.",
+        "Bus ridership fell by 4 percent.",
+    ]
+
+
+def test_leading_although_clause_becomes_its_own_claim_without_although(nlp):
+    assert claims_of(nlp, "Although the museum closed in March, the garden stayed open until June.") == [
+        "The garden stayed open until June.",
+        "The museum closed in March.",
+    ]
+
+
+def test_concessive_clause_stays_when_a_pronoun_points_into_it(nlp):
+    sentence = "Although the museum closed in March, its garden stayed open until June."
+    assert claims_of(nlp, sentence) == [sentence]
+
+
+def test_a_copular_sentence_with_a_relative_clause_says_two_things(nlp):
+    assert claims_of(nlp, "Lumo is a compiler that translates Python code into C.") == [
+        "Lumo is a compiler.",
+        "Lumo translates Python code into C.",
+    ]
+
+
+def test_a_relative_clause_that_defines_a_superlative_stays(nlp):
+    sentence = "Lumo is the first compiler that translates Python code into C."
+    assert claims_of(nlp, sentence) == [sentence]
+
+
+# -- list items -----------------------------------------------------------------------------
+
+GALLERIES = (
+    "The harbour museum in Lindvik opened two new galleries in 2023.\n\n"
+    "The new galleries are:\n"
+    "1. The Harbour Room: a hall of ship models from the nineteenth century\n"
+    "2. The Map Room: a collection of coastal charts drawn by hand\n\n"
+    "The museum is open every day.\n"
+)
+
+MAYORS = (
+    "Three mayors have led Lindvik since 1990. They were:\n"
+    "1. Ana Ruiz - elected in 1990.\n"
+    "2. Tomas Berg - elected in 2002.\n"
+)
+
+
+def test_term_and_description_items_become_definitions_and_complete_the_lead_in(nlp):
+    claims = claims_of(nlp, GALLERIES)
+    assert claims == [
+        "The harbour museum in Lindvik opened two new galleries in 2023.",
+        "The Harbour Room is a hall of ship models from the nineteenth century.",
+        "The new galleries are The Harbour Room.",
+        "The Map Room is a collection of coastal charts drawn by hand.",
+        "The new galleries are The Map Room.",
+        "The museum is open every day.",
+    ]
+
+
+def test_list_item_claims_span_their_own_line(nlp):
+    result = extract_claims(GALLERIES, nlp=nlp)
+    definition = next(claim for claim in result.claims if claim.text.startswith("The Map Room is"))
+    # The marker ("2.") is no part of what the item says.
+    assert result.text[definition.start : definition.end] == "The Map Room: a collection of coastal charts drawn by hand"
+
+
+def test_name_and_participle_items_become_past_tense_claims(nlp):
+    claims = claims_of(nlp, MAYORS)
+    assert "Ana Ruiz was elected in 1990." in claims
+    assert "Tomas Berg was elected in 2002." in claims
