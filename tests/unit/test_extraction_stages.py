@@ -147,6 +147,53 @@ def test_plural_pronoun_resolves_to_the_previous_subject(nlp):
     assert claim_with(result, "blamed").text == "Dairy farmers blamed lower export prices for the fall."
 
 
+def test_a_topic_carries_through_a_chain_of_pronouns(nlp):
+    result = extract_claims(
+        "The new ferry entered service in 2019.\nIt carries 400 passengers a day.\n"
+        "It crosses to the island in 45 minutes.", nlp=nlp)
+    crossing = claim_with(result, "45 minutes")
+    assert crossing.text == "The new ferry crosses to the island in 45 minutes."
+    assert not crossing.needs_context
+
+
+def test_a_clause_split_off_takes_the_subject_its_pronoun_stands_for(nlp):
+    result = extract_claims("Charter schools must meet state standards, but they are exempted from class-size rules.",
+                            nlp=nlp)
+    exempted = claim_with(result, "exempted")
+    assert exempted.text == "Charter schools are exempted from class-size rules."
+    assert not exempted.needs_context
+
+
+def test_a_pronoun_whose_referent_is_in_the_claim_needs_no_context(nlp):
+    claim = extract_claims("Harbours in Finland charged yachts 2 euros per metre of their length in 2023.",
+                           nlp=nlp).claims[0]
+    assert "their length" in claim.text
+    assert not claim.needs_context
+
+
+def test_a_name_inside_a_quote_does_not_stand_for_the_speaker(nlp):
+    result = extract_claims(
+        "Jonas Berg has chaired the harbour board since 2015.\n"
+        '"Lisbeth Moe built this port in 1988," he said.', nlp=nlp)
+    quote = claim_with(result, "Lisbeth Moe")
+    assert quote.text.endswith("Jonas Berg said.")
+
+
+def test_reflexives_and_extraposed_it_are_left_alone(nlp):
+    result = extract_claims(
+        "The port authority published its accounts in May.\nThe audit itself found 12 errors.\n"
+        "It is fair to say that the port lost 3 million euros in 2023.", nlp=nlp)
+    assert "The audit itself found 12 errors." in texts(result)
+    assert claim_with(result, "3 million euros").text.startswith("It is fair to say")
+
+
+def test_a_subject_with_its_own_pronoun_is_not_carried_to_the_next_sentence(nlp):
+    result = extract_claims("His bakery opened in Tromsø in 2010.\nIt employs 30 people.", nlp=nlp)
+    employs = claim_with(result, "employs 30 people")
+    assert "bakery" not in employs.text
+    assert employs.needs_context
+
+
 def test_quotes_are_kept_as_quotes(nlp):
     result = extract_claims('"We will open 12 new clinics by March," Health Minister Aino Lehto said.', nlp=nlp)
     claim = result.claims[0]

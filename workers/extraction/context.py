@@ -13,10 +13,10 @@ from .decomposition import Atom
 from .entities import CanonicalNames
 from .scoring import REPORTING_VERBS
 
-PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers", "himself", "herself"})
-THING_PRONOUNS = frozenset({"it", "its", "itself"})
-GROUP_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
-THIRD_PERSON = PERSON_PRONOUNS | THING_PRONOUNS | GROUP_PRONOUNS
+# Reflexives ("the audit itself") always have their antecedent in the same clause: never replaced.
+PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
+THING_PRONOUNS = frozenset({"it", "its"})
+GROUP_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 _THING_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "PRODUCT", "LAW", "EVENT", "WORK_OF_ART"})
 _GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
@@ -59,7 +59,11 @@ class ArticleContext:
     def remember(self, sentence: Span, entities: tuple[Span, ...]) -> None:
         self.mentions += sentence_mentions(sentence, entities, self.names)
         del self.mentions[:-50]
-        self.previous_subject = _subject_mention(sentence, entities, self.names)
+        subject = _subject(sentence)
+        if subject is not None and subject.lower_ in ("it", "they") and not is_expletive(subject):
+            # "The ferry ... . It sails ... . It carries ...": the topic goes on through the pronouns.
+            return
+        self.previous_subject = _subject_mention(subject, entities, self.names) if subject is not None else None
 
 
 @dataclass
@@ -80,14 +84,17 @@ def sentence_mentions(sentence: Span, entities: tuple[Span, ...], names: Canonic
     return mentions
 
 
-def _subject_mention(sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> Mention | None:
+def _subject(sentence: Span) -> Token | None:
     verb = sentence.root
     content = next((child for child in verb.children if child.dep_ == "ccomp"), None)
     if verb.lemma_ in REPORTING_VERBS and content is not None:
         # "X will visit Y, the ministry said": what the next sentence goes on about is X.
         verb = content
-    subject = next((token for token in verb.children if token.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is None or subject.pos_ == "PRON":
+    return next((token for token in verb.children if token.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def _subject_mention(subject: Token, entities: tuple[Span, ...], names: CanonicalNames) -> Mention | None:
+    if subject.pos_ == "PRON":
         return None
     for entity in entities:
         if entity.start <= subject.i < entity.end:
@@ -101,8 +108,11 @@ def _subject_mention(sentence: Span, entities: tuple[Span, ...], names: Canonica
               "nsubjpass"} and (token == subject or token.head == subject)]
     if not 1 <= len(phrase) <= 6 or phrase[0].lower_ in _DEMONSTRATIVES | {"some", "many", "all", "most"}:
         return None
+    if any(token.pos_ == "PRON" for token in phrase):
+        # "his regime" would carry its own unresolved pronoun into the next claim.
+        return None
     words = [token.text for token in phrase]
-    if phrase[0].pos_ == "DET" or phrase[0].i == sentence.start and phrase[0].pos_ != "PROPN":
+    if phrase[0].pos_ == "DET" or phrase[0].is_sent_start and phrase[0].pos_ != "PROPN":
         words[0] = words[0].lower()
     return Mention(" ".join(words), "NOUN", plural=subject.tag_ in ("NNS", "NNPS"))
 
@@ -112,21 +122,33 @@ def is_expletive(token: Token) -> bool:
     if token.lower_ != "it" or token.dep_ not in ("nsubj", "nsubjpass", "expl"):
         return token.dep_ == "expl"
     verb = token.head
-    return any(child.i > verb.i and (child.dep_ in ("ccomp", "xcomp", "csubj") or child.dep_ == "advcl" and any(
-        grandchild.lower_ in ("if", "whether", "to") for grandchild in child.children)) for child in verb.children) and (
-        verb.lemma_ in ("be", "seem", "appear", "take", "remain", "know", "say", "believe", "report", "think",
-                        "expect", "estimate", "come", "matter")
-    )
+    if verb.lemma_ == "come" and any(child.lower_ == "to" for child in verb.children):
+        return True  # "when it comes to"
+    if verb.lemma_ not in ("be", "seem", "appear", "take", "remain", "know", "say", "believe", "report", "think",
+                           "expect", "estimate", "come", "matter", "become", "make", "look"):
+        return False
+    # The clause may hang on the verb or on its complement ("it is [fair] to say", "it is no [mystery] that").
+    heads = [verb, *(child for child in verb.children if child.dep_ in ("acomp", "attr", "oprd"))]
+    return any(_extraposed(child) for head in heads for child in head.children if child.i > verb.i)
+
+
+def _extraposed(child: Token) -> bool:
+    if child.dep_ in ("ccomp", "xcomp", "csubj"):
+        return True
+    return child.dep_ == "advcl" and any(grandchild.lower_ in ("if", "whether", "to") for grandchild in child.children)
 
 
 def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: ArticleContext) -> RenderedClaim:
     """The atom's text with pronouns, short names, "the country" and relative dates resolved."""
     quoted = _quoted(sentence)
     sequence = [*atom.lead, *atom.tokens, *atom.trailer]
+    inside = {token.i for token in sequence}
     replacements: dict[int, str] = {}
     dropped: set[int] = set()
     entity_at = {index: entity for entity in entities for index in range(entity.start, entity.end)}
     named_so_far = False
+    # Pronoun classes already replaced by a noun phrase: a second "their" means the same people.
+    resolved: set[frozenset[str]] = set()
     needs_context = False
     replaced_names: set[str] = set()
     for position, token in enumerate(sequence):
@@ -143,21 +165,29 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 replacements[mention.start] = _possessive(full) if mention.text.endswith(("'s", "’s")) else full
                 dropped.update(range(mention.start + 1, mention.end))
                 replaced_names.add(full)
-            named_so_far = named_so_far or entity is None or entity.label_ not in ("DATE", "TIME", "CARDINAL",
-                                                                                   "ORDINAL", "PERCENT", "MONEY",
-                                                                                   "QUANTITY")
+            # A name inside a quotation is the speaker's, not what a pronoun outside it refers to.
+            named_so_far = named_so_far or token.i not in quoted and (entity is None or entity.label_ not in (
+                "DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"))
             continue
         if token.i in quoted:
             continue
         lower = token.lower_
-        if token.pos_ == "PRON" and lower in THIRD_PERSON and not is_expletive(token) and not named_so_far:
-            antecedent = _antecedent(token, sentence, entities, context)
+        pronoun_class = _pronoun_class(lower)
+        if (token.pos_ == "PRON" and pronoun_class and not is_expletive(token) and not named_so_far
+                and pronoun_class not in resolved):
+            antecedent = _antecedent(token, sentence, entities, quoted, inside, context)
+            if antecedent is BOUND:
+                resolved.add(pronoun_class)
+                continue
             if antecedent is None:
                 needs_context = True
                 continue
             possessive = token.tag_ == "PRP$" or lower in ("his", "its", "their", "hers", "theirs")
             replacements[token.i] = _possessive(antecedent.name) if possessive else antecedent.name
-            named_so_far = True
+            if antecedent.label == "NOUN":
+                resolved.add(pronoun_class)
+            else:
+                named_so_far = True
         elif lower in _COUNTRY_NOUNS and token.i > 0 and token.doc[token.i - 1].lower_ == "the":
             country = _last(context.mentions, "GPE") or _last(_before(token, sentence, entities, context.names), "GPE")
             if country is not None:
@@ -179,23 +209,49 @@ def _lone_proper_noun(token: Token) -> Span | None:
     return doc[token.i : token.i + 1]
 
 
-def _antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], context: ArticleContext) -> Mention | None:
+def _pronoun_class(lower: str) -> frozenset[str] | None:
+    return next((group for group in (PERSON_PRONOUNS, THING_PRONOUNS, GROUP_PRONOUNS) if lower in group), None)
+
+
+# The pronoun's referent is already in the claim ("Such schools ..., but they are exempted").
+BOUND = Mention("", "BOUND")
+
+
+def _antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted: set[int],
+                inside: set[int], context: ArticleContext) -> Mention | None:
+    """What the pronoun stands for, `BOUND` when that is in the claim already, None when unknown."""
     lower = token.lower_
-    earlier = _before(token, sentence, entities, context.names)
+    unquoted = tuple(entity for entity in entities if entity.start not in quoted)
+    earlier = _before(token, sentence, unquoted, context.names)
     if lower in PERSON_PRONOUNS:
         return _last(earlier, "PERSON") or _last(context.mentions, "PERSON")
     if lower in THING_PRONOUNS:
         same_sentence = next((mention for mention in reversed(earlier) if mention.label in _THING_LABELS), None)
         if same_sentence is not None:
             return same_sentence
-        previous = context.previous_subject
-        if previous is not None and (previous.label in _THING_LABELS or previous.label == "NOUN" and not previous.plural):
-            return previous
-        return None
+        agrees = _is_thing
+    else:
+        agrees = _is_group
+    # An earlier clause's subject in the same sentence, then the previous sentence's topic.
+    for subject in reversed([other for other in sentence if other.dep_ in ("nsubj", "nsubjpass")
+                             and other.i < token.i and other.i not in quoted]):
+        if subject.i in inside and subject.pos_ in ("NOUN", "PROPN"):
+            if agrees(Mention("", "NOUN", plural=subject.tag_ in ("NNS", "NNPS"))):
+                return BOUND
+            continue
+        mention = _subject_mention(subject, unquoted, context.names)
+        if mention is not None and agrees(mention):
+            return mention
     previous = context.previous_subject
-    if previous is not None and (previous.plural or previous.label in _GROUP_LABELS):
-        return previous
-    return None
+    return previous if previous is not None and agrees(previous) else None
+
+
+def _is_thing(mention: Mention) -> bool:
+    return mention.label in _THING_LABELS or mention.label == "NOUN" and not mention.plural
+
+
+def _is_group(mention: Mention) -> bool:
+    return mention.plural or mention.label in _GROUP_LABELS
 
 
 def _before(token: Token, sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> list[Mention]:
