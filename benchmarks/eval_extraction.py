@@ -239,13 +239,22 @@ def pronoun_share(run: Run) -> tuple[float, str]:
 
 
 def _expletive(token) -> bool:
-    """"It is not known whether ...": an "it" that stands for the clause after it, not for a referent."""
+    """"It is not known whether ...", "it is fair to say ...", "when it comes to ...": an "it" that
+    stands for the clause after it, or for nothing, not for a referent."""
     if token.dep_ == "expl":
         return True
+    if token.lower_ != "it" or token.dep_ not in ("nsubj", "nsubjpass"):
+        return False
     verb = token.head
-    return token.lower_ == "it" and token.dep_ in ("nsubj", "nsubjpass") and verb.lemma_ in (
-        "be", "seem", "appear", "remain", "know", "believe", "report", "expect", "estimate") and any(
-        child.dep_ in ("ccomp", "xcomp", "csubj", "advcl") and child.i > verb.i for child in verb.children)
+    if verb.lemma_ in ("come", "turn") and any(child.lower_ in ("to", "out") for child in verb.children):
+        return True
+    if verb.lemma_ not in ("be", "seem", "appear", "remain", "know", "believe", "report", "expect", "estimate",
+                           "take", "become"):
+        return False
+    # The clause hangs on the verb or on its complement ("it is [fair] to say").
+    heads = [verb, *(child for child in verb.children if child.dep_ in ("acomp", "attr"))]
+    return any(child.dep_ in ("ccomp", "xcomp", "csubj", "advcl") and child.i > verb.i
+               for head in heads for child in head.children)
 
 
 METRICS: list[tuple[str, str, str, float, Callable[[Run], tuple[float, str]]]] = [

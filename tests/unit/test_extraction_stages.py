@@ -171,6 +171,13 @@ def test_a_pronoun_whose_referent_is_in_the_claim_needs_no_context(nlp):
     assert not claim.needs_context
 
 
+def test_they_after_a_coordinated_subject_names_both(nlp):
+    result = extract_claims("Narendra Modi and Vladimir Putin met in Moscow in July 2024.\n"
+                            "They discussed a new rail corridor.", nlp=nlp)
+    assert claim_with(result, "rail corridor").text == (
+        "Narendra Modi and Vladimir Putin discussed a new rail corridor.")
+
+
 def test_a_name_inside_a_quote_does_not_stand_for_the_speaker(nlp):
     result = extract_claims(
         "Jonas Berg has chaired the harbour board since 2015.\n"
@@ -200,6 +207,16 @@ def test_quotes_are_kept_as_quotes(nlp):
     assert claim.text.startswith('"We will open 12 new clinics by March,"')
     assert claim.kind == "quote"
     assert claim.attribution == "Health Minister Aino Lehto"
+
+
+def test_a_quotation_running_over_sentences_stays_a_quotation(nlp):
+    result = extract_claims(
+        "Agnes Rimstad has led the Harbour Trust in Bergen since 2012.\n"
+        '"The two plans were drafted in 2021. They are nested within each other," Rimstad said.', nlp=nlp)
+    nested = claim_with(result, "nested")
+    assert nested.text.startswith('"They are nested within each other," ')
+    assert nested.text.endswith("Rimstad said.")
+    assert not nested.needs_context
 
 
 def test_reported_speech_keeps_its_speaker_in_every_part(port):

@@ -12,6 +12,7 @@ from .dates import is_relative_date, resolve_date
 from .decomposition import Atom
 from .entities import CanonicalNames
 from .scoring import REPORTING_VERBS
+from .sentences import QUOTE_MARKS, quoted_tokens
 
 # Reflexives ("the audit itself") always have their antecedent in the same clause: never replaced.
 PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
@@ -36,8 +37,6 @@ _RELATIVE_CORE = re.compile(
 )
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?%)\]”’])")
 _SPACES = re.compile(r"\s+")
-_OPENING_QUOTES = frozenset({"“", "«"})
-_CLOSING_QUOTES = frozenset({"”", "»"})
 
 
 @dataclass
@@ -94,6 +93,21 @@ def _subject(sentence: Span) -> Token | None:
 
 
 def _subject_mention(subject: Token, entities: tuple[Span, ...], names: CanonicalNames) -> Mention | None:
+    """What a later "it", "they" or "he" may stand for: the subject's name or core noun phrase."""
+    conjuncts = [subject, *subject.conjuncts]
+    if len(conjuncts) == 1:
+        return _head_mention(subject, entities, names)
+    # "Modi and Putin will meet ... . They will discuss ...": both, as one group.
+    parts = [_head_mention(conjunct, entities, names) for conjunct in sorted(conjuncts, key=lambda token: token.i)]
+    if len(parts) > 3 or any(part is None for part in parts) or len({part.name for part in parts}) < len(parts) or (
+            not any(child.lower_ == "and" for conjunct in conjuncts for child in conjunct.children)):
+        return None
+    named = all(part.label != "NOUN" for part in parts)
+    return Mention(", ".join(part.name for part in parts[:-1]) + " and " + parts[-1].name,
+                   "GROUP" if named else "NOUN", plural=True)
+
+
+def _head_mention(subject: Token, entities: tuple[Span, ...], names: CanonicalNames) -> Mention | None:
     if subject.pos_ == "PRON":
         return None
     for entity in entities:
@@ -138,10 +152,16 @@ def _extraposed(child: Token) -> bool:
     return child.dep_ == "advcl" and any(grandchild.lower_ in ("if", "whether", "to") for grandchild in child.children)
 
 
-def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: ArticleContext) -> RenderedClaim:
-    """The atom's text with pronouns, short names, "the country" and relative dates resolved."""
-    quoted = _quoted(sentence)
+def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: ArticleContext,
+           open_quote: str | None = None) -> RenderedClaim:
+    """The atom's text with pronouns, short names, "the country" and relative dates resolved.
+
+    `open_quote` is the mark of a quotation opened in an earlier sentence: the claim reopens it."""
+    quoted = quoted_tokens(sentence, open_quote)
     sequence = [*atom.lead, *atom.tokens, *atom.trailer]
+    reopened = open_quote or ""
+    if not sequence or any(token.text in QUOTE_MARKS for token in sentence.doc[sentence.start : sequence[0].i + 1]):
+        reopened = ""
     inside = {token.i for token in sequence}
     replacements: dict[int, str] = {}
     dropped: set[int] = set()
@@ -196,7 +216,7 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 named_so_far = True
         elif lower in _DEMONSTRATIVES and token.dep_ in ("nsubj", "nsubjpass") and position == 0:
             needs_context = True
-    text = _join(atom, sequence, replacements, dropped)
+    text = _join(atom, sequence, replacements, dropped, reopened)
     return RenderedClaim(text, needs_context, sequence)
 
 
@@ -304,7 +324,7 @@ def _spelled(iso: str) -> str:
     return iso
 
 
-def _join(atom: Atom, sequence: list[Token], replacements: dict[int, str], dropped: set[int]) -> str:
+def _join(atom: Atom, sequence: list[Token], replacements: dict[int, str], dropped: set[int], opening: str) -> str:
     pieces: list[str] = []
     lead_end = len(atom.lead)
     trailer_start = len(atom.lead) + len(atom.tokens)
@@ -327,7 +347,7 @@ def _join(atom: Atom, sequence: list[Token], replacements: dict[int, str], dropp
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     if not text:
         return text
-    text = text[0].upper() + text[1:]
+    text = opening + text[0].upper() + text[1:]
     closing = ""
     if text.count('"') % 2:
         closing = '"'
@@ -338,18 +358,3 @@ def _join(atom: Atom, sequence: list[Token], replacements: dict[int, str], dropp
     if not text.rstrip("\"'”’)»").endswith((".", "!", "?", "…")):
         text += "."
     return text + closing
-
-
-def _quoted(sentence: Span) -> set[int]:
-    inside: set[int] = set()
-    open_quote = False
-    for token in sentence:
-        if token.text in _OPENING_QUOTES:
-            open_quote = True
-        elif token.text in _CLOSING_QUOTES:
-            open_quote = False
-        elif token.text == '"':
-            open_quote = not open_quote
-        elif open_quote:
-            inside.add(token.i)
-    return inside

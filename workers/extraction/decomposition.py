@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from .scoring import REPORTING_VERBS
+from .sentences import quoted_tokens
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _VERB_POS = ("VERB", "AUX")
@@ -342,8 +343,10 @@ def _list_items(head: Token, inside: set[int]) -> list[Token]:
     kinds = {_item_kind(item) for item in items}
     if len(kinds) != 1 or None in kinds or any(token.i not in inside for token in head.subtree):
         return []
-    if head.head.lower_ in _COLLECTIVE_HEADS or head.head.lemma_ in _COLLECTIVE_HEADS or _quoted(head):
+    if head.head.lower_ in _COLLECTIVE_HEADS or head.head.lemma_ in _COLLECTIVE_HEADS:
         return []
+    if head.i in quoted_tokens(head.sent):
+        return []  # A quotation's words stay as spoken.
     if any(child.dep_ == "preconj" for child in head.children):
         return []
     if any(item.ent_type_ in _NUMERIC_ENTITIES or item.pos_ == "NUM" for item in items):
@@ -398,16 +401,3 @@ def _example_phrase(head: Token) -> set[int]:
 def _without(atom: Atom, dropped: set[int]) -> Atom:
     tokens = _without_edges([token for token in atom.tokens if token.i not in dropped])
     return Atom(tokens, lead=atom.lead, link=atom.link, trailer=atom.trailer)
-
-
-def _quoted(token: Token) -> bool:
-    """Whether `token` stands inside a quotation, whose words must stay as spoken."""
-    open_quote = False
-    for earlier in token.doc[token.sent.start : token.i]:
-        if earlier.text == "“":
-            open_quote = True
-        elif earlier.text == "”":
-            open_quote = False
-        elif earlier.text == '"':
-            open_quote = not open_quote
-    return open_quote

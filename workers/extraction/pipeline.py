@@ -173,7 +173,7 @@ def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: Artic
     atoms = decompose(sentence.span) if end - start <= MAX_DECOMPOSED_CHARS else [Atom(list(sentence.span))]
     claims = []
     for atom in atoms:
-        rendered = render(atom, sentence.span, sentence.entities, context)
+        rendered = render(atom, sentence.span, sentence.entities, context, sentence.open_quote)
         if not rendered.text:
             continue
         inside = {token.i for token in rendered.tokens}

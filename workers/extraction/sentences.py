@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import spacy
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from .text import Block
 
@@ -16,6 +16,9 @@ MAX_CHUNK_CHARS = 100_000
 _BATCH_SIZE = 64
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s")
 _WHITESPACE = re.compile(r"\s")
+_OPENING_QUOTES = frozenset({"“", "«"})
+_CLOSING_QUOTES = frozenset({"”", "»"})
+QUOTE_MARKS = _OPENING_QUOTES | _CLOSING_QUOTES | {'"'}
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,8 @@ class ParsedSentence:
     span: Span
     entities: tuple[Span, ...]
     offset: int
+    # The mark of a quotation the paragraph opened before this sentence and has not closed yet.
+    open_quote: str | None = None
 
     @property
     def start(self) -> int:
@@ -66,10 +71,40 @@ def parse_sentences(nlp: spacy.Language, parse_text: str, blocks: list[Block]) -
         # Span.ents scans every entity of the document: walk both lists once instead.
         entities = list(doc.ents)
         position = 0
+        open_quote = None
         for sentence in doc.sents:
             while position < len(entities) and entities[position].start < sentence.start:
                 position += 1
             first = position
             while position < len(entities) and entities[position].end <= sentence.end:
                 position += 1
-            yield ParsedSentence(sentence, tuple(entities[first:position]), chunk.start)
+            yield ParsedSentence(sentence, tuple(entities[first:position]), chunk.start, open_quote)
+            open_quote = quote_state(sentence, open_quote)
+
+
+def quote_state(tokens: Iterable[Token], open_quote: str | None = None) -> str | None:
+    """The quotation still open after `tokens`, given the one open before them."""
+    for token in tokens:
+        open_quote = _after_mark(token.text, open_quote)
+    return open_quote
+
+
+def quoted_tokens(tokens: Iterable[Token], open_quote: str | None = None) -> set[int]:
+    """Indexes of the tokens inside quotation marks (the marks left out)."""
+    inside = set()
+    for token in tokens:
+        if token.text in QUOTE_MARKS:
+            open_quote = _after_mark(token.text, open_quote)
+        elif open_quote:
+            inside.add(token.i)
+    return inside
+
+
+def _after_mark(text: str, open_quote: str | None) -> str | None:
+    if text in _OPENING_QUOTES:
+        return text
+    if text in _CLOSING_QUOTES:
+        return None
+    if text == '"':
+        return None if open_quote else '"'
+    return open_quote
