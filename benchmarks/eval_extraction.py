@@ -223,19 +223,28 @@ def example_article(run: Run) -> tuple[float, str]:
 
 
 def pronoun_share(run: Run) -> tuple[float, str]:
-    """Claims with a third-person pronoun outside quotes before any name it could refer to."""
-    dangling = 0
+    """Claims with a third-person pronoun outside quotes before anything in the claim it could refer to:
+    a name, or a noun of the same number ("Charter schools ... their"). Strictly by names alone in the detail."""
+    dangling = strict = 0
     for doc in run.nlp.pipe(_SPACES.sub(" ", _QUOTED.sub('"…"', text)) for text in run.claim_texts):
-        named = False
+        named = singular = plural = unnamed = False
         for token in doc:
             if token.pos_ == "PROPN" or token.ent_type_:
                 named = True
-            if token.lower_ in _THIRD_PERSON and token.pos_ == "PRON" and not _expletive(token) and not named:
-                dangling += 1
-                run.misses["pronouns"].append(doc.text)
                 break
+            if token.pos_ == "NOUN":
+                plural = plural or token.tag_ == "NNS" or token.dep_ == "conj"
+                singular = singular or token.tag_ == "NN"
+            if token.lower_ in _THIRD_PERSON and token.pos_ == "PRON" and not _expletive(token):
+                unnamed = True
+                if not (plural if token.lower_ in ("they", "their") else singular):
+                    dangling += 1
+                    run.misses["pronouns"].append(doc.text)
+                    break
+        strict += unnamed
     total = len(run.claim_texts)
-    return dangling / total if total else 0.0, f"{dangling}/{total} claims of every data set above"
+    return dangling / total if total else 0.0, (f"{dangling}/{total} claims of every data set above; "
+                                                f"by names alone {strict} ({strict / max(total, 1):.3f})")
 
 
 def _expletive(token) -> bool:

@@ -178,6 +178,15 @@ def test_they_after_a_coordinated_subject_names_both(nlp):
         "Narendra Modi and Vladimir Putin discussed a new rail corridor.")
 
 
+def test_it_looks_two_sentences_back_past_a_plural_subject(nlp):
+    result = extract_claims("The new estate car is 4.9 metres long.\n"
+                            "Steeply raked pillars give it a sleek side profile.\n"
+                            "It has LED headlamps with 1,200 pixels each.", nlp=nlp)
+    headlamps = claim_with(result, "headlamps")
+    assert headlamps.text.endswith("estate car has LED headlamps with 1,200 pixels each.")
+    assert not headlamps.needs_context
+
+
 def test_a_name_inside_a_quote_does_not_stand_for_the_speaker(nlp):
     result = extract_claims(
         "Jonas Berg has chaired the harbour board since 2015.\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
@@ -19,6 +20,8 @@ PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
 THING_PRONOUNS = frozenset({"it", "its"})
 GROUP_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+# Two sentences back: "The car is new. Its pillars give it a sleek side. It has LED lights."
+_SUBJECT_WINDOW = 2
 _THING_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "PRODUCT", "LAW", "EVENT", "WORK_OF_ART"})
 _GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
 _CORE_DEPS = frozenset({"det", "amod", "compound", "nmod", "nummod", "poss"})
@@ -53,7 +56,8 @@ class ArticleContext:
     names: CanonicalNames
     base: datetime.datetime | None
     mentions: list[Mention] = field(default_factory=list)
-    previous_subject: Mention | None = None
+    # The subjects of the last sentences, most recent last: where "it" and "they" look first.
+    recent_subjects: list[Mention | None] = field(default_factory=list)
 
     def remember(self, sentence: Span, entities: tuple[Span, ...]) -> None:
         self.mentions += sentence_mentions(sentence, entities, self.names)
@@ -62,7 +66,12 @@ class ArticleContext:
         if subject is not None and subject.lower_ in ("it", "they") and not is_expletive(subject):
             # "The ferry ... . It sails ... . It carries ...": the topic goes on through the pronouns.
             return
-        self.previous_subject = _subject_mention(subject, entities, self.names) if subject is not None else None
+        self.recent_subjects.append(_subject_mention(subject, entities, self.names) if subject is not None else None)
+        del self.recent_subjects[:-_SUBJECT_WINDOW]
+
+    def topic(self, agrees: Callable[[Mention], bool]) -> Mention | None:
+        """The latest recent subject that a pronoun agreeing by `agrees` can stand for."""
+        return next((mention for mention in reversed(self.recent_subjects) if mention and agrees(mention)), None)
 
 
 @dataclass
@@ -262,8 +271,7 @@ def _antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted
         mention = _subject_mention(subject, unquoted, context.names)
         if mention is not None and agrees(mention):
             return mention
-    previous = context.previous_subject
-    return previous if previous is not None and agrees(previous) else None
+    return context.topic(agrees)
 
 
 def _is_thing(mention: Mention) -> bool:
