@@ -108,6 +108,18 @@ def test_restrictive_relative_clause_stays_in_place(nlp):
     assert texts(result) == ["Workers who joined the strike lost 12 days of pay in 2023."]
 
 
+def test_a_trip_for_an_event_gives_the_trip_and_the_event_apart(nlp):
+    result = extract_claims("Reyes last visited Chile in March 2021 for an annual trade summit in the port "
+                            "city of Valparaíso.", nlp=nlp)
+    assert texts(result) == [
+        "Reyes last visited Chile in March 2021.",
+        "An annual trade summit was held in March 2021 in the port city of Valparaíso.",
+    ]
+    future = extract_claims("The foreign minister will travel to Jakarta on 3 May for a security conference "
+                            "at the regional secretariat.", nlp=nlp)
+    assert "A security conference will be held on 3 May at the regional secretariat." in texts(future)
+
+
 def test_a_simple_sentence_is_one_claim_with_its_own_words(nlp):
     result = extract_claims("The Helsinki tram network carried 61 million passengers in 2023.", nlp=nlp)
     assert texts(result) == ["The Helsinki tram network carried 61 million passengers in 2023."]

@@ -357,10 +357,10 @@ def _join(atom: Atom, sequence: list[Token], replacements: dict[int, str], dropp
         return text
     text = opening + text[0].upper() + text[1:]
     closing = ""
-    if text.count('"') % 2:
-        closing = '"'
-    elif text.count("“") > text.count("”"):
-        closing = "”"
+    # Marks of mixed styles pair up too: a page may open with " and close with ”.
+    if sum(text.count(mark) for mark in ('"', "“", "”")) % 2:
+        opened = max(text.rfind('"'), text.rfind("“"))
+        closing = "”" if opened >= 0 and text[opened] == "“" else '"'
     if closing and text.endswith((".", "!", "?")):
         return text[:-1] + (text[-1] + closing)
     if not text.rstrip("\"'”’)»").endswith((".", "!", "?", "…")):

@@ -50,7 +50,7 @@ def decompose(sentence: Span) -> list[Atom]:
     """The atomic propositions of `sentence`; the whole sentence when it holds only one."""
     if sentence.root.pos_ not in _VERB_POS:
         return [Atom([token for token in sentence])]
-    atoms = [item for atom in _propositions(sentence) for item in _enumerated(atom)]
+    atoms = [part for atom in _propositions(sentence) for item in _enumerated(atom) for part in _trip_purpose(item)]
     return atoms[:_MAX_ATOMS]
 
 
@@ -298,6 +298,51 @@ def _without_edges(tokens: list[Token]) -> list[Token]:
                 del tokens[index]
                 break
     return tokens
+
+
+# -- trips for an event -----------------------------------------------------------------------
+
+_TRIP_VERBS = frozenset({"visit", "travel", "go", "come", "fly", "arrive", "return", "head", "journey"})
+_EVENT_NOUNS = frozenset({
+    "summit", "meeting", "conference", "talks", "talk", "forum", "ceremony", "festival", "session", "funeral",
+    "wedding", "inauguration", "congress", "convention", "rally", "parade", "tournament", "exhibition", "fair",
+    "assembly", "negotiations", "negotiation", "games", "celebration",
+})
+
+
+def _trip_purpose(atom: Atom) -> list[Atom]:
+    """"Reyes flew to Oslo in May 2021 for a summit in Bergen": the trip, and the summit held in
+    Bergen in May 2021 as a fact of its own. Only when the event has a place of its own."""
+    inside = {token.i for token in atom.tokens}
+    for verb in atom.tokens:
+        if verb.pos_ != "VERB" or verb.lemma_ not in _TRIP_VERBS:
+            continue
+        purpose = next((child for child in verb.children if child.dep_ == "prep" and child.lower_ == "for"
+                        and child.i in inside), None)
+        event = purpose and next((child for child in purpose.children if child.dep_ == "pobj" and (
+            child.lower_ in _EVENT_NOUNS or child.lemma_ in _EVENT_NOUNS)), None)
+        if event is None:
+            continue
+        places = [child for child in event.children if child.dep_ == "prep" and child.lower_ in ("in", "at")]
+        if not places:
+            continue
+        dates = [child for child in verb.children if child.dep_ == "prep" and child.lower_ in ("in", "on") and any(
+            token.ent_type_ == "DATE" for token in child.subtree)]
+        held = Atom(_without_edges([token for head in (*places, *dates) for token in head.subtree]),
+                    lead=_without_edges([token for token in event.subtree if token.i <= event.i]),
+                    link=_held(verb, plural=event.tag_ == "NNS"))
+        return [_without(atom, {token.i for token in purpose.subtree}), held]
+    return [atom]
+
+
+def _held(verb: Token, *, plural: bool) -> str:
+    """"was held", "are held" or "will be held", in the tense of the trip."""
+    modal = next((child.lower_ for child in verb.children if child.tag_ == "MD"), None)
+    if modal is not None:
+        return ("will" if modal in ("wo", "'ll") else modal) + " be held"
+    if verb.tag_ in ("VBZ", "VBP", "VB"):
+        return "are held" if plural else "is held"
+    return "were held" if plural else "was held"
 
 
 # -- lists ------------------------------------------------------------------------------------
