@@ -177,3 +177,12 @@ def test_name_and_participle_items_become_past_tense_claims(nlp):
     claims = claims_of(nlp, MAYORS)
     assert "Ana Ruiz was elected in 1990." in claims
     assert "Tomas Berg was elected in 2002." in claims
+
+
+def test_a_long_list_rewrites_only_a_bounded_number_of_items(nlp):
+    from workers.extraction.pipeline import MAX_REPARSED_ITEMS
+
+    lines = [f"Hall {number}: a room of ship models built in {1800 + number}" for number in range(1, 251)]
+    claims = claims_of(nlp, "The harbour museum in Lindvik has 250 halls. Its halls are:\n" + "\n".join(lines) + "\n")
+    rewritten = [claim for claim in claims if " is a room of ship models" in claim]
+    assert 0 < len(rewritten) <= MAX_REPARSED_ITEMS

@@ -36,6 +36,8 @@ _DESCRIPTION_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN"})
 UNANCHORED_OPINION_FLOOR = 0.25
 # How many earlier claims a claim is compared with: repeats sit close together.
 _MERGE_WINDOW = 200
+# "Term: description" items rewritten and parsed again per article: a parse each, so bounded.
+MAX_REPARSED_ITEMS = 200
 # Past this length a parse is too unreliable to cut into clauses.
 MAX_DECOMPOSED_CHARS = 600
 
@@ -82,13 +84,16 @@ def extract_claims(
     sources: list[int] = []
     lead_in: ExtractedClaim | None = None
     in_list = False
+    items_reparsed = 0
     for index, sentence in enumerate(sentences):
         if in_list and _is_list_marker(sentence):
             # "1." parsed as a sentence of its own, apart from its item.
             continue
         if in_list and _is_list_item(sentence) and (
                 not _has_finite_verb(sentence.span) or _definition(sentence.span) is not None):
-            sentence_claims = _list_item_claims(text, parse_text, sentence, lead_in, context, nlp)
+            items_reparsed += 1
+            sentence_claims = _list_item_claims(text, parse_text, sentence, lead_in, context,
+                                                nlp if items_reparsed <= MAX_REPARSED_ITEMS else None)
         else:
             sentence_claims = _claims(text, parse_text, sentence, context)
             # "The four winners were:" says nothing alone; its list items complete it.
@@ -245,14 +250,15 @@ def _has_finite_verb(sentence: Span) -> bool:
 
 
 def _list_item_claims(text: str, parse_text: str, sentence: ParsedSentence, lead_in: ExtractedClaim | None,
-                      context: ArticleContext, nlp: spacy.Language) -> list[ExtractedClaim]:
+                      context: ArticleContext, nlp: spacy.Language | None) -> list[ExtractedClaim]:
     """A verbless list item as claims: "Lumo: a compiler" says "Lumo is a compiler"; other items are
     completed by the sentence that introduces the list ("The winners were Ada Reyes")."""
     start, end = _trim(parse_text, sentence.start, sentence.end)
     item = _LIST_MARKER.sub("", normalise_whitespace(parse_text[start:end])).rstrip(" .;,")
     if end <= start or not item:
         return []
-    definition = _definition(sentence.span)
+    # Without `nlp` (past the article's budget) an item is not rewritten into a definition.
+    definition = _definition(sentence.span) if nlp is not None else None
     if definition is None and lead_in is None:
         return _claims(text, parse_text, sentence, context)
     names = [entity for entity in sentence.entities if entity.label_ in NAME_LABELS]
