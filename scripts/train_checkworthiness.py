@@ -26,9 +26,8 @@ from workers.extraction.checkworthiness import (
     MODEL_PATH,
     CheckworthinessModel,
     feature_indexes,
-    feature_names,
 )
-from workers.extraction.scoring import ALL_REASONS, rule_analysis
+from workers.extraction.scoring import ALL_REASONS, model_feature_names, rule_analysis
 from workers.extraction.text import parse_safe
 
 DEFAULT_DATA = REPO.parent / "shared" / "eval" / "claimbuster_crowdsourced_train.jsonl"
@@ -41,7 +40,7 @@ def featurise(texts: list[str]) -> list[np.ndarray]:
     for doc in nlp.pipe((parse_safe(text) for text in texts), batch_size=256):
         span = doc[:]
         analysis = rule_analysis(span, tuple(doc.ents))
-        rows.append(feature_indexes(feature_names(span, analysis.reasons)))
+        rows.append(feature_indexes(model_feature_names(span, analysis.reasons)))
     return rows
 
 

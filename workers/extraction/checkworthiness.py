@@ -59,9 +59,11 @@ class CheckworthinessModel:
         self.weights = weights.astype(np.float32)
         self.reason_weights = reason_weights
 
+    def logit(self, names: Iterable[str]) -> float:
+        return float(self.weights[feature_indexes(names)].sum())
+
     def probability(self, names: Iterable[str]) -> float:
-        logit = float(self.weights[feature_indexes(names)].sum())
-        return 1.0 / (1.0 + np.exp(-logit))
+        return 1.0 / (1.0 + np.exp(-self.logit(names)))
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> CheckworthinessModel:

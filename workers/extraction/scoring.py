@@ -4,21 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from spacy.tokens import Span, Token
 
 from .checkworthiness import feature_names, load_model
 from .dates import is_specific_date
 from .entities import NAME_LABELS
+from .sentences import quoted_tokens
 
 # Below it a sentence yields no claim; at or above the threshold a checker should look at it.
 # Both are tuned on the development files (benchmarks/eval_extraction.py).
 SCORE_FLOOR = 0.03
-CHECKWORTHY_THRESHOLD = 0.4
+CHECKWORTHY_THRESHOLD = 0.3
+
+# The author's own stance (CheckThat! 2025 subjectivity): evaluative adjectives, stance adverbs and
+# modals outside quotes and reported speech. Not model features: each lowers the model's logit by
+# its weight per word, tuned on the development files (benchmarks/eval_extraction.py).
+STANCE_WEIGHTS = {"evaluative": 1.5, "stance_adverb": 0.5, "author_modal": 1.0}
+# What others said is theirs, not the author's: attribution and quoted words give back up to
+# STANCE_CREDIT_MAX of logit (ATTRIBUTION_CREDIT, plus QUOTE_CREDIT times the quoted share).
+ATTRIBUTION_CREDIT = 2.0
+QUOTE_CREDIT = 6.0
+STANCE_CREDIT_MAX = 3.0
 
 # Reasons that lower a score; the others raise it (the trained weights agree on the signs).
 LOWERING_REASONS = frozenset(
     {"question", "first_person", "second_person", "imperative", "prediction", "opinion", "vague"}
-)
+) | frozenset(STANCE_WEIGHTS)
 ALL_REASONS = frozenset(
     {"subject_verb_object", "named_entity", "number", "date", "comparative", "reporting_verb", "causal"}
 ) | LOWERING_REASONS
@@ -81,6 +93,33 @@ _KIND_POLICY_LEMMAS = frozenset(
      "court", "parliament", "congress", "senate", "vote", "veto", "legalize", "legalise", "regulate"}
 )
 _STATIVE_LEMMAS = frozenset({"be", "have", "become", "remain", "seem", "see", "consider", "regard", "call"})
+# Adjectives that classify or count rather than judge ("former", "economic", "other").
+_CLASSIFYING_ADJECTIVES = frozenset(
+    """other more many much such same former last next own few several only first second third recent
+    new economic social political national public private foreign military medical legal domestic federal
+    financial international local fiscal chief main joint net annual daily weekly monthly early late total
+    current previous final single double certain various further available additional general senior
+    junior official human regional rural urban global western eastern northern southern central royal
+    commercial industrial environmental digital online technical scientific academic clinical nuclear
+    electric electoral presidential parliamentary constitutional judicial criminal civil corporate
+    personal individual young old elderly male female black white red green blue yellow brown grey gray
+    dark free full open due able likely possible unlike similar different separate specific particular
+    entire whole top upper lower front back past future present""".split()
+)
+# Adverbs through which the author weighs in ("simply", "surely", "even"); -ly adverbs count too
+# unless they only place or measure ("recently", "roughly", "publicly").
+_STANCE_ADVERBS = frozenset(
+    """just even yet surely perhaps indeed hardly simply merely truly really quite rather too so very
+    ever maybe arguably certainly clearly obviously evidently""".split()
+)
+_NEUTRAL_LY_ADVERBS = frozenset(
+    """recently previously currently reportedly allegedly officially formerly initially finally early
+    only nearly roughly approximately mostly largely partly respectively annually daily weekly monthly
+    yearly publicly privately directly jointly separately subsequently eventually immediately shortly
+    already likely lately usually typically generally originally later quickly slowly fully newly widely
+    heavily closely rarely frequently occasionally regularly apparently""".split()
+)
+_SINGLE_QUOTES = frozenset({"'", "‘", "’"})
 _OPENING_QUOTES = frozenset({"“", "``", "«"})
 _CLOSING_QUOTES = frozenset({"”", "''", "»"})
 _CLOSERS = "\"'”’)]»"
@@ -100,6 +139,8 @@ class SentenceAnalysis:
     future: bool = False
     names: list[Span] = field(default_factory=list)
     dates: list[Span] = field(default_factory=list)
+    # How much the author's own stance lowers the model's logit (attribution can make it negative).
+    stance: float = 0.0
 
 
 def analyse_sentence(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysis:
@@ -107,10 +148,23 @@ def analyse_sentence(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnal
     analysis = rule_analysis(sentence, entities)
     if analysis.has_verb:
         model = load_model()
-        analysis.score = round(model.probability(feature_names(sentence, analysis.reasons)), 3)
-        # Strongest evidence first, as the model weighs it.
-        analysis.reasons.sort(key=lambda reason: -abs(model.reason_weights.get(reason, 0.0)))
+        logit = model.logit(model_feature_names(sentence, analysis.reasons))
+        lowered = _sigmoid(logit - analysis.stance)
+        # Stance reorders claims but does not on its own drop one the model keeps above the floor.
+        analysis.score = round(max(lowered, min(_sigmoid(logit), SCORE_FLOOR)), 3)
+        # Strongest evidence first, as the model and the stance weights weigh it.
+        weights = {**model.reason_weights, **{reason: -weight for reason, weight in STANCE_WEIGHTS.items()}}
+        analysis.reasons.sort(key=lambda reason: -abs(weights.get(reason, 0.0)))
     return analysis
+
+
+def _sigmoid(logit: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-logit)))
+
+
+def model_feature_names(sentence: Span, reasons: list[str]) -> list[str]:
+    """The trained model's features: stance reasons are weighed apart, not learnt."""
+    return feature_names(sentence, [reason for reason in reasons if reason not in STANCE_WEIGHTS])
 
 
 def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysis:
@@ -119,7 +173,7 @@ def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysi
     has_verb = any(token.pos_ in ("VERB", "AUX") for token in tokens)
     analysis = SentenceAnalysis(has_verb=has_verb)
 
-    quoted = _quoted_token_indexes(tokens)
+    quoted = quoted_tokens(tokens)
     analysis.names = [entity for entity in entities if entity.label_ in NAME_LABELS]
     analysis.dates = [entity for entity in entities if entity.label_ in DATE_LABELS]
     entity_token_indexes = {index for entity in entities for index in range(entity.start, entity.end)}
@@ -161,6 +215,8 @@ def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysi
         reasons.append("opinion")
     if any(token.lower_ in _VAGUE_WORDS for token in unquoted):
         reasons.append("vague")
+    attributed = attribution is not None or speech_verb is not None
+    analysis.stance = _author_stance(tokens, entity_token_indexes, attributed, reasons)
 
     analysis.reasons = reasons
     analysis.attribution = attribution
@@ -169,20 +225,64 @@ def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysi
     return analysis
 
 
-def _quoted_token_indexes(tokens: list[Token]) -> set[int]:
-    inside: set[int] = set()
-    open_quote = False
+def _author_stance(tokens: list[Token], entity_token_indexes: set[int], attributed: bool,
+                   reasons: list[str]) -> float:
+    """Logit penalty for the author's evaluative words and modals; adds their reasons to `reasons`."""
+    quoted = _speech_token_indexes(tokens)
+    counts = dict.fromkeys(STANCE_WEIGHTS, 0)
     for token in tokens:
+        if token.i in quoted or token.i in entity_token_indexes or _reported(token):
+            continue
+        if token.pos_ == "ADJ" and token.tag_ == "JJ" and token.is_alpha and (
+                token.lower_ not in _CLASSIFYING_ADJECTIVES):
+            counts["evaluative"] += 1
+        elif token.pos_ == "ADV" and (token.lower_ in _STANCE_ADVERBS or (
+                token.lower_.endswith("ly") and token.lower_ not in _NEUTRAL_LY_ADVERBS)):
+            counts["stance_adverb"] += 1
+        elif token.tag_ == "MD":
+            counts["author_modal"] += 1
+    if "number" in reasons:
+        # Figures anchor a checkable claim; debaters' check-worthy claims judge them ("a disastrous
+        # 7 percent"), and penalising those cost the ct19 ranking.
+        counts["evaluative"] = 0
+    reasons += [reason for reason, count in counts.items() if count]
+    penalty = sum(STANCE_WEIGHTS[reason] * count for reason, count in counts.items())
+    credit = ATTRIBUTION_CREDIT * attributed + QUOTE_CREDIT * len(quoted) / max(len(tokens), 1)
+    return penalty - min(credit, STANCE_CREDIT_MAX)
+
+
+def _speech_token_indexes(tokens: list[Token]) -> set[int]:
+    """Tokens inside double or single quotation marks; a single mark opens after a space and closes
+    right after a word, so apostrophes ("don't", "Reeves's") are not taken for quotes."""
+    inside: set[int] = set()
+    open_quote, single = False, False
+    for position, token in enumerate(tokens):
         text = token.text
-        if text in _OPENING_QUOTES:
-            open_quote = True
-        elif text in _CLOSING_QUOTES:
+        previous = tokens[position - 1] if position else None
+        if text in _OPENING_QUOTES or (text == '"' and not open_quote):
+            open_quote, single = True, False
+        elif text in _CLOSING_QUOTES or text == '"':
             open_quote = False
-        elif text == '"':
-            open_quote = not open_quote
+        elif text in _SINGLE_QUOTES:
+            if not open_quote and not token.whitespace_ and (
+                    previous is None or previous.whitespace_ or previous.text in "([:—–-"):
+                open_quote, single = True, True
+            elif open_quote and single and previous is not None and not previous.whitespace_:
+                open_quote = False
         elif open_quote:
             inside.add(token.i)
     return inside
+
+
+def _reported(token: Token) -> bool:
+    """Inside the clause a reporting verb introduces ("she said the plan was reckless")."""
+    for _ in range(6):
+        if token.head is token:
+            return False
+        if token.dep_ in ("ccomp", "xcomp", "parataxis") and token.head.lemma_ in REPORTING_VERBS:
+            return True
+        token = token.head
+    return False
 
 
 def _has_number(tokens: list[Token], entities: tuple[Span, ...], entity_token_indexes: set[int]) -> bool:

@@ -16,8 +16,8 @@ MAX_CHUNK_CHARS = 100_000
 _BATCH_SIZE = 64
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s")
 _WHITESPACE = re.compile(r"\s")
-_OPENING_QUOTES = frozenset({"“", "«"})
-_CLOSING_QUOTES = frozenset({"”", "»"})
+_OPENING_QUOTES = frozenset({"“", "«", "``"})
+_CLOSING_QUOTES = frozenset({"”", "»", "''"})
 QUOTE_MARKS = _OPENING_QUOTES | _CLOSING_QUOTES | {'"'}
 
 
