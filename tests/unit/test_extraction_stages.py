@@ -299,3 +299,12 @@ def test_claims_with_different_figures_are_not_merged():
     merged = merge_near_duplicates([_claim("Depot 4 stored 40 tonnes of grain in 2020.", 0.5),
                                     _claim("Depot 5 stored 50 tonnes of grain in 2020.", 0.5)])
     assert len(merged) == 2
+
+
+def test_claims_of_one_sentence_merge_only_when_identical():
+    items = [_claim("Drought can harm young olive trees.", 0.5), _claim("Frost can harm young olive trees.", 0.5),
+             _claim("Frost can harm young olive trees.", 0.7), _claim("Drought can harm young olive trees!", 0.6)]
+    merged = merge_near_duplicates(items, sources=[1, 1, 1, 2])
+    assert [claim.text for claim in merged] == ["Drought can harm young olive trees.",
+                                                "Frost can harm young olive trees."]
+    assert [claim.score for claim in merged] == [0.6, 0.7]

@@ -17,7 +17,7 @@ from .dates import is_relative_date, resolve_date
 from .decomposition import Atom, decompose
 from .entities import NAME_LABELS, CanonicalNames
 from .language import DEFAULT_LANGUAGE, detect_language, normalise_language
-from .merging import comparable_text, merge_near_duplicates
+from .merging import merge_near_duplicates
 from .model import load_nlp
 from .scoring import DATE_LABELS, NUMBER_LABELS, SCORE_FLOOR, analyse_sentence
 from .sentences import ParsedSentence, parse_sentences
@@ -34,8 +34,6 @@ _MAX_TERM_TOKENS = 6
 _DESCRIPTION_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN"})
 # Below it, an opinion, question or command without a name, number or date yields no claim.
 UNANCHORED_OPINION_FLOOR = 0.25
-# How many earlier claims a claim is compared with: repeats sit close together.
-_MERGE_WINDOW = 200
 # "Term: description" items rewritten and parsed again per article: a parse each, so bounded.
 MAX_REPARSED_ITEMS = 200
 # Past this length a parse is too unreliable to cut into clauses.
@@ -105,29 +103,13 @@ def extract_claims(
         claims += sentence_claims
         sources += [source] * len(sentence_claims)
         context.remember(sentence.span, sentence.entities)
-    claims = _merge_repeats(claims, sources)
+    claims = merge_near_duplicates(claims, sources)
     return ExtractionResult(
         text=text,
         language=detected,
         claims=claims,
         skipped_reason=None if claims else "no_verifiable_sentences",
     )
-
-
-def _merge_repeats(claims: list[ExtractedClaim], sources: list[int]) -> list[ExtractedClaim]:
-    """merge_near_duplicates, except that claims of one source merge only when identical:
-    "... such as diet" and "... such as stress" differ by a word and say different things."""
-    kept: list[tuple[ExtractedClaim, str, int]] = []
-    for claim, source in zip(claims, sources):
-        key = comparable_text(claim.text)
-        earlier = kept[max(0, len(kept) - _MERGE_WINDOW) :]
-        match = next((other for other, other_key, other_source in reversed(earlier) if other_key == key or (
-            other_source != source and len(merge_near_duplicates([other, claim])) == 1)), None)
-        if match is not None:
-            match.score = max(match.score, claim.score)
-            continue
-        kept.append((claim, key, source))
-    return [claim for claim, _key, _source in kept]
 
 
 def _distinct_blocks(text: str, blocks: list[Block]) -> list[Block]:
