@@ -261,7 +261,7 @@ def _antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted
         agrees = _is_thing
     else:
         agrees = _is_group
-    # An earlier clause's subject in the same sentence, then the previous sentence's topic.
+    # An earlier clause's subject in the same sentence, then the topic of the last sentences.
     for subject in reversed([other for other in sentence if other.dep_ in ("nsubj", "nsubjpass")
                              and other.i < token.i and other.i not in quoted]):
         if subject.i in inside and subject.pos_ in ("NOUN", "PROPN"):
