@@ -10,7 +10,7 @@ from spacy.tokens import Span, Token
 from .checkworthiness import feature_names, load_model
 from .dates import is_specific_date
 from .entities import NAME_LABELS
-from .sentences import quoted_tokens
+from .sentences import QUOTE_MARKS, after_quote_mark, quoted_tokens
 
 # Below it a sentence yields no claim; at or above the threshold a checker should look at it.
 # Both are tuned on the development files (benchmarks/eval_extraction.py).
@@ -120,8 +120,6 @@ _NEUTRAL_LY_ADVERBS = frozenset(
     heavily closely rarely frequently occasionally regularly apparently""".split()
 )
 _SINGLE_QUOTES = frozenset({"'", "‘", "’"})
-_OPENING_QUOTES = frozenset({"“", "``", "«"})
-_CLOSING_QUOTES = frozenset({"”", "''", "»"})
 _CLOSERS = "\"'”’)]»"
 _MAX_ATTRIBUTION_TOKENS = 12
 
@@ -255,20 +253,18 @@ def _speech_token_indexes(tokens: list[Token]) -> set[int]:
     """Tokens inside double or single quotation marks; a single mark opens after a space and closes
     right after a word, so apostrophes ("don't", "Reeves's") are not taken for quotes."""
     inside: set[int] = set()
-    open_quote, single = False, False
+    open_quote: str | None = None
     for position, token in enumerate(tokens):
         text = token.text
         previous = tokens[position - 1] if position else None
-        if text in _OPENING_QUOTES or (text == '"' and not open_quote):
-            open_quote, single = True, False
-        elif text in _CLOSING_QUOTES or text == '"':
-            open_quote = False
+        if text in QUOTE_MARKS:
+            open_quote = after_quote_mark(text, open_quote)
         elif text in _SINGLE_QUOTES:
             if not open_quote and not token.whitespace_ and (
                     previous is None or previous.whitespace_ or previous.text in "([:—–-"):
-                open_quote, single = True, True
-            elif open_quote and single and previous is not None and not previous.whitespace_:
-                open_quote = False
+                open_quote = "'"
+            elif open_quote == "'" and previous is not None and not previous.whitespace_:
+                open_quote = None
         elif open_quote:
             inside.add(token.i)
     return inside

@@ -85,7 +85,7 @@ def parse_sentences(nlp: spacy.Language, parse_text: str, blocks: list[Block]) -
 def quote_state(tokens: Iterable[Token], open_quote: str | None = None) -> str | None:
     """The quotation still open after `tokens`, given the one open before them."""
     for token in tokens:
-        open_quote = _after_mark(token.text, open_quote)
+        open_quote = after_quote_mark(token.text, open_quote)
     return open_quote
 
 
@@ -94,13 +94,14 @@ def quoted_tokens(tokens: Iterable[Token], open_quote: str | None = None) -> set
     inside = set()
     for token in tokens:
         if token.text in QUOTE_MARKS:
-            open_quote = _after_mark(token.text, open_quote)
+            open_quote = after_quote_mark(token.text, open_quote)
         elif open_quote:
             inside.add(token.i)
     return inside
 
 
-def _after_mark(text: str, open_quote: str | None) -> str | None:
+def after_quote_mark(text: str, open_quote: str | None) -> str | None:
+    """The quotation open after the mark `text`, given the one open before it."""
     if text in _OPENING_QUOTES:
         return text
     if text in _CLOSING_QUOTES:
