@@ -190,6 +190,32 @@ def test_they_after_a_coordinated_subject_names_both(nlp):
         "Narendra Modi and Vladimir Putin discussed a new rail corridor.")
 
 
+def test_she_goes_to_the_last_woman_named_not_the_last_person(nlp):
+    result = extract_claims(
+        "The council hired spokeswoman Agnes Rimstad in 2021.\n"
+        "Mayor Tomas Lind opened the new bridge on Friday, and Lind said he would open a second one in 2026.\n"
+        '"The bridge cost 40 million kroner," she said.', nlp=nlp)
+    cost = claim_with(result, "40 million")
+    assert cost.text == '"The bridge cost 40 million kroner," Agnes Rimstad said.'
+    assert cost.attribution == "Agnes Rimstad"
+
+
+def test_courtesy_titles_link_to_the_full_name_and_give_the_gender(nlp):
+    result = extract_claims(
+        "Ingrid Solberg runs the ferry company in Bodø.\n"
+        "Harald Brekke met Ms Solberg at the port, and Mr Brekke said he would dredge the channel in May.\n"
+        '"We will add two boats next year," she said.', nlp=nlp)
+    assert claim_with(result, "two boats").attribution == "Ingrid Solberg"
+    assert "Ms Solberg" not in " ".join(texts(result))
+
+
+def test_the_speaker_field_names_whom_a_pronoun_stands_for(nlp):
+    result = extract_claims(
+        "Tomas Lind opened the bridge in Tromsø in June 2024.\n"
+        '"It cost 40 million kroner," he said.', nlp=nlp)
+    assert claim_with(result, "40 million").attribution == "Tomas Lind"
+
+
 def test_it_looks_two_sentences_back_past_a_plural_subject(nlp):
     result = extract_claims("The new estate car is 4.9 metres long.\n"
                             "Steeply raked pillars give it a sleek side profile.\n"

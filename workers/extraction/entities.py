@@ -9,12 +9,16 @@ NAME_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 )
 _POSSESSIVE = ("'s", "’s", "'", "’")
+# Courtesy titles are not part of the name: "Ms Solberg" is the "Ingrid Solberg" of the article.
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord"})
 
 
 def name_key(text: str) -> tuple[str, ...]:
-    """Words of a name, without a leading "the" or a trailing possessive, case-folded."""
+    """Words of a name, without a leading "the", courtesy title or trailing possessive, case-folded."""
     words = text.split()
     if words and words[0].lower() == "the":
+        words = words[1:]
+    if len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
         words = words[1:]
     if words:
         last = words[-1]

@@ -12,7 +12,7 @@ from spacy.tokens import Span, Token
 
 from .boilerplate import block_signals, boilerplate_flags
 from .claims import ExtractedClaim, ExtractionResult
-from .context import ArticleContext, render
+from .context import ArticleContext, person_genders, render, speaker_name
 from .dates import is_relative_date, resolve_date
 from .decomposition import Atom, decompose
 from .entities import NAME_LABELS, CanonicalNames
@@ -76,7 +76,8 @@ def extract_claims(
     sentences = list(parse_sentences(nlp, parse_text, kept))
     names = CanonicalNames(_name_mentions(sentences, title, nlp))
 
-    context = ArticleContext(names=names, base=base)
+    genders = person_genders(((sentence.span, sentence.entities) for sentence in sentences), names)
+    context = ArticleContext(names=names, base=base, genders=genders)
     claims: list[ExtractedClaim] = []
     # The sentence, or the list, each claim comes from: claims of one are alike by construction.
     sources: list[int] = []
@@ -158,6 +159,8 @@ def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: Artic
     if analysis.score < UNANCHORED_OPINION_FLOOR and not _verifiable(analysis.reasons):
         return []
     atoms = decompose(sentence.span) if end - start <= MAX_DECOMPOSED_CHARS else [Atom(list(sentence.span))]
+    attribution = analysis.attribution and speaker_name(
+        analysis.speaker, analysis.attribution, sentence.span, sentence.entities, context, sentence.open_quote)
     claims = []
     for atom in atoms:
         rendered = render(atom, sentence.span, sentence.entities, context, sentence.open_quote)
@@ -181,7 +184,7 @@ def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: Artic
             entities=_entities(sentence, names, context.names, inside),
             dates=dates,
             kind=_atom_kind(analysis.kind, entities),
-            attribution=analysis.attribution,
+            attribution=attribution,
             needs_context=rendered.needs_context,
             relative_dates_unresolved=relative_dates and context.base is None,
         ))

@@ -133,6 +133,8 @@ class SentenceAnalysis:
     reasons: list[str] = field(default_factory=list)
     kind: str = "statement"
     attribution: str | None = None
+    # The head word of the attribution ("she", "Brekke", "ministry"), for resolving it in context.
+    speaker: Token | None = None
     needs_context: bool = False
     future: bool = False
     names: list[Span] = field(default_factory=list)
@@ -191,7 +193,8 @@ def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysi
         reasons.append("comparative")
 
     speech_verb = _speech_verb(tokens, quoted)
-    attribution = _attribution(sentence, tokens, speech_verb)
+    speaker = _speaker(sentence, tokens, speech_verb)
+    attribution = _phrase(sentence, speaker) if speaker is not None else None
     if speech_verb is not None or attribution is not None:
         reasons.append("reporting_verb")
     if any(_is_causal(token) for token in tokens):
@@ -218,6 +221,7 @@ def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysi
 
     analysis.reasons = reasons
     analysis.attribution = attribution
+    analysis.speaker = speaker
     analysis.needs_context = _needs_context(tokens, quoted, entity_token_indexes)
     analysis.kind = _kind(tokens, reasons, quoted, attribution, analysis)
     return analysis
@@ -301,11 +305,12 @@ def _speech_verb(tokens: list[Token], quoted: set[int]) -> Token | None:
     return None
 
 
-def _attribution(sentence: Span, tokens: list[Token], speech_verb: Token | None) -> str | None:
+def _speaker(sentence: Span, tokens: list[Token], speech_verb: Token | None) -> Token | None:
+    """The head of who says it: the speech verb's subject, or what "according to" names."""
     if speech_verb is not None:
         subject = next((child for child in speech_verb.children if child.dep_ in _SPEAKER_DEPS), None)
         if subject is not None:
-            return _phrase(sentence, subject)
+            return subject
     for token in tokens:
         # "according to the ministry"
         if token.lower_ != "according" or token.i + 1 >= sentence.end:
@@ -314,7 +319,7 @@ def _attribution(sentence: Span, tokens: list[Token], speech_verb: Token | None)
         if to.lower_ == "to":
             source = next((child for child in to.children if child.dep_ == "pobj"), None)
             if source is not None:
-                return _phrase(sentence, source)
+                return source
     return None
 
 
