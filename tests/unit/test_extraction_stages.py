@@ -216,6 +216,14 @@ def test_the_speaker_field_names_whom_a_pronoun_stands_for(nlp):
     assert claim_with(result, "40 million").attribution == "Tomas Lind"
 
 
+def test_he_prefers_the_last_sentence_s_speaker_to_a_name_inside_what_was_said(nlp):
+    result = extract_claims(
+        "Senator Rolf Aasen said a powder from Arizona kills the virus.\n"
+        "A hospital spokesman, Jens Moberg, said there is no product like the one Aasen described.\n"
+        '"We have never heard of such a powder," he said.', nlp=nlp)
+    assert claim_with(result, "never heard").attribution == "Jens Moberg"
+
+
 def test_it_looks_two_sentences_back_past_a_plural_subject(nlp):
     result = extract_claims("The new estate car is 4.9 metres long.\n"
                             "Steeply raked pillars give it a sleek side profile.\n"

@@ -73,22 +73,25 @@ class ArticleContext:
     # "m" or "f" by person name, where the article says (`person_genders`).
     genders: dict[str, str] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
-    # The subjects of the last sentences, most recent last: where "it" and "they" look first.
-    recent_subjects: list[Mention | None] = field(default_factory=list)
+    # The subjects of the last sentences, most recent last: where "it", "they", "he" and "she" look
+    # after their own sentence. A reported sentence gives what is said's subject, then the speaker.
+    recent_subjects: list[list[Mention]] = field(default_factory=list)
 
     def remember(self, sentence: Span, entities: tuple[Span, ...]) -> None:
         self.mentions += sentence_mentions(sentence, entities, self.names)
         del self.mentions[:-50]
-        subject = _subject(sentence)
-        if subject is not None and subject.lower_ in ("it", "they") and not is_expletive(subject):
+        subjects = _subjects(sentence)
+        if subjects and subjects[0].lower_ in ("it", "they", "he", "she") and not is_expletive(subjects[0]):
             # "The ferry ... . It sails ... . It carries ...": the topic goes on through the pronouns.
             return
-        self.recent_subjects.append(_subject_mention(subject, entities, self.names) if subject is not None else None)
+        mentions = (_subject_mention(subject, entities, self.names) for subject in subjects)
+        self.recent_subjects.append([mention for mention in mentions if mention is not None])
         del self.recent_subjects[:-_SUBJECT_WINDOW]
 
     def topic(self, agrees: Callable[[Mention], bool]) -> Mention | None:
         """The latest recent subject that a pronoun agreeing by `agrees` can stand for."""
-        return next((mention for mention in reversed(self.recent_subjects) if mention and agrees(mention)), None)
+        return next((mention for subjects in reversed(self.recent_subjects) for mention in subjects if agrees(mention)),
+                    None)
 
 
 @dataclass
@@ -101,12 +104,20 @@ class RenderedClaim:
 def sentence_mentions(sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> list[Mention]:
     mentions = []
     for entity in entities:
-        person = names.full_person_name(entity.text)
-        if entity.label_ == "PERSON" or person:
-            mentions.append(Mention(person or names.canonical(entity.text), "PERSON"))
+        person = person_name(entity, names)
+        if person:
+            mentions.append(Mention(person, "PERSON"))
         elif entity.label_ in _THING_LABELS or entity.label_ == "NORP":
             mentions.append(Mention(names.canonical(entity.text), entity.label_))
     return mentions
+
+
+def person_name(entity: Span, names: CanonicalNames) -> str | None:
+    """The person `entity` names, in full where the article gives the full name; None if no person."""
+    if any(char.isdigit() for char in entity.text):
+        return None  # "COVID-19", now and then tagged as a person
+    full = names.full_person_name(entity.text)
+    return full or (names.canonical(entity.text) if entity.label_ == "PERSON" else None)
 
 
 def person_genders(sentences: Iterable[tuple[Span, tuple[Span, ...]]], names: CanonicalNames) -> dict[str, str]:
@@ -123,10 +134,9 @@ def person_genders(sentences: Iterable[tuple[Span, tuple[Span, ...]]], names: Ca
         lone = [token.doc[token.i : token.i + 1] for token in sentence if token.pos_ == "PROPN"
                 and token.i not in in_entity and names.full_person_name(token.text)]
         for entity in [*entities, *lone]:
-            name = names.full_person_name(entity.text)
-            if entity.label_ not in ("PERSON", "") and not name:
+            name = person_name(entity, names)
+            if not name:
                 continue
-            name = name or names.canonical(entity.text)
             stated = _stated_gender(entity)
             if stated:
                 votes[name][stated] += 2
@@ -187,13 +197,14 @@ def _clause_verb(token: Token) -> Token:
     return head
 
 
-def _subject(sentence: Span) -> Token | None:
+def _subjects(sentence: Span) -> list[Token]:
     verb = sentence.root
+    subjects = [token for token in verb.children if token.dep_ in ("nsubj", "nsubjpass")]
     content = next((child for child in verb.children if child.dep_ == "ccomp"), None)
     if verb.lemma_ in REPORTING_VERBS and content is not None:
-        # "X will visit Y, the ministry said": what the next sentence goes on about is X.
-        verb = content
-    return next((token for token in verb.children if token.dep_ in ("nsubj", "nsubjpass")), None)
+        # "X will visit Y, the ministry said": the next sentence goes on about X, or else the ministry.
+        subjects[:0] = [token for token in content.children if token.dep_ in ("nsubj", "nsubjpass")]
+    return subjects
 
 
 def _subject_mention(subject: Token, entities: tuple[Span, ...], names: CanonicalNames) -> Mention | None:
@@ -216,11 +227,17 @@ def _head_mention(subject: Token, entities: tuple[Span, ...], names: CanonicalNa
         return None
     for entity in entities:
         if entity.start <= subject.i < entity.end:
-            person = names.full_person_name(entity.text)
-            label = "PERSON" if person or entity.label_ == "PERSON" else entity.label_
-            return Mention(person or names.canonical(entity.text), label)
+            person = person_name(entity, names)
+            if person:
+                return Mention(person, "PERSON")
+            return Mention(names.canonical(entity.text), "OTHER" if entity.label_ == "PERSON" else entity.label_)
     if subject.pos_ not in ("NOUN", "PROPN"):
         return None
+    for apposition in (child for child in subject.children if child.dep_ == "appos"):
+        # "A district official, Michael Houser, said ...": the person the noun is.
+        named = _head_mention(apposition, entities, names)
+        if named is not None and named.label == "PERSON":
+            return named
     # The noun phrase without its clauses: "the new coronavirus", "Russian exporters".
     phrase = [token for token in subject.subtree if token.i <= subject.i and token.dep_ in _CORE_DEPS | {"nsubj",
               "nsubjpass"} and (token == subject or token.head == subject)]
@@ -350,11 +367,18 @@ def _antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted
     if lower in PERSON_PRONOUNS:
         gender = _PRONOUN_GENDER[lower]
 
-        def same_gender(mention: Mention) -> bool:
-            return mention.label == "PERSON" and context.genders.get(mention.name, gender) == gender
+        def latest(agrees: Callable[[Mention], bool]) -> Mention | None:
+            # The same sentence first, then the person the last sentences were about, then whoever was named
+            # last: "Moberg said there is no product like the one Aasen described. 'I'm sorry,' he said."
+            return next((mention for mention in reversed(earlier) if agrees(mention)), None) or context.topic(
+                agrees) or next((mention for mention in reversed(context.mentions) if agrees(mention)), None)
 
-        return next((mention for mention in [*reversed(earlier), *reversed(context.mentions)] if same_gender(mention)),
-                    None)
+        # Most people in the news whose gender the article never shows are men: "she" goes to a woman
+        # the article shows as one before anyone unknown.
+        known = latest(lambda mention: mention.label == "PERSON" and context.genders.get(mention.name) == gender)
+        if gender == "f" and known is not None:
+            return known
+        return latest(lambda mention: mention.label == "PERSON" and context.genders.get(mention.name, gender) == gender)
     if lower in THING_PRONOUNS:
         same_sentence = next((mention for mention in reversed(earlier) if mention.label in _THING_LABELS), None)
         if same_sentence is not None:
@@ -378,7 +402,7 @@ def _antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted
 def speaker_name(speaker: Token, phrase: str, sentence: Span, entities: tuple[Span, ...], context: ArticleContext,
                  open_quote: str | None = None) -> str:
     """Who is quoted, as a checker needs it: "she" as the person she is, "Brekke" by full name."""
-    if speaker.pos_ == "PRON" and speaker.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+    if speaker.pos_ == "PRON" and _pronoun_class(speaker.lower_):
         antecedent = _antecedent(speaker, sentence, entities, quoted_tokens(sentence, open_quote), set(), context)
         return antecedent.name if antecedent is not None and antecedent is not BOUND else phrase
     name = next((entity.text for entity in entities if entity.start <= speaker.i < entity.end), speaker.text)
