@@ -227,11 +227,10 @@ def pronoun_share(run: Run) -> tuple[float, str]:
     a name, or a noun of the same number ("Charter schools ... their"). Strictly by names alone in the detail."""
     dangling = strict = 0
     for doc in run.nlp.pipe(_SPACES.sub(" ", _QUOTED.sub('"…"', text)) for text in run.claim_texts):
-        named = singular = plural = unnamed = False
+        singular = plural = unnamed = False
         for token in doc:
             if token.pos_ == "PROPN" or token.ent_type_:
-                named = True
-                break
+                break  # a name: what any later pronoun can refer to
             if token.pos_ == "NOUN":
                 plural = plural or token.tag_ == "NNS" or token.dep_ == "conj"
                 singular = singular or token.tag_ == "NN"

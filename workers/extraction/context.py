@@ -13,15 +13,11 @@ from spacy.tokens import Span, Token
 from .dates import is_relative_date, resolve_date
 from .decomposition import Atom
 from .entities import CanonicalNames, name_key
+from .pronouns import DEMONSTRATIVES, GROUP_PRONOUNS, PERSON_PRONOUNS, THING_PRONOUNS
 from .scoring import REPORTING_VERBS
 from .sentences import QUOTE_MARKS, quoted_tokens
 
-# Reflexives ("the audit itself") always have their antecedent in the same clause: never replaced.
-PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
-THING_PRONOUNS = frozenset({"it", "its"})
-GROUP_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
-_DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 # Two sentences back: "The car is new. Its pillars give it a sleek side. It has LED lights."
 _SUBJECT_WINDOW = 2
 _THING_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "PRODUCT", "LAW", "EVENT", "WORK_OF_ART"})
@@ -241,7 +237,7 @@ def _head_mention(subject: Token, entities: tuple[Span, ...], names: CanonicalNa
     # The noun phrase without its clauses: "the new coronavirus", "Russian exporters".
     phrase = [token for token in subject.subtree if token.i <= subject.i and token.dep_ in _CORE_DEPS | {"nsubj",
               "nsubjpass"} and (token == subject or token.head == subject)]
-    if not 1 <= len(phrase) <= 6 or phrase[0].lower_ in _DEMONSTRATIVES | {"some", "many", "all", "most"}:
+    if not 1 <= len(phrase) <= 6 or phrase[0].lower_ in DEMONSTRATIVES | {"some", "many", "all", "most"}:
         return None
     if any(token.pos_ == "PRON" for token in phrase):
         # "his regime" would carry its own unresolved pronoun into the next claim.
@@ -335,7 +331,7 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 replacements[token.i - 1] = ""
                 replacements[token.i] = country.name
                 named_so_far = True
-        elif lower in _DEMONSTRATIVES and token.dep_ in ("nsubj", "nsubjpass") and position == 0:
+        elif lower in DEMONSTRATIVES and token.dep_ in ("nsubj", "nsubjpass") and position == 0:
             needs_context = True
     text = _join(atom, sequence, replacements, dropped, reopened)
     return RenderedClaim(text, needs_context, sequence)

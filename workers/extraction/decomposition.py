@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from .pronouns import THIRD_PERSON
 from .scoring import REPORTING_VERBS
 from .sentences import quoted_tokens
 
@@ -23,7 +24,6 @@ _QUOTE_MARKS = frozenset({'"', "“", "”"})
 # Subordinate clauses the sentence asserts as true alongside its main clause.
 _CONCESSIVE_MARKS = frozenset({"although", "though", "whereas", "while"})
 _NOMINAL_POS = frozenset({"NOUN", "PROPN"})
-_THIRD_PERSON = frozenset({"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "hers", "theirs"})
 # Where a list can be split: objects and complements, not subjects ("A and B are" wants "are").
 _LIST_DEPS = frozenset({"dobj", "pobj", "pcomp", "attr", "oprd", "dative"})
 # "the talks between Moscow and Delhi" or "a mix of sand and clay" name one thing, not a list.
@@ -232,7 +232,7 @@ def _refers_across(verb: Token, clause: Token) -> bool:
 
 def _has_pronoun(tokens: Iterable[Token]) -> bool:
     """A third-person pronoun, which may need the words a split would take away."""
-    return any(token.pos_ == "PRON" and token.lower_ in _THIRD_PERSON and token.dep_ != "expl" for token in tokens)
+    return any(token.pos_ == "PRON" and token.lower_ in THIRD_PERSON and token.dep_ != "expl" for token in tokens)
 
 
 def _without_marker(atom: Atom, clause: Token) -> Atom:

@@ -47,11 +47,6 @@ REPORTING_VERBS = frozenset(
 )
 _FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
 _SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves"})
-_THIRD_PERSON = frozenset(
-    {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "hers", "theirs",
-     "himself", "herself", "itself", "themselves"}
-)
-_DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 _OBJECT_DEPS = frozenset({"dobj", "attr", "acomp", "ccomp", "xcomp", "pobj", "dative", "oprd", "agent"})
 _PREDICTION_MODALS = frozenset(
@@ -135,7 +130,6 @@ class SentenceAnalysis:
     attribution: str | None = None
     # The head word of the attribution ("she", "Brekke", "ministry"), for resolving it in context.
     speaker: Token | None = None
-    needs_context: bool = False
     future: bool = False
     names: list[Span] = field(default_factory=list)
     dates: list[Span] = field(default_factory=list)
@@ -222,7 +216,6 @@ def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysi
     analysis.reasons = reasons
     analysis.attribution = attribution
     analysis.speaker = speaker
-    analysis.needs_context = _needs_context(tokens, quoted, entity_token_indexes)
     analysis.kind = _kind(tokens, reasons, quoted, attribution, analysis)
     return analysis
 
@@ -368,20 +361,6 @@ def _is_opinion(unquoted: list[Token]) -> bool:
                 return True
             continue
         if token.pos_ in ("ADJ", "ADV"):
-            return True
-    return False
-
-
-def _needs_context(tokens: list[Token], quoted: set[int], entity_token_indexes: set[int]) -> bool:
-    """A pronoun or demonstrative subject before any name it could refer to."""
-    for position, token in enumerate(tokens):
-        if token.pos_ == "PROPN" or token.i in entity_token_indexes:
-            return False
-        if token.i in quoted or token.pos_ not in ("PRON", "DET"):
-            continue
-        if token.lower_ in _THIRD_PERSON and token.dep_ != "expl":
-            return True
-        if token.lower_ in _DEMONSTRATIVES and token.dep_ in ("nsubj", "nsubjpass") and position < 3:
             return True
     return False
 

@@ -1,0 +1,9 @@
+"""Third-person pronouns by what they can stand for, shared by decomposition and decontextualisation.
+
+Reflexives ("the audit itself") are left out: their antecedent is always in their own clause."""
+
+PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
+THING_PRONOUNS = frozenset({"it", "its"})
+GROUP_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
+THIRD_PERSON = PERSON_PRONOUNS | THING_PRONOUNS | GROUP_PRONOUNS
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
