@@ -209,6 +209,16 @@ def test_courtesy_titles_link_to_the_full_name_and_give_the_gender(nlp):
     assert "Ms Solberg" not in " ".join(texts(result))
 
 
+def test_a_common_given_name_tells_she_from_he_but_the_sentence_s_own_person_comes_first(nlp):
+    result = extract_claims(
+        "Nancy Okonkwo chairs the harbour board in Lagos.\n"
+        "Pieter Dekker, a shipping analyst, expects freight rates to fall in 2025.\n"
+        '"The board approved 12 new berths in March," she said.\n'
+        'Dekker also spoke to Rosalind Achebe, a port engineer: "The berths need deeper water," she said.', nlp=nlp)
+    assert claim_with(result, "12 new berths").attribution == "Nancy Okonkwo"
+    assert claim_with(result, "deeper water").attribution == "Rosalind Achebe"
+
+
 def test_the_speaker_field_names_whom_a_pronoun_stands_for(nlp):
     result = extract_claims(
         "Tomas Lind opened the bridge in Tromsø in June 2024.\n"

@@ -49,6 +49,28 @@ _FEMALE_NOUNS = frozenset(
     chairwoman spokeswoman congresswoman councilwoman aunt niece grandmother granddaughter lady widow nun
     empress policewoman saleswoman sportswoman stepmother bride godmother matriarch headmistress waitress
     hostess heroine""".split())
+# Common given names borne almost only by one gender in English-language news; one vote each, and
+# names used for both ("Jordan", "Kim", "Jean", "Andrea") are left out on purpose.
+_MALE_GIVEN_NAMES = frozenset(
+    """james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony
+    mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan
+    jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory frank raymond
+    alexander patrick jack dennis jerry tyler aaron henry adam douglas nathan peter zachary kyle walter harold
+    jeremy ethan carl keith roger gerald christian sean arthur austin noah lawrence jesse joe bryan billy
+    bruce albert willie gabriel logan alan juan wayne roy ralph randy eugene vincent russell louis bobby philip
+    johnny mitch mike bill bob jim tom dan steve ted barack bernie marco rand mitt hunter boris vladimir
+    narendra xi emmanuel olaf rishi keir justin viktor recep benjamin volodymyr sergei dmitry ivan pedro carlos
+    luis jorge miguel ahmed mohammed muhammad ali hassan omar lars hans klaus jens erik karl ole per""".split())
+_FEMALE_GIVEN_NAMES = frozenset(
+    """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen lisa nancy betty margaret sandra
+    ashley kimberly emily donna michelle carol amanda dorothy melissa deborah stephanie rebecca sharon laura
+    cynthia kathleen amy angela shirley anna brenda pamela emma nicole helen samantha katherine christine debra
+    rachel carolyn janet catherine maria heather diane ruth julie olivia joyce virginia victoria lauren
+    christina joan evelyn judith megan cheryl hannah martha gloria teresa sara madison frances kathryn janice
+    abigail alice judy sophia grace denise amber doris marilyn danielle beverly isabella theresa diana natalie
+    brittany charlotte marie kayla lori hillary kamala nikki elizabeth ursula angela theresa liz priti
+    tammy elise ilhan alexandria marjorie lauren kristi gretchen kathy jacinda giorgia marine sanna mette
+    annalena julia yulia svetlana olga irina natalia tatiana fatima aisha mirella ingrid agnes astrid""".split())
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?%)\]”’])")
 _SPACES = re.compile(r"\s+")
 
@@ -120,8 +142,9 @@ def person_genders(sentences: Iterable[tuple[Span, tuple[Span, ...]]], names: Ca
     """The gender the article gives each person, so that "she said" does not go to the last man named.
 
     Evidence: a courtesy title ("Ms Solberg"), a gendered noun beside the name ("spokeswoman Ingrid
-    Solberg", "his wife, Ingrid"), each worth two votes, and a pronoun tied to the person's own
-    clause ("Solberg sold her boat", "Solberg said she ..."), worth one. A tie says nothing."""
+    Solberg", "his wife, Ingrid"), each worth two votes; a common given name, and a pronoun tied to
+    the person's own clause ("Solberg sold her boat", "Solberg said she ..."), one each, for every
+    mention. A tie says nothing."""
     votes: dict[str, Counter] = defaultdict(Counter)
     for sentence, entities in sentences:
         quoted = quoted_tokens(sentence)
@@ -136,6 +159,9 @@ def person_genders(sentences: Iterable[tuple[Span, tuple[Span, ...]]], names: Ca
             stated = _stated_gender(entity)
             if stated:
                 votes[name][stated] += 2
+            given = name.split()[0].lower() if len(name.split()) > 1 else ""
+            if given in _MALE_GIVEN_NAMES or given in _FEMALE_GIVEN_NAMES:
+                votes[name]["m" if given in _MALE_GIVEN_NAMES else "f"] += 1
             if entity.start not in quoted:
                 for pronoun in _own_pronouns(entity.root, sentence, quoted):
                     votes[name][_PRONOUN_GENDER[pronoun.lower_]] += 1
@@ -363,18 +389,18 @@ def _antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted
     if lower in PERSON_PRONOUNS:
         gender = _PRONOUN_GENDER[lower]
 
-        def latest(agrees: Callable[[Mention], bool]) -> Mention | None:
-            # The same sentence first, then the person the last sentences were about, then whoever was named
-            # last: "Moberg said there is no product like the one Aasen described. 'I'm sorry,' he said."
-            return next((mention for mention in reversed(earlier) if agrees(mention)), None) or context.topic(
-                agrees) or next((mention for mention in reversed(context.mentions) if agrees(mention)), None)
-
-        # Most people in the news whose gender the article never shows are men: "she" goes to a woman
-        # the article shows as one before anyone unknown.
-        known = latest(lambda mention: mention.label == "PERSON" and context.genders.get(mention.name) == gender)
-        if gender == "f" and known is not None:
-            return known
-        return latest(lambda mention: mention.label == "PERSON" and context.genders.get(mention.name, gender) == gender)
+        # The same sentence first, then the people the last sentences were about, then whoever was named
+        # last: "Moberg said there is no product like the one Aasen described. 'I'm sorry,' he said."
+        recent_subjects = [mention for subjects in reversed(context.recent_subjects) for mention in subjects]
+        for candidates in (reversed(earlier), recent_subjects, reversed(context.mentions)):
+            agreeing = [mention for mention in candidates if mention.label == "PERSON"
+                        and context.genders.get(mention.name, gender) == gender]
+            # Most people in the news whose gender the article never shows are men: "she" goes to a
+            # woman the article shows as one before anyone unknown.
+            known = next((mention for mention in agreeing if context.genders.get(mention.name) == gender), None)
+            if agreeing:
+                return known if gender == "f" and known is not None else agreeing[0]
+        return None
     if lower in THING_PRONOUNS:
         same_sentence = next((mention for mention in reversed(earlier) if mention.label in _THING_LABELS), None)
         if same_sentence is not None:
