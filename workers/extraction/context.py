@@ -132,8 +132,8 @@ def sentence_mentions(sentence: Span, entities: tuple[Span, ...], names: Canonic
 
 def person_name(entity: Span, names: CanonicalNames) -> str | None:
     """The person `entity` names, in full where the article gives the full name; None if no person."""
-    if any(char.isdigit() for char in entity.text):
-        return None  # "COVID-19", now and then tagged as a person
+    if any(char.isdigit() for char in entity.text) or not entity.text[:1].isupper():
+        return None  # "COVID-19" or words run together ("aJan"), now and then tagged as a person
     full = names.full_person_name(entity.text)
     return full or (names.canonical(entity.text) if entity.label_ == "PERSON" else None)
 
