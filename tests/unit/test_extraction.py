@@ -224,6 +224,18 @@ def test_html_page_yields_claims_from_the_article_only(nlp):
     claim_containing(result, "28,000 vehicles")
 
 
+def test_the_headline_the_page_opens_with_is_a_title_not_a_claim(nlp):
+    page = HTML_PAGE.replace("<title>Bridge closure</title>",
+                             "<title>Minister Ruth Abara closes Eastport bridge | Eastport Gazette</title>").replace(
+        "<h1>Eastport bridge to close for repairs</h1>", "<h1>Minister Ruth Abara closes Eastport bridge</h1>").replace(
+        "the state transportation department announced", "Abara announced")
+    result = extract_claims(html=page, nlp=nlp)
+    assert result.text.startswith("Minister Ruth Abara closes Eastport bridge")
+    assert not [claim for claim in result.claims if claim.start == 0]
+    # Named in full only in the headline, the minister still gets her full name in the body's claim.
+    assert claim_containing(result, "six weeks").attribution == "Ruth Abara"
+
+
 @pytest.mark.parametrize(
     "html",
     ["<html><body><p>unclosed <b>tags <i>everywhere", "<<<>>>", "\x00\x01binary\xff", "<html></html>", ""],

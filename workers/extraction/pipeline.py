@@ -21,7 +21,7 @@ from .merging import merge_near_duplicates
 from .model import load_nlp
 from .scoring import DATE_LABELS, NUMBER_LABELS, SCORE_FLOOR, analyse_sentence
 from .sentences import ParsedSentence, parse_sentences
-from .text import Block, html_to_text, normalise_whitespace, parse_safe, split_blocks
+from .text import Block, html_title, html_to_text, normalise_whitespace, parse_safe, split_blocks
 
 # Longer "sentences" are lists, tables or run-ons: no checker can use them as one claim.
 MAX_SENTENCE_CHARS = 1500
@@ -58,6 +58,7 @@ def extract_claims(
     base = _relative_base(published_at)
     if html and (text is None or not text.strip()):
         text = html_to_text(html)
+        title = title or html_title(html)
     text = text or ""
     detected = normalise_language(language) if language else detect_language(text)
     if not text.strip():
@@ -67,6 +68,9 @@ def extract_claims(
 
     blocks = split_blocks(text)
     flags = _with_list_items(text, blocks, boilerplate_flags(text, blocks))
+    if len(blocks) > 1 and _is_headline(text[blocks[0].start : blocks[0].end], title):
+        # The headline restates the article in short; it names people for linking, as the title.
+        flags[0] = True
     kept = _distinct_blocks(text, [block for block, boilerplate in zip(blocks, flags) if not boilerplate])
     if not kept:
         return ExtractionResult(text=text, language=detected, skipped_reason="empty_after_boilerplate")
@@ -222,6 +226,12 @@ def _with_list_items(text: str, blocks: list[Block], flags: list[bool]) -> list[
             for kept in (index, *items):
                 flags[kept] = False
     return flags
+
+
+def _is_headline(first_block: str, title: str | None) -> bool:
+    """The text opens with the title itself, or with its main part ("X | Site name" titles)."""
+    first = normalise_whitespace(first_block)
+    return bool(title) and len(first.split()) >= 2 and first in normalise_whitespace(title)
 
 
 def _plain(line: str) -> bool:

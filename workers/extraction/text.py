@@ -37,6 +37,15 @@ def html_to_text(html: str) -> str:
     return _extract_main_text(html, favor_precision=True) or _extract_main_text(html, favor_precision=False)
 
 
+def html_title(html: str) -> str | None:
+    """The page's headline as its metadata gives it (og:title, <title>, the first h1), if any."""
+    try:
+        metadata = trafilatura.extract_metadata(html)
+    except (ValueError, TypeError, LookupError, AttributeError):
+        return None
+    return metadata.title if metadata is not None and metadata.title else None
+
+
 def _extract_main_text(html: str, *, favor_precision: bool) -> str:
     try:
         extracted = trafilatura.extract(
