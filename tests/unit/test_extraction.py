@@ -190,6 +190,19 @@ def test_classifier_flags_credits_bylines_and_link_lists_but_not_news():
     assert flags == [False, True, True, False, True, True, True]
 
 
+def test_publisher_disclaimers_are_boilerplate_but_news_about_prices_is_not():
+    text = (
+        "The retailer cut the price of its 55-inch television to $399 on Friday.\n"
+        "Prices are subject to change without notice.\n"
+        "The Ledger may earn a commission on purchases made through links on this page.\n"
+        "Views and opinions expressed in this article are those of the author.\n"
+        "This copy is for your personal, non-commercial use only.\n"
+        "The airline said fares may change in March after fuel costs rose 12 percent.\n"
+    )
+    flags = boilerplate_flags(text, split_blocks(text))
+    assert flags == [False, True, True, True, True, False]
+
+
 def test_boilerplate_only_text_yields_no_claims_with_a_reason(nlp):
     result = extract_claims("Subscribe to our newsletter.\nFollow us on Facebook.\nRemind me later.", nlp=nlp)
     assert result.claims == []

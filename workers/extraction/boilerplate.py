@@ -84,9 +84,16 @@ _CONTRIBUTOR_LINE = re.compile(
 )
 # "By Jane Doe and John Roe" but not "By raising rates, the bank ..."
 _BYLINE = re.compile(r"^(?i:by)\s+(?:[A-Z][\w.'’-]*(?:\s+|,\s*|$)|and\s+|&\s+){1,8}$")
+# Legal notices and the disclaimers publishers attach: affiliate, reprint, opinion, comment policy.
 _LEGAL = re.compile(
     r"©|\bcopyright\b|\ball\s+rights\s+reserved\b|\bterms\s+of\s+(?:use|service)\b|"
-    r"\bprivacy\s+policy\b|\bcookie\s+(?:policy|settings|preferences)\b|\bwe\s+use\s+cookies\b",
+    r"\bprivacy\s+policy\b|\bcookie\s+(?:policy|settings|preferences)\b|\bwe\s+use\s+cookies\b|"
+    r"\bsubject\s+to\s+change\s+without\s+notice\b|\bquantities\s+(?:are|may\s+be)\s+limited\b|"
+    r"\b(?:may|might|could)\s+(?:receive|earn|get)\s+(?:a\s+)?(?:small\s+)?(?:commission|compensation)\b|"
+    r"\bpersonal,?\s+non-?commercial\s+use\b|"
+    r"\bpresentation-ready\s+copies\b|"
+    r"\b(?:views|opinions)\s+(?:and\s+opinions\s+)?expressed\s+(?:in\s+this\s+\w+|here(?:in)?)\s+are\b|"
+    r"\bmoderat\w*\s+(?:all\s+)?comments\b|\bcomments\s+(?:are|will\s+be)\s+moderated\b",
     re.IGNORECASE,
 )
 _TERMINAL = tuple(".!?\"”’')]»…")
