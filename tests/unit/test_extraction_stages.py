@@ -120,6 +120,12 @@ def test_a_trip_for_an_event_gives_the_trip_and_the_event_apart(nlp):
     assert "A security conference will be held on 3 May at the regional secretariat." in texts(future)
 
 
+def test_a_participle_after_they_takes_a_plural_verb(nlp):
+    result = extract_claims("Nurses at the clinic treated 40 patients on Monday.\n"
+                            "They worked through the night, using two diesel generators.", nlp=nlp)
+    assert claim_with(result, "generators").text == "Nurses were using two diesel generators."
+
+
 def test_a_simple_sentence_is_one_claim_with_its_own_words(nlp):
     result = extract_claims("The Helsinki tram network carried 61 million passengers in 2023.", nlp=nlp)
     assert texts(result) == ["The Helsinki tram network carried 61 million passengers in 2023."]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from .pronouns import THIRD_PERSON
+from .pronouns import GROUP_PRONOUNS, THIRD_PERSON
 from .scoring import REPORTING_VERBS
 from .sentences import quoted_tokens
 
@@ -16,6 +16,7 @@ _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _VERB_POS = ("VERB", "AUX")
 _RELATIVE_SUBJECTS = frozenset({"who", "which", "that"})
 _PLURAL_TAGS = frozenset({"NNS", "NNPS"})
+_PLURAL_PRONOUNS = GROUP_PRONOUNS | {"we", "us", "these", "those"}
 _PAST_TAGS = frozenset({"VBD", "VBN"})
 # Clauses shorter than this are fragments ("and did"), not propositions.
 _MIN_CLAUSE_TOKENS = 3
@@ -171,7 +172,7 @@ def _leading_phrase(verb: Token, clause: Token) -> list[Token] | None:
 
 
 def _link(subject: list[Token], verb: Token, clause: Token) -> str:
-    plural = any(token.tag_ in _PLURAL_TAGS for token in subject) or any(
+    plural = any(token.tag_ in _PLURAL_TAGS or token.lower_ in _PLURAL_PRONOUNS for token in subject) or any(
         token.dep_ == "cc" for token in subject)
     past = verb.tag_ in _PAST_TAGS or any(child.tag_ == "VBD" for child in verb.children)
     if clause.tag_ == "VBN" or past:
