@@ -126,6 +126,12 @@ def test_a_participle_after_they_takes_a_plural_verb(nlp):
     assert claim_with(result, "generators").text == "Nurses were using two diesel generators."
 
 
+def test_a_participle_that_frames_the_clause_is_not_split_off(nlp):
+    result = extract_claims("The budget office expects revenue of $4 billion in 2025, assuming the tax extension passes.",
+                            nlp=nlp)
+    assert texts(result) == ["The budget office expects revenue of $4 billion in 2025, assuming the tax extension passes."]
+
+
 def test_a_simple_sentence_is_one_claim_with_its_own_words(nlp):
     result = extract_claims("The Helsinki tram network carried 61 million passengers in 2023.", nlp=nlp)
     assert texts(result) == ["The Helsinki tram network carried 61 million passengers in 2023."]

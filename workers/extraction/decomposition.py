@@ -18,6 +18,11 @@ _RELATIVE_SUBJECTS = frozenset({"who", "which", "that"})
 _PLURAL_TAGS = frozenset({"NNS", "NNPS"})
 _PLURAL_PRONOUNS = GROUP_PRONOUNS | {"we", "us", "these", "those"}
 _PAST_TAGS = frozenset({"VBD", "VBN"})
+# Participles that work as prepositions and frame the clause ("assuming X", "compared with Y"):
+# no proposition of the subject's own.
+_FRAMING_PARTICIPLES = frozenset(
+    """assuming considering given granted judging speaking regarding concerning excluding
+    including compared according provided supposing barring""".split())
 # Clauses shorter than this are fragments ("and did"), not propositions.
 _MIN_CLAUSE_TOKENS = 3
 _MAX_ATOMS = 6
@@ -143,6 +148,8 @@ def _is_participle(clause: Token) -> bool:
     # A leading "Confirmed for a second term, ..." is often tagged as a past tense.
     leading = clause.i < clause.head.i and clause.left_edge.i <= clause.sent.start + 1
     if clause.tag_ not in ("VBG", "VBN") and not (leading and clause.tag_ == "VBD"):
+        return False
+    if clause.lower_ in _FRAMING_PARTICIPLES:
         return False
     if any(child.dep_ in ("mark", "nsubj", "nsubjpass", "aux", "auxpass") for child in clause.children):
         return False
