@@ -13,11 +13,10 @@ from spacy.tokens import Span, Token
 from .dates import is_relative_date, resolve_date
 from .decomposition import Atom
 from .entities import CanonicalNames, name_key
-from .pronouns import DEMONSTRATIVES, GROUP_PRONOUNS, PERSON_PRONOUNS, THING_PRONOUNS
+from .pronouns import DEMONSTRATIVES, GROUP_PRONOUNS, PERSON_PRONOUNS, PRONOUN_GENDER, THING_PRONOUNS
 from .scoring import REPORTING_VERBS
 from .sentences import QUOTE_MARKS, quoted_tokens
 
-_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 # Two sentences back: "The car is new. Its pillars give it a sleek side. It has LED lights."
 _SUBJECT_WINDOW = 2
 _THING_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "PRODUCT", "LAW", "EVENT", "WORK_OF_ART"})
@@ -59,7 +58,7 @@ _MALE_GIVEN_NAMES = frozenset(
     jeremy ethan carl keith roger gerald christian sean arthur austin noah lawrence jesse joe bryan billy
     bruce albert willie gabriel logan alan juan wayne roy ralph randy eugene vincent russell louis bobby philip
     johnny mitch mike bill bob jim tom dan steve ted barack bernie marco rand mitt hunter boris vladimir
-    narendra xi emmanuel olaf rishi keir justin viktor recep benjamin volodymyr sergei dmitry ivan pedro carlos
+    narendra xi emmanuel olaf rishi keir viktor recep volodymyr sergei dmitry ivan pedro carlos
     luis jorge miguel ahmed mohammed muhammad ali hassan omar lars hans klaus jens erik karl ole per""".split())
 _FEMALE_GIVEN_NAMES = frozenset(
     """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen lisa nancy betty margaret sandra
@@ -68,8 +67,8 @@ _FEMALE_GIVEN_NAMES = frozenset(
     rachel carolyn janet catherine maria heather diane ruth julie olivia joyce virginia victoria lauren
     christina joan evelyn judith megan cheryl hannah martha gloria teresa sara madison frances kathryn janice
     abigail alice judy sophia grace denise amber doris marilyn danielle beverly isabella theresa diana natalie
-    brittany charlotte marie kayla lori hillary kamala nikki elizabeth ursula angela theresa liz priti
-    tammy elise ilhan alexandria marjorie lauren kristi gretchen kathy jacinda giorgia marine sanna mette
+    brittany charlotte marie kayla lori hillary kamala nikki ursula liz priti
+    tammy elise ilhan alexandria marjorie kristi gretchen kathy jacinda giorgia marine sanna mette
     annalena julia yulia svetlana olga irina natalia tatiana fatima aisha mirella ingrid agnes astrid""".split())
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?%)\]”’])")
 _SPACES = re.compile(r"\s+")
@@ -164,7 +163,7 @@ def person_genders(sentences: Iterable[tuple[Span, tuple[Span, ...]]], names: Ca
                 votes[name]["m" if given in _MALE_GIVEN_NAMES else "f"] += 1
             if entity.start not in quoted:
                 for pronoun in _own_pronouns(entity.root, sentence, quoted):
-                    votes[name][_PRONOUN_GENDER[pronoun.lower_]] += 1
+                    votes[name][PRONOUN_GENDER[pronoun.lower_]] += 1
     genders = {}
     for name, counts in votes.items():
         ranked = counts.most_common(2)
@@ -174,9 +173,9 @@ def person_genders(sentences: Iterable[tuple[Span, tuple[Span, ...]]], names: Ca
 
 
 def _stated_gender(entity: Span) -> str | None:
-    doc = entity.doc
-    title = entity[0] if len(entity) > 1 else (doc[entity.start - 1] if entity.start else None)
-    if title is not None:
+    # "Ms Solberg" tagged whole, or "Mr" just before "Harald Brekke".
+    titles = [entity[0], *([entity.doc[entity.start - 1]] if entity.start else [])]
+    for title in titles:
         word = title.lower_.rstrip(".")
         if word in _MALE_TITLES or word in _FEMALE_TITLES:
             return "m" if word in _MALE_TITLES else "f"
@@ -202,7 +201,7 @@ def _own_pronouns(name: Token, sentence: Span, quoted: set[int]) -> list[Token]:
                       if not any(child.dep_ in ("nsubj", "nsubjpass") for child in conjunct.children))}
     found = []
     for token in sentence:
-        if token.i <= name.i or token.i in quoted or token.lower_ not in _PRONOUN_GENDER or token.pos_ != "PRON":
+        if token.i <= name.i or token.i in quoted or token.lower_ not in PRONOUN_GENDER or token.pos_ != "PRON":
             continue
         if token.tag_ == "PRP$" and _clause_verb(token) in clause:
             found.append(token)
@@ -387,7 +386,7 @@ def _antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted
     unquoted = tuple(entity for entity in entities if entity.start not in quoted)
     earlier = _before(token, sentence, unquoted, context.names)
     if lower in PERSON_PRONOUNS:
-        gender = _PRONOUN_GENDER[lower]
+        gender = PRONOUN_GENDER[lower]
 
         # The same sentence first, then the people the last sentences were about, then whoever was named
         # last: "Moberg said there is no product like the one Aasen described. 'I'm sorry,' he said."

@@ -2,7 +2,8 @@
 
 Reflexives ("the audit itself") are left out: their antecedent is always in their own clause."""
 
-PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+PERSON_PRONOUNS = frozenset(PRONOUN_GENDER)
 THING_PRONOUNS = frozenset({"it", "its"})
 GROUP_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
 THIRD_PERSON = PERSON_PRONOUNS | THING_PRONOUNS | GROUP_PRONOUNS
