@@ -105,10 +105,13 @@ class ArticleContext:
         self.recent_subjects.append([mention for mention in mentions if mention is not None])
         del self.recent_subjects[:-_SUBJECT_WINDOW]
 
+    def subject_mentions(self) -> list[Mention]:
+        """The recent subjects, the latest sentence's first."""
+        return [mention for subjects in reversed(self.recent_subjects) for mention in subjects]
+
     def topic(self, agrees: Callable[[Mention], bool]) -> Mention | None:
         """The latest recent subject that a pronoun agreeing by `agrees` can stand for."""
-        return next((mention for subjects in reversed(self.recent_subjects) for mention in subjects if agrees(mention)),
-                    None)
+        return next((mention for mention in self.subject_mentions() if agrees(mention)), None)
 
 
 @dataclass
@@ -390,8 +393,7 @@ def _antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted
 
         # The same sentence first, then the people the last sentences were about, then whoever was named
         # last: "Moberg said there is no product like the one Aasen described. 'I'm sorry,' he said."
-        recent_subjects = [mention for subjects in reversed(context.recent_subjects) for mention in subjects]
-        for candidates in (reversed(earlier), recent_subjects, reversed(context.mentions)):
+        for candidates in (reversed(earlier), context.subject_mentions(), reversed(context.mentions)):
             agreeing = [mention for mention in candidates if mention.label == "PERSON"
                         and context.genders.get(mention.name, gender) == gender]
             # Most people in the news whose gender the article never shows are men: "she" goes to a
