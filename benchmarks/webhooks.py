@@ -170,7 +170,7 @@ class Stack:
 
 
 def bench_burst(count: int, concurrency: int) -> None:
-    from tests.integration.conftest import make_claims
+    from tests.helpers import make_claims
     from workers.celery_app import create_celery
     from service.config import Settings
 
@@ -202,7 +202,7 @@ def bench_burst(count: int, concurrency: int) -> None:
 def bench_steady(count: int, rate: float, concurrency: int) -> None:
     from service.auth import create_key
     from service.claims import Role
-    from tests.integration.conftest import make_claims
+    from tests.helpers import make_claims
 
     with tempfile.TemporaryDirectory() as data_dir:
         stack = Stack(Path(data_dir), concurrency=concurrency, web=True)

@@ -8,7 +8,7 @@ from schemathesis.checks import not_a_server_error
 
 from service.app import create_app
 from service.config import Settings
-from tests.integration.conftest import serving
+from tests.helpers import serving
 
 # The document only: creating the app opens no connection.
 SPEC = create_app(Settings(redis_url="redis://127.0.0.1:9/0"),

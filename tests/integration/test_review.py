@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 import time
 
-from tests.integration.conftest import lease, make_claims, transition
+from tests.helpers import lease, make_claims, transition
 
 CLAIMS = [("Lakeview has 81,000 residents.", 0.5), ("The bridge cost 12 million dollars.", 0.9),
           ("The mayor was elected in 2019.", 0.7)]

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from service.app import create_app
-from tests.integration.conftest import lease, make_claims, transition
+from tests.helpers import lease, make_claims, transition
 
 
 @pytest.fixture

