@@ -116,7 +116,7 @@ function showSignIn(message) {
   current = null;
   mounting += 1;
   document.getElementById("topbar").hidden = true;
-  const input = h("input", { type: "password", name: "api-key", autocomplete: "off", required: true,
+  const input = h("input", { type: "password", autocomplete: "off", required: true,
     placeholder: "ctk_…", spellcheck: "false" });
   const alert = h("p", { class: "alert", role: "alert", hidden: !message, text: message || "" });
   const button = h("button", { type: "submit", class: "primary", text: "Sign in" });

@@ -5,6 +5,9 @@ import { actorName, since, STATUSES } from "../format.js";
 import { articleTitles, debounce, emptyRow, scoreChip, statusBadge } from "./shared.js";
 
 const PAGE_SIZE = 50;
+const MIN_SCORES = [["", "Any score"], ["0.3", "Score ≥ 0.3"], ["0.5", "Score ≥ 0.5"], ["0.7", "Score ≥ 0.7"]];
+// The score floor carries over between tabs and to Take next while the page is open.
+const remembered = { minScore: "" };
 const DEFAULT_SORT = { pending: "-score" };
 const SORTS = [["-score", "Most check-worthy first"], ["-created", "Newest first"], ["created", "Oldest first"]];
 
@@ -15,7 +18,7 @@ export function queueView({ status }) {
 
 async function mountQueue(container, desk, status) {
   const state = {
-    status, sort: DEFAULT_SORT[status] || "-created", q: "", mine: false,
+    status, sort: DEFAULT_SORT[status] || "-created", q: "", mine: false, minScore: remembered.minScore,
     cursors: [null], page: 0, nextCursor: null, claims: [], selected: 0, alive: true,
   };
   const canReview = desk.can("review");
@@ -38,14 +41,17 @@ async function mountQueue(container, desk, status) {
   const sort = h("select", { "aria-label": "Sort" },
     SORTS.map(([value, label]) => h("option", { value, text: label, selected: value === state.sort })));
   const mine = h("input", { type: "checkbox", id: "only-mine" });
+  const floor = h("select", { "aria-label": "Minimum score" },
+    MIN_SCORES.map(([value, label]) => h("option", { value, text: label, selected: value === state.minScore })));
+  const nextFilters = () => (state.minScore ? { min_score: Number(state.minScore) } : {});
   const takeNext = canReview ? h("button", { type: "button", class: "primary", title: "Take next (n)",
-    on: { click: () => desk.takeNext() } }, "Take next ", h("kbd", { text: "n" })) : null;
+    on: { click: () => desk.takeNext(nextFilters()) } }, "Take next ", h("kbd", { text: "n" })) : null;
 
   container.append(h("section", { class: "view queue" },
     h("div", { class: "view-head" }, h("h1", { text: "Review queue" }), takeNext),
     tabs,
     h("div", { role: "tabpanel", id: "queue-panel", class: "panel flush" },
-      h("div", { class: "toolbar" }, search, sort,
+      h("div", { class: "toolbar" }, search, sort, floor,
         canReview ? h("label", { class: "check" }, mine, " Only mine") : null),
       h("div", { class: "table-wrap" }, table),
       h("div", { class: "pager" }, previous, pageInfo, next))));
@@ -84,7 +90,7 @@ async function mountQueue(container, desk, status) {
 
   async function loadPage() {
     const query = { status: state.status, sort: state.sort, limit: PAGE_SIZE, cursor: state.cursors[state.page],
-      q: state.q || undefined, assignee: state.mine ? "me" : undefined };
+      q: state.q || undefined, assignee: state.mine ? "me" : undefined, min_score: state.minScore || undefined };
     const answer = await api("/claims", { query });
     const titles = await articleTitles(answer.claims.map((claim) => claim.article_id));
     if (!state.alive) return;
@@ -150,6 +156,7 @@ async function mountQueue(container, desk, status) {
   const resetAndLoad = () => { state.cursors = [null]; state.page = 0; state.selected = 0; loadPage(); };
   search.addEventListener("input", debounce(() => { state.q = search.value.trim(); resetAndLoad(); }, 300));
   sort.addEventListener("change", () => { state.sort = sort.value; resetAndLoad(); });
+  floor.addEventListener("change", () => { state.minScore = remembered.minScore = floor.value; resetAndLoad(); });
   mine.addEventListener("change", () => { state.mine = mine.checked; resetAndLoad(); });
 
   renderTabs(null);
@@ -162,7 +169,7 @@ async function mountQueue(container, desk, status) {
   return {
     keys: {
       j: () => select(state.selected + 1), k: () => select(state.selected - 1),
-      o: () => openSelected(), ...actions,
+      o: () => openSelected(), n: () => canReview && desk.takeNext(nextFilters()), ...actions,
     },
     onChanges: reloadSoon,
     unmount() { state.alive = false; },
