@@ -10,6 +10,7 @@ from service.api import BLUEPRINTS
 from service.api import health, metrics
 from service.api.errors import ClaimtrackApi, register_errorhandlers
 from service.config import Settings
+from service.dashboard import register_dashboard
 from service.redis import connect, resolve_redis_url
 from service.store import Store, WebhookStore
 from service.webhooks import drain_lease_seconds
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, *, enqueue_extraction=None) -> 
     )
     register_extensions(app, settings, enqueue_extraction)
     register_api(app)
+    register_dashboard(app)
     register_errorhandlers(app)
     register_request_checks(app)
     register_webhook_dispatch(app)
