@@ -7,6 +7,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from schemas.common import DateOrDateTime, PageQuerySchema, http_url
 from service.claims import ArticleStatus
 
+MAX_ARTICLE_IDS = 100  # the articles beside one page of claims (at most 100 claims)
+
 
 def _not_blank(value: str) -> None:
     if not value.strip():
@@ -58,3 +60,8 @@ class ArticleListSchema(ma.Schema):
 
 class ArticleQuerySchema(PageQuerySchema):
     status = fields.Enum(ArticleStatus, by_value=True)
+    ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)), data_key="id",
+        validate=validate.Length(max=MAX_ARTICLE_IDS, error=f"at most {MAX_ARTICLE_IDS} ids in one request"),
+        metadata={"description": "repeatable: just these articles, in the order asked, unknown ids "
+                                 "left out; `cursor` and `limit` then do not apply"})

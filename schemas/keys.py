@@ -24,3 +24,13 @@ class KeySchema(ma.Schema):
 
 class KeyListSchema(ma.Schema):
     keys = fields.List(fields.Nested(KeySchema))
+
+
+class CallerSchema(ma.Schema):
+    """Who the calling key is and what its role may do (for clients choosing what to offer)."""
+
+    key_id = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.Enum(Role, by_value=True, required=True)
+    permissions = fields.List(fields.String(), required=True,
+                              metadata={"description": "of read, submit, review, admin"})

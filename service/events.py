@@ -97,3 +97,31 @@ def dispatch(webhooks: "WebhookStore", *, public_url: str) -> list[tuple[str, st
         woken.extend(handed_out)
         if len(entries) < FAN_OUT_BATCH:
             return woken
+
+
+# -- the changes feed: what a live view needs to know of each outbox event ------------------
+StreamPosition = tuple[int, int]
+STREAM_START = "0-0"
+
+
+def stream_position(entry_id: str) -> StreamPosition:
+    """A stream entry id (`1719999999999-3`, or just the milliseconds) as comparable numbers."""
+    milliseconds, _, sequence = entry_id.partition("-")
+    return int(milliseconds), int(sequence or 0)
+
+
+def change_summary(entry_id: str, fields: dict) -> dict:
+    """One outbox event as `{id, type, claim_id?, article_id?, matched_claim_id?, status?}`:
+    which records to read again, not their content (the reader has the API for that)."""
+    try:
+        data = json.loads(fields.get("body") or "{}").get("data")
+    except (ValueError, AttributeError):
+        data = None
+    data = data if isinstance(data, dict) else {}
+    change = {"id": entry_id, "type": fields.get("type", "")}
+    for name in ("claim_id", "article_id", "matched_claim_id"):
+        if isinstance(data.get(name), str):
+            change[name] = data[name]
+    if isinstance(data.get("to"), str):  # claim.created and claim.status_changed
+        change["status"] = data["to"]
+    return change

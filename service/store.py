@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 import statistics
 import time
@@ -22,7 +23,7 @@ from service.claims import (
     TransitionPlan,
     entity_key,
 )
-from service.events import message_id
+from service.events import STREAM_START, change_summary, message_id, stream_position
 from service.webhooks import DuplicateWebhook, WebhookDisabled, url_key
 
 PREFIX = "ct:"
@@ -32,6 +33,10 @@ _CLAIM_JSON_FIELDS = ("entities", "dates", "score_reasons", "extractor", "eviden
                       "matches", "assignee")
 _CLAIM_LIST_FIELDS = ("entities", "dates", "score_reasons", "evidence", "notes", "matches")
 _ARTICLE_JSON_FIELDS = ("timings", "extractor")
+# An article hash's fields but its text and HTML: what lists of articles show.
+_ARTICLE_SUMMARY_FIELDS = ("id", "status", "title", "url", "source", "published_at", "language",
+                           "claim_count", "error", "skipped_reason", "content_hash", "created_at",
+                           "updated_at", "timings", "extractor")
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 WORKER_SEEN_TTL_SECONDS = 90
 LIST_SCAN_LIMIT = 2000
@@ -63,6 +68,39 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
     except (ValueError, TypeError, UnicodeDecodeError):
         raise InvalidCursor("the cursor is not one this API handed out",
                             errors={"cursor": ["not a valid cursor"]}) from None
+
+
+# Upper bounds (seconds) of the time-to-verdict histogram: a minute to a week, then the rest.
+VERDICT_TIME_BUCKETS = (60, 300, 900, 3600, 4 * 3600, 86400, 7 * 86400)
+
+
+def _percentile(ordered: list[float], fraction: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default), on a sorted list."""
+    position = (len(ordered) - 1) * fraction
+    lower = int(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+def time_to_verdict_summary(ordered: list[float]) -> dict:
+    """Percentiles and a histogram of the stored extraction-to-verdict durations (sorted).
+
+    Each histogram bucket counts the durations above the previous bound up to its own `le`
+    (not cumulative); `le: null` holds those over a week.
+    """
+    counts = [0] * (len(VERDICT_TIME_BUCKETS) + 1)
+    for seconds in ordered:
+        counts[bisect.bisect_left(VERDICT_TIME_BUCKETS, seconds)] += 1
+    # Rounded to the millisecond the durations are measured in.
+    percentiles = {name: (round(_percentile(ordered, fraction), 3) if ordered else None)
+                   for name, fraction in (("p25", 0.25), ("p75", 0.75), ("p90", 0.9))}
+    return {
+        "median": statistics.median(ordered) if ordered else None,
+        **percentiles,
+        "samples": len(ordered),
+        "histogram": [{"le": bound, "count": count}
+                      for bound, count in zip((*VERDICT_TIME_BUCKETS, None), counts)],
+    }
 
 
 def _bool(raw: str | None) -> bool:
@@ -128,7 +166,9 @@ class Store:
         return source
 
     @staticmethod
-    def _decode_article(raw: dict, *, with_text: bool) -> dict:
+    def _decode_article(raw: dict, *, with_text: bool, has_html: bool | None = None) -> dict:
+        if has_html is None:  # the whole hash was read
+            has_html = raw.get("html") is not None
         article = {
             "id": raw["id"],
             "status": raw.get("status"),
@@ -141,7 +181,7 @@ class Store:
             "error": raw.get("error"),
             "skipped_reason": raw.get("skipped_reason") or None,
             "content_hash": raw.get("content_hash"),
-            "format": "html" if raw.get("html") is not None else "text",
+            "format": "html" if has_html else "text",
             "created_at": raw.get("created_at"),
             "updated_at": raw.get("updated_at"),
             "timings": json.loads(raw["timings"]) if raw.get("timings") else {},
@@ -151,17 +191,31 @@ class Store:
             article["text"] = raw.get("text")
         return article
 
+    def _article_summaries(self, ids: list[str]) -> list[dict | None]:
+        """Articles without their text (None for unknown ids), in one round trip; the text and
+        HTML (up to megabytes each) are never read, only whether HTML was submitted."""
+        pipe = self.redis.pipeline(transaction=False)
+        for article_id in ids:
+            key = self._k("article", article_id)
+            pipe.hmget(key, _ARTICLE_SUMMARY_FIELDS)
+            pipe.hexists(key, "html")
+        answers = pipe.execute()
+        summaries: list[dict | None] = []
+        for values, has_html in zip(answers[0::2], answers[1::2]):
+            raw = {name: value for name, value in zip(_ARTICLE_SUMMARY_FIELDS, values) if value is not None}
+            summaries.append(self._decode_article(raw, with_text=False, has_html=has_html)
+                             if raw.get("id") else None)
+        return summaries
+
     def list_articles(self, *, status: str | None = None, cursor: str | None = None,
                       limit: int = 50) -> tuple[list[dict], str | None]:
-        def load(ids: list[str]) -> list[dict | None]:
-            pipe = self.redis.pipeline(transaction=False)
-            for article_id in ids:
-                pipe.hgetall(self._k("article", article_id))
-            return [self._decode_article(raw, with_text=False) if raw else None
-                    for raw in pipe.execute()]
-
-        return self._list(self._k("articles"), load,
+        return self._list(self._k("articles"), self._article_summaries,
                           (lambda a: a["status"] == status) if status else None, cursor, limit)
+
+    def articles_by_id(self, ids: list[str]) -> list[dict]:
+        """The known ones of `ids`, without text, in the order given (repeats once)."""
+        wanted = list(dict.fromkeys(ids))
+        return [article for article in self._article_summaries(wanted) if article is not None]
 
     def mark_processing(self, article_id: str, *, timings: dict) -> None:
         key = self._k("article", article_id)
@@ -537,9 +591,7 @@ class Store:
             "queue": {"depth": queue_depth, "oldest_pending_age_seconds": oldest_age},
             "verdicts_per_day": {day: int(n) for day, n in sorted(per_day.items())
                                  if datetime.fromisoformat(day).toordinal() > since},
-            "time_to_verdict_seconds": {
-                "median": statistics.median(durations) if durations else None,
-                "samples": len(durations)},
+            "time_to_verdict_seconds": time_to_verdict_summary(durations),
             "reviewers": sorted(load, key=lambda r: (-r["in_review"], -r["verdicts"])),
             "articles": {"total": articles, "queued": queued, "processing": processing},
         }
@@ -625,6 +677,33 @@ class Store:
     def worker_seen(self) -> dict | None:
         raw = self.redis.get(self._k("worker", "seen"))
         return json.loads(raw) if raw else None
+
+    # -- the changes feed (live views) --------------------------------------------------
+    def newest_event_id(self) -> str:
+        """The outbox's last entry id (`0-0` when it is empty): one O(1) read."""
+        newest = self.redis.xrevrange(self._k("events"), count=1)
+        return newest[0][0] if newest else STREAM_START
+
+    def changes_after(self, since: str, *, limit: int) -> dict:
+        """`{cursor, events, truncated}`: summaries of up to `limit` outbox events after the
+        cursor `since`, oldest first. `truncated` says they are not the whole story: more
+        followed, trimming dropped events after `since`, or `since` is newer than anything
+        here (the data was replaced); the reader should then load its views again."""
+        key = self._k("events")
+        after = stream_position(since)
+        pipe = self.redis.pipeline(transaction=True)  # the cursor is never behind the events read
+        pipe.xrevrange(key, count=1)
+        pipe.xrange(key, count=1)
+        pipe.xrange(key, min=_next_stream_id(after), max="+", count=limit + 1)
+        newest, oldest, entries = pipe.execute()
+        cursor = newest[0][0] if newest else STREAM_START
+        trimmed_past_since = bool(oldest) and after != (0, 0) and after < stream_position(oldest[0][0])
+        from_elsewhere = after > stream_position(cursor)
+        return {
+            "cursor": cursor,
+            "events": [change_summary(entry_id, fields) for entry_id, fields in entries[:limit]],
+            "truncated": len(entries) > limit or trimmed_past_since or from_elsewhere,
+        }
 
     def events(self, count: int = 100) -> list[dict]:
         """The latest outbox events, oldest first (delivery is issue #5's)."""
@@ -796,7 +875,7 @@ class WebhookStore:
         if cursor == "0-0":
             return False
         oldest = self.redis.xrange(self._k("events"), count=1)
-        return bool(oldest) and _stream_id(oldest[0][0]) > _stream_id(cursor) and \
+        return bool(oldest) and stream_position(oldest[0][0]) > stream_position(cursor) and \
             not self.redis.xrange(self._k("events"), min=cursor, max=cursor)
 
     def fan_out(self, events: list, *, expected_cursor: str) -> list[tuple[str, str]] | None:
@@ -941,6 +1020,12 @@ class WebhookStore:
                     return kept, encode_cursor(score, member) if more else None
 
 
-def _stream_id(entry_id: str) -> tuple[int, int]:
-    ms, _, seq = entry_id.partition("-")
-    return int(ms), int(seq or 0)
+def _next_stream_id(position: tuple[int, int]) -> str:
+    """The first id after `position`, inclusive (Redis 6.2 has "(id", but it refuses one past
+    the largest id, which a client may send)."""
+    milliseconds, sequence = position
+    if sequence < 2 ** 64 - 1:
+        return f"{milliseconds}-{sequence + 1}"
+    if milliseconds < 2 ** 64 - 1:
+        return f"{milliseconds + 1}-0"
+    return f"{milliseconds}-{sequence}"  # the largest id: nothing follows, and XADD never makes it
