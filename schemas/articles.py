@@ -60,6 +60,8 @@ class ArticleListSchema(ma.Schema):
 
 class ArticleQuerySchema(PageQuerySchema):
     status = fields.Enum(ArticleStatus, by_value=True)
+    sort = fields.String(load_default="created", validate=validate.OneOf(["created", "-created"]),
+                         metadata={"description": "`created` (oldest first, the default) or `-created`"})
     ids = fields.List(
         fields.String(validate=validate.Length(min=1, max=64)), data_key="id",
         validate=validate.Length(max=MAX_ARTICLE_IDS, error=f"at most {MAX_ARTICLE_IDS} ids in one request"),

@@ -208,9 +208,10 @@ class Store:
         return summaries
 
     def list_articles(self, *, status: str | None = None, cursor: str | None = None,
-                      limit: int = 50) -> tuple[list[dict], str | None]:
+                      limit: int = 50, newest_first: bool = False) -> tuple[list[dict], str | None]:
         return self._list(self._k("articles"), self._article_summaries,
-                          (lambda a: a["status"] == status) if status else None, cursor, limit)
+                          (lambda a: a["status"] == status) if status else None, cursor, limit,
+                          descending=newest_first)
 
     def articles_by_id(self, ids: list[str]) -> list[dict]:
         """The known ones of `ids`, without text, in the order given (repeats once)."""

@@ -48,8 +48,9 @@ class Articles(MethodView):
     @blp.arguments(ArticleQuerySchema, location="query")
     @blp.response(200, ArticleListSchema)
     def get(self, query):
-        """Articles, oldest first, one page at a time; or, with `id` (repeatable, up to 100),
-        just those, in the order asked (e.g. the titles beside a page of claims)."""
+        """Articles, oldest first (`sort=-created`: newest first), one page at a time; or, with
+        `id` (repeatable, up to 100), just those, in the order asked (e.g. the titles beside a
+        page of claims)."""
         status = query.get("status")
         if "ids" in query:
             articles = context.store().articles_by_id(query["ids"])
@@ -57,7 +58,8 @@ class Articles(MethodView):
                 articles = [a for a in articles if a["status"] == status.value]
             return {"articles": articles, "next_cursor": None}
         articles, cursor = context.store().list_articles(
-            status=status.value if status else None, cursor=query.get("cursor"), limit=query["limit"])
+            status=status.value if status else None, cursor=query.get("cursor"), limit=query["limit"],
+            newest_first=query["sort"] == "-created")
         return {"articles": articles, "next_cursor": cursor}
 
 

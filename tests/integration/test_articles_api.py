@@ -140,3 +140,15 @@ def test_article_list_pages_with_a_cursor(client, keys):
     error_shape(client.get("/api/v1/articles", query_string={"cursor": "garbage!!"},
                            headers=keys["ingest"]), 400)
     error_shape(client.get("/api/v1/articles", query_string={"limit": 1000}, headers=keys["ingest"]), 422)
+
+
+def test_article_list_pages_newest_first_on_request(client, keys):
+    ids = [client.post("/api/v1/articles", json={"text": f"Report {n} counts {n} ferries."},
+                       headers=keys["ingest"]).get_json()["id"] for n in range(3)]
+    first = client.get("/api/v1/articles", query_string={"sort": "-created", "limit": 2},
+                       headers=keys["ingest"]).get_json()
+    rest = client.get("/api/v1/articles", query_string={"sort": "-created", "cursor": first["next_cursor"]},
+                      headers=keys["ingest"]).get_json()
+    assert [a["id"] for a in first["articles"] + rest["articles"]] == ids[::-1]
+    assert rest["next_cursor"] is None
+    error_shape(client.get("/api/v1/articles", query_string={"sort": "title"}, headers=keys["ingest"]), 422)

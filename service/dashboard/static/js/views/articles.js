@@ -106,7 +106,7 @@ async function mountArticles(container, desk) {
       h("div", { class: "pager" }, previous, next))));
 
   async function load() {
-    const answer = await api("/articles", { query: { limit: PAGE_SIZE, cursor: state.cursors[state.page], status: state.status || undefined } });
+    const answer = await api("/articles", { query: { sort: "-created", limit: PAGE_SIZE, cursor: state.cursors[state.page], status: state.status || undefined } });
     if (!state.alive) return;
     state.next = answer.next_cursor;
     const now = Date.now();
