@@ -80,8 +80,9 @@ def cmd_up(args, settings: Settings) -> int:
         for name, command in commands.items():
             # Own sessions: Ctrl-C reaches only this supervisor, which stops them in order.
             children[name] = subprocess.Popen(command, env=env, start_new_session=True)
-        print(f"claimtrack: API on http://{args.host}:{args.port}/api/v1 "
-              f"(OpenAPI at /api/v1/openapi.json); Ctrl-C stops everything", flush=True)
+        base = f"http://{args.host}:{args.port}"
+        print(f"claimtrack: the desk is at {base}/ (sign in with an API key); API on {base}/api/v1, "
+              f"reference at {base}/api/v1/docs; Ctrl-C stops everything", flush=True)
         while not stopping:
             for name, child in children.items():
                 if child.poll() is not None:

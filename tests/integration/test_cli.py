@@ -80,7 +80,7 @@ def _start_up(data_dir: Path, port: int) -> tuple[subprocess.Popen, list[str]]:
         if not line:
             break
         lines.append(line.rstrip("\n"))
-        if line.startswith("claimtrack: API on"):
+        if line.startswith("claimtrack: the desk is at"):
             break
     api = f"http://127.0.0.1:{port}"
     while time.monotonic() < deadline:
@@ -112,6 +112,10 @@ def test_up_runs_everything_and_keeps_data_across_a_restart(tmp_path):
     try:
         marker = lines.index("Admin API key (shown once):")
         admin = {"Authorization": f"Bearer {lines[marker + 1]}"}
+        assert f"the desk is at {api}/" in lines[-1]
+        desk = requests.get(f"{api}/", timeout=10)   # the packaged page, through gunicorn
+        assert desk.status_code == 200 and '<script type="module" src="/ui/js/main.js">' in desk.text
+        assert requests.get(f"{api}/ui/js/main.js", timeout=10).headers["Content-Type"].startswith("text/javascript")
         state = json.loads((data_dir / "redis.json").read_text())
         # keys talks to the running server, not a second one on the same data
         made = run("keys", "create", "--role", "ingest", "--name", "Wire", env=cli_env(data_dir))

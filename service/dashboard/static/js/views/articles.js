@@ -8,6 +8,7 @@ import { safeLink } from "./claim.js";
 
 const PAGE_SIZE = 50;
 const WATCH_MS = 1000;
+const LIST_POLL_MS = 2500;
 const STEPS = ["queued", "processing", "done"];
 
 export function articlesView() {
@@ -125,9 +126,8 @@ async function mountArticles(container, desk) {
   next.addEventListener("click", () => { state.cursors[state.page + 1] = state.next; state.page += 1; load(); });
   filter.addEventListener("change", () => { state.status = filter.value; state.cursors = [null]; state.page = 0; load(); });
   await load();
-  const watcher = setInterval(() => {
-    if (!document.hidden && tbody.querySelector(".article-queued, .article-processing")) load().catch(() => {});
-  }, WATCH_MS * 2);
+  // Submitting and starting extraction write no change event: the list polls by itself.
+  const watcher = setInterval(() => { if (!document.hidden) load().catch(() => {}); }, LIST_POLL_MS);
   return {
     onChanges: debounce(() => load().catch(() => {}), 250),
     unmount() { state.alive = false; clearInterval(watcher); },
