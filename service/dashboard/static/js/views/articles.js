@@ -9,6 +9,7 @@ import { safeLink } from "./claim.js";
 const PAGE_SIZE = 50;
 const WATCH_MS = 1000;
 const LIST_POLL_MS = 2500;
+const CLAIMS_PAGE = 100;
 const STEPS = ["queued", "processing", "done"];
 
 export function articlesView() {
@@ -136,7 +137,11 @@ async function mountArticles(container, desk) {
 
 // ---- one article ---------------------------------------------------------------------
 async function mountArticle(container, desk, id) {
-  const state = { article: null, claims: [], alive: true, before: null, watch: null };
+  const state = { article: null, claims: [], alive: true, before: null, watch: null, pages: 1 };
+  const more = h("button", { type: "button", hidden: true, text: "Show more claims", on: { click: () => {
+    state.pages += 1;
+    load().catch(() => {});
+  } } });
   const head = h("div", { class: "article-head" });
   const progress = h("ol", { class: "progress", "aria-label": "Extraction progress" });
   const notices = h("div", { class: "notices", "aria-live": "polite" });
@@ -150,7 +155,8 @@ async function mountArticle(container, desk, id) {
       h("div", { class: "table-wrap" }, h("table", { class: "claims" },
         h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "num", text: "#" }), h("th", { scope: "col", text: "Claim" }),
           h("th", { scope: "col", class: "num", text: "Score" }), h("th", { scope: "col", text: "State" }))),
-        tbody))),
+        tbody)),
+      h("div", { class: "pager" }, more)),
     correction));
 
   function renderHead() {
@@ -194,18 +200,34 @@ async function mountArticle(container, desk, id) {
     }
   }
 
+  // The summary (no text: it can be megabytes) and the claims in pages of at most 100, as
+  // many pages as the reader has opened.
   async function load() {
-    const [article, answer] = await Promise.all([
-      api(`/articles/${encodeURIComponent(id)}`),
-      api(`/articles/${encodeURIComponent(id)}/claims`),
+    const [found, claims] = await Promise.all([
+      api("/articles", { query: { id } }),
+      loadClaims(state.pages),
     ]);
+    if (!found.articles.length) throw new ApiError(404, { message: `no article ${id}` });
     if (!state.alive) return;
-    state.article = article;
-    state.claims = answer.claims;
-    rememberTitle(article);
+    state.article = found.articles[0];
+    state.claims = claims;
+    rememberTitle(state.article);
     renderHead();
     renderClaims();
     watch();
+  }
+
+  async function loadClaims(pages) {
+    const claims = [];
+    let cursor = null;
+    for (let page = 0; page < pages; page += 1) {
+      const answer = await api("/claims", { query: { article_id: id, sort: "created", limit: CLAIMS_PAGE, cursor: cursor || undefined } });
+      claims.push(...answer.claims);
+      cursor = answer.next_cursor;
+      if (!cursor) break;
+    }
+    more.hidden = !cursor;
+    return claims;
   }
 
   // queued → processing writes no event: a running extraction is watched by polling.
@@ -221,8 +243,14 @@ async function mountArticle(container, desk, id) {
     if (!desk.can("submit") || !state.article) return;
     const open = h("button", { type: "button", text: "Correct this article" });
     correction.append(open);
-    open.addEventListener("click", () => {
-      const article = state.article;
+    open.addEventListener("click", async () => {
+      let article;
+      try {
+        article = await api(`/articles/${encodeURIComponent(id)}`);   // with its text, once
+      } catch (error) {
+        if (error.status !== 401) toast(`Could not load the article's text: ${error.message}`, "error");
+        return;
+      }
       fill(correction, h("h2", { text: "Correct this article" }),
         h("p", { class: "muted", text: "Claims still in the corrected text keep their ids, states and verdicts; claims no longer in it are retracted." }),
         articleForm({ submitLabel: "Submit correction", initial: { ...article, format: "text" }, onSubmit: async (body) => {
