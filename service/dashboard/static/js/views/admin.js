@@ -153,7 +153,9 @@ async function mountAdmin(container) {
   });
 
   await Promise.all([loadKeys(), loadHooks()]);
-  return { onChanges: () => loadHooks().catch(() => {}) };
+  // Keys and subscriptions change without events: poll while the page is watched.
+  const timer = setInterval(() => { if (!document.hidden) Promise.all([loadKeys(), loadHooks()]).catch(() => {}); }, 3000);
+  return { unmount() { clearInterval(timer); } };
 }
 
 async function mountWebhook(container, id) {
