@@ -79,8 +79,13 @@ async function mountAdmin(container) {
       h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {},
         ["Endpoint", "Events", "State", "Waiting", ""].map((t) => h("th", { scope: "col", text: t })))), hooksBody)))));
 
+  // Re-rendered only when something changed, so polling never steals focus from a button.
+  const shown = { keys: null, hooks: null };
+
   async function loadKeys() {
     const { keys } = await api("/keys");
+    if (JSON.stringify(keys) === shown.keys) return;
+    shown.keys = JSON.stringify(keys);
     fill(keysBody, ...(keys.length ? keys.map((key) => h("tr", { class: key.revoked_at ? "revoked" : null },
       h("td", { text: key.name }), h("td", { text: key.role }), h("td", {}, h("code", { text: key.id })),
       h("td", { text: when(key.created_at) }), h("td", { text: key.last_used_at ? when(key.last_used_at) : "never" }),
@@ -102,6 +107,8 @@ async function mountAdmin(container) {
 
   async function loadHooks() {
     const { webhooks } = await api("/webhooks", { query: { limit: 100 } });
+    if (JSON.stringify(webhooks) === shown.hooks) return;
+    shown.hooks = JSON.stringify(webhooks);
     fill(hooksBody, ...(webhooks.length ? webhooks.map((hook) => h("tr", {},
       h("td", { class: "wrap" }, h("a", { href: `#/admin/webhooks/${hook.id}`, text: hook.url }),
         hook.description ? h("div", { class: "muted", text: hook.description }) : null),
