@@ -104,6 +104,7 @@ async function mountQueue(container, desk, status) {
 
   function renderRows(titles) {
     const now = Date.now();
+    const hadFocus = tbody.contains(document.activeElement);
     table.querySelector("caption").textContent = `Claims ${state.status.replace("_", " ")}, page ${state.page + 1}`;
     fill(tbody, ...(state.claims.length ? state.claims.map((claim, index) => h("tr", {
       class: index === state.selected ? "selected" : null, "aria-selected": String(index === state.selected),
@@ -124,6 +125,8 @@ async function mountQueue(container, desk, status) {
     previous.disabled = state.page === 0;
     next.disabled = !state.nextCursor;
     pageInfo.textContent = `Page ${state.page + 1}`;
+    // A live refresh keeps the reader where they were.
+    if (hadFocus) tbody.querySelectorAll("tr")[state.selected]?.querySelector("a")?.focus({ preventScroll: true });
   }
 
   function select(index) {
