@@ -32,7 +32,8 @@ class Watched:
 
 
 class Desk:
-    """Opens watched pages on the service, signs them in and saves screenshots."""
+    """Opens watched pages on the service, signs them in and saves screenshots. `finish`
+    reports uncaught errors, CSP violations, API keys in URLs and requests to anywhere else."""
 
     def __init__(self, browser, service_url: str, api_keys: dict[str, str], out_dir: Path, test_name: str):
         self.browser = browser
@@ -96,6 +97,10 @@ class Desk:
             problems += [f"page {n + 1}: an API key is in a request URL: {url}"
                          for url in watched.request_urls
                          if any(s in url or quote(s, safe="") in url for s in secrets)]
+            # Issue 10: nothing is loaded from outside the service; the page works offline.
+            problems += [f"page {n + 1}: a request left the service: {url}"
+                         for url in watched.request_urls
+                         if not url.startswith((f"{self.url}/", "data:", "blob:"))]
         for context in self._contexts:
             context.close()
         self._contexts.clear()
