@@ -243,9 +243,7 @@ async function mountClaim(container, desk, id, initialAction) {
         h("strong", { text: actorName(entry.actor) }), " ",
         entry.from ? `${statusLabel(entry.from)} → ${statusLabel(entry.to)}` : `created as ${statusLabel(entry.to)}`,
         entry.why ? h("span", { class: "muted", text: ` — ${entry.why}` }) : null,
-        entry.fields && Object.keys(entry.fields).length
-          ? h("span", { class: "muted", text: ` (${Object.entries(entry.fields).map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`).join("; ")})` })
-          : null))));
+        describeFields(entry.fields) ? h("span", { class: "muted", text: ` (${describeFields(entry.fields)})` }) : null))));
   }
 
   function renderArticle() {
@@ -574,6 +572,25 @@ async function mountClaim(container, desk, id, initialAction) {
       clearInterval(state.timer);
     },
   };
+}
+
+// A history entry's changed fields in words: cleared ones left out, people by name.
+function describeFields(fields) {
+  const parts = [];
+  for (let [name, value] of Object.entries(fields || {})) {
+    if (typeof value === "string" && value.startsWith("{")) {
+      try { value = JSON.parse(value); } catch { /* plain text after all */ }
+    }
+    if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) continue;
+    let shown;
+    if (Array.isArray(value)) shown = plural(value.length, "item");
+    else if (typeof value === "object") shown = value.name || value.key_id || JSON.stringify(value);
+    else if (name === "rating") shown = ratingLabel(value);
+    else if (name === "proposed_status") shown = statusLabel(value);
+    else shown = String(value);
+    parts.push(`${name.replaceAll("_", " ")}: ${shown.length > 160 ? `${shown.slice(0, 157)}…` : shown}`);
+  }
+  return parts.join("; ");
 }
 
 function isHttpUrl(text) {
