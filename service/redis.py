@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Iterator
 
 import redis
+from redis.backoff import ExponentialBackoff, NoBackoff
+from redis.retry import Retry
 
 from service.config import Settings
 
@@ -21,16 +23,39 @@ class EmbeddedRedisError(RuntimeError):
     """The embedded redis-server could not be found, started or reached."""
 
 
+# Every wait on Redis is bounded well under gunicorn's 30 s worker timeout and the tasks' time
+# limits, so a hung Redis becomes a JSON 503 in seconds, not a killed worker's HTML 500.
+SOCKET_TIMEOUT_S = 3
+CONNECT_TIMEOUT_S = 2
+# Readiness must answer within 2 s whatever Redis does.
+PROBE_TIMEOUT_S = 0.8
+
+
+def _retry_once_on_a_dropped_connection() -> Retry:
+    # A pooled connection broken by a Redis restart fails once and is replaced; a timeout is
+    # not retried (redis-py's default retries 10 times, which turns a hung Redis into minutes).
+    return Retry(ExponentialBackoff(cap=0.2, base=0.02), retries=1,
+                 supported_errors=(redis.ConnectionError,))
+
+
 def connect(url: str) -> redis.Redis:
     """A client with decoded responses; connections are made lazily, on first use."""
     return redis.Redis.from_url(
         url,
         decode_responses=True,
-        socket_connect_timeout=5,
-        socket_timeout=30,
+        socket_connect_timeout=CONNECT_TIMEOUT_S,
+        socket_timeout=SOCKET_TIMEOUT_S,
         health_check_interval=30,
-        retry_on_timeout=True,
+        retry=_retry_once_on_a_dropped_connection(),
     )
+
+
+def probe_client(client: redis.Redis) -> redis.Redis:
+    """A client to the same server for health probes: short timeouts, no retries."""
+    pool = client.connection_pool
+    settings = {**pool.connection_kwargs, "socket_timeout": PROBE_TIMEOUT_S,
+                "socket_connect_timeout": PROBE_TIMEOUT_S, "retry": Retry(NoBackoff(), retries=0)}
+    return redis.Redis(connection_pool=redis.ConnectionPool(connection_class=pool.connection_class, **settings))
 
 
 def redis_server_binary() -> str:

@@ -1,0 +1,86 @@
+"""A hung Redis (process stopped, its sockets open but silent): every answer stays bounded and
+in the JSON error shape, and the service heals by itself once Redis answers again."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+import redis
+import requests
+
+from service.app import create_app
+from service.auth import create_key
+from service.claims import Role
+from service.config import Settings
+from service.redis import connect, free_port, redis_server_binary
+from service.store import Store
+from tests.helpers import serving
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of this test's own: stopping it must not stall the session's server."""
+    port = free_port()
+    process = subprocess.Popen(
+        [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+         "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise
+            time.sleep(0.05)
+    yield process, url
+    os.kill(process.pid, signal.SIGCONT)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def timed_get(url: str, **kwargs) -> tuple[requests.Response, float]:
+    started = time.monotonic()
+    answer = requests.get(url, timeout=30, **kwargs)
+    return answer, time.monotonic() - started
+
+
+@pytest.mark.timeout(90)
+def test_a_hung_redis_answers_json_503_quickly_and_heals_by_itself(own_redis, tmp_path):
+    process, redis_url = own_redis
+    settings = Settings(redis_url=redis_url, data_dir=tmp_path / "data")
+    store = Store(connect(redis_url))
+    _record, secret = create_key(store, role=Role.REVIEWER, name="night desk")
+    store.mark_worker_seen("test-worker")
+    headers = {"Authorization": f"Bearer {secret}"}
+    with serving(create_app(settings, enqueue_extraction=lambda article_id: None)) as base:
+        assert requests.get(f"{base}/api/v1/stats", headers=headers, timeout=10).status_code == 200
+        os.kill(process.pid, signal.SIGSTOP)
+
+        liveness, took = timed_get(f"{base}/healthz")
+        assert liveness.status_code == 200 and took < 1
+
+        readiness, took = timed_get(f"{base}/readyz")
+        assert readiness.status_code == 503 and took < 2
+        assert readiness.json()["status"] == "not ready"
+
+        for path in ("/api/v1/stats", "/api/v1/claims", "/metrics"):
+            answer, took = timed_get(f"{base}{path}", headers=headers)
+            assert answer.status_code == 503, (path, answer.status_code, answer.text[:200])
+            assert took < 5, (path, took)
+            body = answer.json()
+            assert body["code"] == 503 and body["message"] and answer.headers["Retry-After"]
+
+        os.kill(process.pid, signal.SIGCONT)
+        # The same web process serves again: no restart, no manual step.
+        deadline = time.monotonic() + 10
+        while (answer := requests.get(f"{base}/api/v1/stats", headers=headers, timeout=10)).status_code != 200:
+            assert time.monotonic() < deadline, answer.text
+            time.sleep(0.2)
+        assert requests.get(f"{base}/readyz", timeout=10).status_code == 200
