@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from workers.extraction import ExtractionResult, extract_claims, load_nlp
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
+from workers.extraction import ExtractionResult, extract_claims
 
 
 def texts(result: ExtractionResult) -> list[str]:

@@ -50,11 +50,6 @@ def assert_spans_index_the_text(result: ExtractionResult) -> None:
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
-
-
-@pytest.fixture(scope="module")
 def pier(nlp) -> ExtractionResult:
     return extract_claims(PIER_ARTICLE, published_at=datetime.date(2024, 7, 4), nlp=nlp)
 

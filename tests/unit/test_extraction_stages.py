@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from workers.extraction import ExtractionResult, extract_claims, load_nlp
+from workers.extraction import ExtractionResult, extract_claims
 from workers.extraction.checkworthiness import (
     MODEL_PATH,
     CheckworthinessModel,
@@ -43,11 +43,6 @@ def claim_with(result: ExtractionResult, *fragments: str) -> ExtractedClaim:
         if all(fragment in claim.text for fragment in fragments):
             return claim
     raise AssertionError(f"no claim with {fragments}; claims: {texts(result)}")
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
 
 
 @pytest.fixture(scope="module")

