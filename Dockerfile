@@ -4,6 +4,7 @@ COPY pyproject.toml README.md ./
 COPY service ./service
 COPY workers ./workers
 COPY schemas ./schemas
+COPY cli ./cli
 RUN pip install --no-cache-dir --upgrade pip && pip install --no-cache-dir .
 RUN useradd --system --home /app claimtrack && mkdir -p /data && chown claimtrack /data
 USER claimtrack

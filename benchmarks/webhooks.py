@@ -144,7 +144,7 @@ class Stack:
         self.receiver = Receiver()
 
     def subscribe(self, events: list[str]) -> None:
-        from service.webhooks import create_webhook
+        from service.subscriptions import create_webhook
 
         made = create_webhook(self.webhooks, url=self.receiver.url, events=events, description="bench",
                               secret=None, allow_private=True)
@@ -171,8 +171,8 @@ class Stack:
 
 def bench_burst(count: int, concurrency: int) -> None:
     from tests.helpers import make_claims
-    from workers.celery_app import create_celery
     from service.config import Settings
+    from service.tasks import TaskName, TaskSender
 
     with tempfile.TemporaryDirectory() as data_dir:
         stack = Stack(Path(data_dir), concurrency=concurrency, web=False)
@@ -186,7 +186,7 @@ def bench_burst(count: int, concurrency: int) -> None:
             written = time.time()
             # As the extraction task does after storing claims.
             if stack.webhooks.request_dispatch():
-                create_celery(Settings(redis_url=stack.url)).send_task("claimtrack.dispatch_webhooks")
+                TaskSender(Settings(redis_url=stack.url)).send(TaskName.DISPATCH_WEBHOOKS)
             _wait_for(stack.receiver, count, timeout=600)
             finished = max(stack.receiver.answered.values())
             print(f"(a) burst: {count} claim.created events from one extraction run "

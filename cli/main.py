@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from service.config import ConfigError, Settings
+from service.tasks import Queue
 
 STOP_GRACE_SECONDS = 30
 
@@ -72,7 +73,7 @@ def cmd_up(args, settings: Settings) -> int:
                     "--workers", str(args.web_workers), "--access-logfile", "-",
                     "--graceful-timeout", "20", "--no-control-socket"],
             "worker": [python, "-m", "celery", "-A", "workers.celery_app", "worker",
-                       "--concurrency", str(args.workers), "-Q", "extraction,maintenance,webhooks",
+                       "--concurrency", str(args.workers), "-Q", ",".join(Queue),
                        "--loglevel", settings.log_level, "-n", f"claimtrack-{os.getpid()}@%h"],
             "beat": [python, "-m", "celery", "-A", "workers.celery_app", "beat",
                      "--schedule", str(data_dir / "celerybeat-schedule"), "--loglevel", settings.log_level],
@@ -109,6 +110,7 @@ def cmd_up(args, settings: Settings) -> int:
 
 # -- extract ----------------------------------------------------------------------------------
 def cmd_extract(args, settings: Settings) -> int:
+    # Imported here so the other commands start without loading spaCy.
     from workers.extraction import extract_claims, load_nlp
 
     try:

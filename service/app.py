@@ -1,6 +1,7 @@
 """The Flask application factory: it reads like a table of contents."""
 from __future__ import annotations
 
+import functools
 import logging
 
 from flask import Flask, request
@@ -9,13 +10,13 @@ from flask_smorest import abort
 from service.api import BLUEPRINTS
 from service.api import health, metrics
 from service.api.errors import ClaimtrackApi, register_errorhandlers
+from service.api.webhooks import register_webhook_dispatch
 from service.config import Settings
 from service.dashboard import register_dashboard
 from service.redis import connect, resolve_redis_url
 from service.store import Store, WebhookStore
+from service.tasks import TaskName, TaskSender
 from service.webhooks import drain_lease_seconds
-
-log = logging.getLogger(__name__)
 
 # A request body may exceed the article limit by this much for the JSON around the text.
 ENVELOPE_BYTES = 64 * 1024
@@ -50,20 +51,16 @@ def create_app(settings: Settings | None = None, *, enqueue_extraction=None) -> 
 
 def register_extensions(app: Flask, settings: Settings, enqueue_extraction) -> None:
     store = Store(connect(resolve_redis_url(settings)), public_url=settings.public_url)
-    if enqueue_extraction is None:
-        from workers.celery_app import create_celery
-
-        celery = create_celery(settings)
-        app.extensions["claimtrack.celery"] = celery
-
-        def enqueue_extraction(article_id: str) -> None:
-            celery.send_task("claimtrack.extract_article", args=[article_id])
-
+    # An app given its own `enqueue_extraction` (tests that record extractions) sends no task:
+    # webhook dispatch and drains then wait for beat's sweep.
+    tasks = TaskSender(settings) if enqueue_extraction is None else None
     app.extensions["claimtrack.settings"] = settings
     app.extensions["claimtrack.store"] = store
     app.extensions["claimtrack.webhooks"] = WebhookStore(
         store.redis, drain_lease_seconds=drain_lease_seconds(settings.webhook_timeout))
-    app.extensions["claimtrack.enqueue_extraction"] = enqueue_extraction
+    app.extensions["claimtrack.tasks"] = tasks
+    app.extensions["claimtrack.enqueue_extraction"] = (
+        enqueue_extraction or functools.partial(tasks.send, TaskName.EXTRACT_ARTICLE))
 
 
 def register_api(app: Flask) -> None:
@@ -82,20 +79,3 @@ def register_request_checks(app: Flask) -> None:
             if has_body and not request.is_json:
                 abort(415, message="send the body as JSON with Content-Type: application/json",
                       errors={"Content-Type": [f"got {request.mimetype or 'none'}"]})
-
-
-def register_webhook_dispatch(app: Flask) -> None:
-    """A change's events go out right after the request that made it (beat only sweeps)."""
-
-    @app.after_request
-    def _dispatch_webhooks(response):
-        # Any change may have written events (even a refused one can expire a lease first);
-        # a burst of requests shares one dispatch task.
-        if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.path.startswith("/api/v1/") \
-                and "claimtrack.celery" in app.extensions:
-            try:
-                if app.extensions["claimtrack.webhooks"].request_dispatch():
-                    app.extensions["claimtrack.celery"].send_task("claimtrack.dispatch_webhooks")
-            except Exception:  # the change is stored; the beat sweep sends its events
-                log.exception("could not ask for a webhook dispatch")
-        return response

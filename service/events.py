@@ -1,14 +1,10 @@
-"""Event types, the webhook payload each outbox event becomes, and the outbox fan-out."""
+"""Event types, the webhook payload each outbox event becomes, and the changes feed."""
 from __future__ import annotations
 
 import json
 import logging
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from service.store import WebhookStore
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +24,6 @@ SUBSCRIBABLE = tuple(t.value for t in EventType if t is not EventType.WEBHOOK_TE
 MAX_PAYLOAD_BYTES = 20_000
 # article.processed names its claims; past this many, the payload links to the full list.
 CLAIM_IDS_PER_PAYLOAD = 200
-FAN_OUT_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -76,27 +71,6 @@ def webhook_payload(raw_body: str, *, public_url: str) -> str:
         body["data"]["truncated"] = True
         encoded = _encode(body)
     return encoded
-
-
-def dispatch(webhooks: "WebhookStore", *, public_url: str) -> list[tuple[str, str]]:
-    """Fan every outbox event not yet handed out into one delivery per matching active
-    subscription; returns the endpoints to drain now, as (webhook id, drain token)."""
-    webhooks.dispatch_started()
-    woken: list[tuple[str, str]] = []
-    while True:
-        cursor = webhooks.outbox_cursor()
-        entries = webhooks.read_outbox(after=cursor, count=FAN_OUT_BATCH)
-        if not entries:
-            return woken
-        events = [OutboxEvent(id=entry_id, type=fields.get("type", ""),
-                              payload=webhook_payload(fields.get("body", "{}"), public_url=public_url))
-                  for entry_id, fields in entries]
-        handed_out = webhooks.fan_out(events, expected_cursor=cursor)
-        if handed_out is None:
-            continue  # another dispatcher moved the cursor first: read from where it is now
-        woken.extend(handed_out)
-        if len(entries) < FAN_OUT_BATCH:
-            return woken
 
 
 # -- the changes feed: what a live view needs to know of each outbox event ------------------

@@ -8,10 +8,10 @@ from contextlib import contextmanager
 
 from werkzeug.serving import make_server
 
-from service.articles import link_new_claims
 from service.claims import age_key, claim_id, entity_key
 from service.redis import free_port
 from service.store import Store
+from workers.articles import link_new_claims
 
 
 def make_claims(store: Store, article_id: str, texts_and_scores: list[tuple[str, float]], *,

@@ -11,13 +11,14 @@ import requests
 from celery import signals
 from celery.exceptions import SoftTimeLimitExceeded
 
-from service.articles import process_article
 from service.claims import NotFound
 from service.config import Settings
 from service.redis import connect, resolve_redis_url
-from service.events import dispatch
 from service.store import Store, WebhookStore
+from service.subscriptions import dispatch
+from service.tasks import TaskName
 from service.webhooks import drain_lease_seconds
+from workers.articles import process_article
 from workers.celery_app import app
 from workers.webhooks import drain, new_session
 
@@ -67,7 +68,7 @@ def _start_heartbeat(sender=None, **_kwargs) -> None:
 
 
 @app.task(
-    name="claimtrack.extract_article",
+    name=TaskName.EXTRACT_ARTICLE,
     autoretry_for=(redis.ConnectionError, redis.TimeoutError),
     retry_backoff=True,
     max_retries=5,
@@ -94,7 +95,7 @@ def extract_article(article_id: str) -> None:
     notify_webhooks()
 
 
-@app.task(name="claimtrack.expire_leases", ignore_result=True)
+@app.task(name=TaskName.EXPIRE_LEASES, ignore_result=True)
 def expire_leases() -> int:
     """Return claims whose lease ran out to pending, without anyone touching them."""
     expired = store().expire_leases()
@@ -103,7 +104,7 @@ def expire_leases() -> int:
     return len(expired)
 
 
-@app.task(name="claimtrack.sweep_articles", ignore_result=True)
+@app.task(name=TaskName.SWEEP_ARTICLES, ignore_result=True)
 def sweep_articles() -> dict:
     """Send again what was queued but never started; fail what outlived the hard time limit."""
     lost = store().articles_waiting_since("queued", 300)
@@ -145,7 +146,7 @@ def _start_drains(woken: list[tuple[str, str]]) -> None:
         deliver_webhooks.delay(webhook_id, token)
 
 
-@app.task(name="claimtrack.dispatch_webhooks", ignore_result=True)
+@app.task(name=TaskName.DISPATCH_WEBHOOKS, ignore_result=True)
 def dispatch_webhooks() -> int:
     """Turn new outbox events into deliveries and start the endpoints that got some."""
     woken = dispatch(webhook_store(), public_url=SETTINGS.public_url)
@@ -153,7 +154,7 @@ def dispatch_webhooks() -> int:
     return len(woken)
 
 
-@app.task(name="claimtrack.deliver_webhooks", ignore_result=True,
+@app.task(name=TaskName.DELIVER_WEBHOOKS, ignore_result=True,
           soft_time_limit=WEBHOOK_TASK_SOFT_LIMIT, time_limit=WEBHOOK_TASK_SOFT_LIMIT + 30)
 def deliver_webhooks(webhook_id: str, token: str) -> None:
     """Send one endpoint's waiting deliveries in order while `token` holds it."""
@@ -163,7 +164,7 @@ def deliver_webhooks(webhook_id: str, token: str) -> None:
         deliver_webhooks.delay(webhook_id, token)
 
 
-@app.task(name="claimtrack.sweep_webhooks", ignore_result=True)
+@app.task(name=TaskName.SWEEP_WEBHOOKS, ignore_result=True)
 def sweep_webhooks() -> int:
     """Beat, every few seconds: due retries, drainers lost with a worker, events not yet fanned out."""
     webhooks = webhook_store()

@@ -5,6 +5,7 @@ from flask import current_app
 
 from service.config import Settings
 from service.store import Store, WebhookStore
+from service.tasks import TaskName, TaskSender
 
 
 def store() -> Store:
@@ -23,9 +24,14 @@ def webhooks() -> WebhookStore:
     return current_app.extensions["claimtrack.webhooks"]
 
 
+def tasks() -> TaskSender | None:
+    """None when the app sends no tasks (built with its own `enqueue_extraction`, as in tests)."""
+    return current_app.extensions["claimtrack.tasks"]
+
+
 def wake_webhook(webhook_id: str, token: str) -> None:
-    """Start a drainer for an endpoint with deliveries waiting (without a Celery app, as in
-    some tests, the beat sweep starts it once the lease lapses)."""
-    celery = current_app.extensions.get("claimtrack.celery")
-    if celery is not None:
-        celery.send_task("claimtrack.deliver_webhooks", args=[webhook_id, token])
+    """Start a drainer for an endpoint with deliveries waiting (an app that sends no tasks
+    leaves it to the beat sweep, once the lease lapses)."""
+    sender = tasks()
+    if sender is not None:
+        sender.send(TaskName.DELIVER_WEBHOOKS, webhook_id, token)

@@ -1,6 +1,9 @@
 """Webhook subscriptions for admins: create (secret shown once), change, rotate, test, replay, delivery log."""
 from __future__ import annotations
 
+import logging
+
+from flask import Flask, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -17,10 +20,14 @@ from schemas.webhooks import (
     WebhookSchema,
     WebhookUpdateSchema,
 )
-from service import webhooks
+from service import subscriptions
 from service.api import context
 from service.api.access import requires
 from service.auth import Permission
+from service.tasks import TaskName
+from service.webhooks import DEFAULT_GRACE_SECONDS
+
+log = logging.getLogger(__name__)
 
 blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks",
                 description="Signed webhooks (Standard Webhooks): subscriptions and deliveries (admin)")
@@ -43,7 +50,7 @@ class Webhooks(MethodView):
     @blp.alt_response(422, description="unknown event type, a URL that is not public http(s), a short secret")
     def post(self, data):
         """Subscribe a URL to event types; events from now on are delivered to it, signed."""
-        return webhooks.create_webhook(
+        return subscriptions.create_webhook(
             context.webhooks(), url=data["url"], events=data["events"],
             description=data.get("description"), secret=data.get("secret"),
             allow_private=context.settings().webhook_allow_private)
@@ -63,7 +70,7 @@ class Webhook(MethodView):
     @blp.alt_response(409, description="another subscription already posts to this URL")
     def patch(self, data, webhook_id):
         """Change url, events, description; `active: true` re-enables a disabled endpoint."""
-        return webhooks.update_webhook(
+        return subscriptions.update_webhook(
             context.webhooks(), webhook_id, data,
             allow_private=context.settings().webhook_allow_private, wake=context.wake_webhook)
 
@@ -81,8 +88,8 @@ class RotateSecret(MethodView):
     @blp.response(200, WebhookSchema, description="the subscription with its new `secret` (shown once)")
     def post(self, data, webhook_id):
         """A new secret; during `grace_seconds` the old one signs too (two v1 signatures)."""
-        return webhooks.rotate_secret(context.webhooks(), webhook_id, secret=data.get("secret"),
-                                      grace_seconds=data.get("grace_seconds", webhooks.DEFAULT_GRACE_SECONDS))
+        return subscriptions.rotate_secret(context.webhooks(), webhook_id, secret=data.get("secret"),
+                                      grace_seconds=data.get("grace_seconds", DEFAULT_GRACE_SECONDS))
 
 
 @blp.route("/<string:webhook_id>/test")
@@ -92,7 +99,7 @@ class TestEvent(MethodView):
     @blp.alt_response(409, description="the endpoint is disabled")
     def post(self, webhook_id):
         """Send a `webhook.test` event to this endpoint (after what is already waiting for it)."""
-        return webhooks.send_test_event(context.webhooks(), webhook_id, wake=context.wake_webhook)
+        return subscriptions.send_test_event(context.webhooks(), webhook_id, wake=context.wake_webhook)
 
 
 @blp.route("/<string:webhook_id>/replay")
@@ -103,7 +110,7 @@ class Replay(MethodView):
     @blp.alt_response(409, description="the endpoint is disabled")
     def post(self, data, webhook_id):
         """Send again, in order and with their original webhook-ids, the subscribed events since `since`."""
-        return webhooks.replay_events(context.webhooks(), webhook_id, since=data["since"],
+        return subscriptions.replay_events(context.webhooks(), webhook_id, since=data["since"],
                                       public_url=context.settings().public_url,
                                       wake=context.wake_webhook)
 
@@ -138,5 +145,23 @@ class RetryDelivery(MethodView):
     @blp.alt_response(409, description="the endpoint is disabled")
     def post(self, webhook_id, delivery_id):
         """Try the delivery again now (a finished one is queued again, same webhook-id)."""
-        return webhooks.retry_delivery(context.webhooks(), webhook_id, delivery_id,
+        return subscriptions.retry_delivery(context.webhooks(), webhook_id, delivery_id,
                                        wake=context.wake_webhook)
+
+
+def register_webhook_dispatch(app: Flask) -> None:
+    """A change's events go out right after the request that made it (beat only sweeps)."""
+
+    @app.after_request
+    def _dispatch_webhooks(response):
+        # Any change may have written events (even a refused one can expire a lease first);
+        # a burst of requests shares one dispatch task.
+        tasks = context.tasks()
+        if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.path.startswith("/api/v1/") \
+                and tasks is not None:
+            try:
+                if context.webhooks().request_dispatch():
+                    tasks.send(TaskName.DISPATCH_WEBHOOKS)
+            except Exception:  # the change is stored; the beat sweep sends its events
+                log.exception("could not ask for a webhook dispatch")
+        return response

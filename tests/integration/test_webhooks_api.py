@@ -6,7 +6,7 @@ import time
 import pytest
 
 from service.app import create_app
-from service.events import dispatch
+from service.subscriptions import dispatch
 from service.webhooks import generate_secret
 
 PUBLIC_URL = "https://93.184.215.14/hooks/claimtrack"  # a public address literal: no DNS needed

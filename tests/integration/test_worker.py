@@ -8,6 +8,7 @@ import requests
 
 from service.redis import connect
 from service.store import Store
+from service.tasks import TaskName, TaskSender
 
 pytestmark = pytest.mark.usefixtures("celery_worker")
 
@@ -61,8 +62,7 @@ def test_running_extraction_twice_leaves_one_set_of_claims(live_server, keys, se
     first = wait_for(live_server, keys["ingest"], answer["id"])
     store = Store(connect(settings.redis_url))
     before = sorted(c["id"] for c in store.article_claims(first["id"]))
-    from workers.celery_app import create_celery
-    create_celery(settings).send_task("claimtrack.extract_article", args=[first["id"]])
+    TaskSender(settings).send(TaskName.EXTRACT_ARTICLE, first["id"])
     deadline = time.monotonic() + 60
     while store.get_article(first["id"])["timings"].get("started_at") == first["timings"]["started_at"]:
         assert time.monotonic() < deadline
@@ -91,8 +91,7 @@ def test_an_article_whose_extraction_breaks_is_failed_with_the_error(live_server
     store = Store(connect(settings.redis_url))
     # Corrupt what extraction reads, behind the API's back, then extract again.
     store.redis.hset(f"ct:article:{answer['id']}", "published_at", "not-a-date")
-    from workers.celery_app import create_celery
-    create_celery(settings).send_task("claimtrack.extract_article", args=[answer["id"]])
+    TaskSender(settings).send(TaskName.EXTRACT_ARTICLE, answer["id"])
     article = wait_for(live_server, keys["ingest"], answer["id"], statuses=("failed",))
     assert "extraction failed" in article["error"]
 
