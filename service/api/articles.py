@@ -5,12 +5,13 @@ import logging
 
 from flask import request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from schemas.articles import ArticleCreateSchema, ArticleListSchema, ArticleQuerySchema, ArticleSchema
 from schemas.claims import ClaimListSchema
 from service.api import context
 from service.api.access import current_actor, requires
+from service.api.parsing import Blueprint
 from service.articles import correct_article, submit_article
 from service.auth import Permission
 

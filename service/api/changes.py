@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from schemas.changes import ChangeFeedSchema, ChangesQuerySchema
 from service.api import context
 from service.api.access import requires
+from service.api.parsing import Blueprint
 from service.auth import Permission
 
 CHANGES_PER_ANSWER = 100

@@ -6,7 +6,7 @@ import re
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from schemas.claims import (
     BulkResultsSchema, BulkTransitionSchema, ClaimListSchema, ClaimQuerySchema, ClaimSchema,
@@ -15,6 +15,7 @@ from schemas.claims import (
 from service.api import context
 from service.api.access import current_actor, requires
 from service.api.errors import DOMAIN_STATUS
+from service.api.parsing import Blueprint
 from service.auth import Permission
 from service.claimreview import claim_review
 from service.claims import (

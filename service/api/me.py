@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from schemas.keys import CallerSchema
 from service.api.access import current_actor, requires
+from service.api.parsing import Blueprint
 from service.auth import ROLE_PERMISSIONS, Permission
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The calling API key")

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from schemas.claims import ClaimSchema, QueueNextSchema
 from service.api import context
 from service.api.access import current_actor, requires
+from service.api.parsing import Blueprint
 from service.auth import Permission
 
 blp = Blueprint("queue", __name__, url_prefix="/api/v1/queue", description="The review queue")

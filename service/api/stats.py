@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from schemas.stats import StatsSchema
 from service.api import context
 from service.api.access import requires
+from service.api.parsing import Blueprint
 from service.auth import Permission
 
 blp = Blueprint("stats", __name__, url_prefix="/api/v1/stats", description="Desk statistics")

@@ -5,7 +5,6 @@ import logging
 
 from flask import Flask, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from schemas.common import PageQuerySchema
 from schemas.webhooks import (
@@ -23,6 +22,7 @@ from schemas.webhooks import (
 from service import subscriptions
 from service.api import context
 from service.api.access import requires
+from service.api.parsing import Blueprint
 from service.auth import Permission
 from service.tasks import TaskName
 from service.webhooks import DEFAULT_GRACE_SECONDS
