@@ -103,3 +103,11 @@ def celery_worker(redis_server_url, tmp_path_factory):
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test by its folder (tests/unit → unit, ...), so `-m` selects a kind."""
+    for item in items:
+        kind = Path(str(item.fspath)).relative_to(REPO / "tests").parts[0]
+        if kind in ("unit", "integration", "browser", "reliability"):
+            item.add_marker(kind)
