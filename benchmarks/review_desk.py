@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 from service.auth import authenticate, create_key  # noqa: E402
 from service.claims import ClaimStatus, Role, TransitionRequest, age_key, claim_id, plan_transition  # noqa: E402
 from service.redis import EmbeddedRedis, connect, free_port  # noqa: E402
-from service.store import Store  # noqa: E402
+from service.store import KEYS, Store  # noqa: E402
 
 BARE_APP = '''
 import os, redis
@@ -37,7 +37,7 @@ client = redis.Redis.from_url(os.environ["CLAIMTRACK_REDIS_URL"], decode_respons
 
 @app.get("/bare/<claim_id>")
 def bare(claim_id):
-    return jsonify(client.hgetall("ct:claim:" + claim_id))
+    return jsonify(client.hgetall(KEYS.claim(claim_id)))
 '''
 
 
@@ -224,7 +224,7 @@ def _lease_many(store: Store, actor, calls: int) -> list[float]:
         store.transition(claim["id"], release, expected_version=None, actor=actor, lease_seconds=3600)
         # The released claim comes straight back on top: keep its history from growing with
         # every round, which a real queue's claims never see.
-        store.redis.ltrim(f"ct:claim:{claim['id']}:history", 0, 0)
+        store.redis.ltrim(KEYS.claim_history(claim["id"]), 0, 0)
     return latencies
 
 
@@ -255,7 +255,7 @@ def main() -> None:
                 seeded = time.monotonic() - started
                 after = store.redis.info("memory")["used_memory"]
                 text_bytes = sum(len(t) for t in store.redis.hmget  # sample the text size
-                                 (f"ct:claim:{ids[0]}", ["text"]) if t) * 2  # text and sentence
+                                 (KEYS.claim(ids[0]), ["text"]) if t) * 2  # text and sentence
                 results[size] = queue_latency(store, size)
                 print(f"(b) {len(ids):>9,} pending claims (seeded in {seeded:.0f} s): queue/next "
                       f"p50 {p(results[size], .5)*1000:.2f} ms, p99 {p(results[size], .99)*1000:.2f} ms; "

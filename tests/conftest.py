@@ -16,7 +16,7 @@ from service.auth import create_key
 from service.claims import Role
 from service.config import Settings
 from service.redis import connect, free_port, redis_server_binary
-from service.store import Store
+from service.store import KEYS, Store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -54,7 +54,7 @@ def redis_server_url(tmp_path_factory):
 def redis_url(redis_server_url):
     """A clean claimtrack keyspace per test (Celery's own keys stay: a running worker needs them)."""
     client = redis.Redis.from_url(redis_server_url)
-    for key in client.scan_iter("ct:*", count=1000):
+    for key in client.scan_iter(KEYS.everything, count=1000):
         client.delete(key)
     return redis_server_url
 

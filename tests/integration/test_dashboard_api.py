@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from service.store import KEYS
+
 STATIC = Path(__file__).resolve().parents[2] / "service" / "dashboard" / "static"
 STRICT_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                  "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -234,7 +236,7 @@ def test_a_cursor_trimmed_out_of_the_stream_says_reload(client, keys, store, art
     article_with_claims([("Claim one has 1 number.", 0.9), ("Claim two has 2 numbers.", 0.8)])
     first = client.get("/api/v1/changes", query_string={"since": "0-0"},
                        headers=keys["reviewer"]).get_json()["events"][0]["id"]
-    store.redis.xtrim("ct:events", maxlen=1, approximate=False)
+    store.redis.xtrim(KEYS.events, maxlen=1, approximate=False)
     feed = client.get("/api/v1/changes", query_string={"since": first}, headers=keys["reviewer"]).get_json()
     assert feed["truncated"] is True and len(feed["events"]) == 1
 
@@ -305,7 +307,7 @@ def test_without_id_articles_are_listed_page_by_page_as_before(client, keys):
 # -- stats -----------------------------------------------------------------------------------
 def test_time_to_verdict_has_percentiles_and_a_histogram_of_the_stored_durations(client, keys, store):
     durations = [30, 60, 200, 600, 1000, 5000, 20000, 100000, 700000, 900000]
-    store.redis.lpush("ct:stats:time_to_verdict", *durations)  # as the transition script records them
+    store.redis.lpush(KEYS.stats_time_to_verdict, *durations)  # as the transition script records them
     timing = client.get("/api/v1/stats", headers=keys["reviewer"]).get_json()["time_to_verdict_seconds"]
     assert timing["samples"] == 10 and timing["median"] == 3000
     assert (timing["p25"], timing["p75"], timing["p90"]) == (300, 80000, 720000)

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from service.app import create_app
+from service.store import KEYS
 from tests.helpers import lease, make_claims, transition
 
 
@@ -303,7 +304,7 @@ def test_stats_count_statuses_queue_verdicts_and_reviewer_load(client, keys, art
 def test_claimreview_json_ld_for_a_flagged_claim(client, keys, article, store):
     article_id, (claim_id,) = article([("The mayor said the stadium seats 90,000 people.", 0.8)],
                                       url="https://news.example.org/stadium")
-    store.redis.hset(f"ct:claim:{claim_id}", "attribution", "the mayor")
+    store.redis.hset(KEYS.claim(claim_id), "attribution", "the mayor")
     pending = client.get(f"/api/v1/claims/{claim_id}/claimreview", headers=keys["reviewer"])
     assert pending.status_code == 409
     claim = lease(client, keys["reviewer"])

@@ -6,6 +6,7 @@ import time
 import pytest
 
 from service.app import create_app
+from service.store import KEYS
 from service.subscriptions import dispatch
 from service.webhooks import generate_secret
 
@@ -30,7 +31,7 @@ def subscribe(client, keys, url=PUBLIC_URL, events=("claim.created", "claim.stat
 
 
 def outbox(store, types=None) -> list[tuple[str, str]]:
-    return [(entry_id, fields["type"]) for entry_id, fields in store.redis.xrange("ct:events")
+    return [(entry_id, fields["type"]) for entry_id, fields in store.redis.xrange(KEYS.events)
             if types is None or fields["type"] in types]
 
 
@@ -123,8 +124,8 @@ def test_deleting_a_webhook_removes_its_deliveries(client, keys, store, webhooks
     [delivery] = client.get(f"/api/v1/webhooks/{made['id']}/deliveries", headers=keys["admin"]).get_json()["deliveries"]
     assert client.delete(f"/api/v1/webhooks/{made['id']}", headers=keys["admin"]).status_code == 204
     assert client.get(f"/api/v1/webhooks/{made['id']}", headers=keys["admin"]).status_code == 404
-    assert not store.redis.exists(f"ct:delivery:{delivery['id']}")
-    assert not list(store.redis.scan_iter(f"ct:webhook:{made['id']}*"))
+    assert not store.redis.exists(KEYS.delivery(delivery["id"]))
+    assert not list(store.redis.scan_iter(KEYS.webhook(made["id"]) + "*"))
 
 
 def test_rotating_a_secret_keeps_the_old_one_for_the_grace_period(client, keys):

@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from service.events import MAX_PAYLOAD_BYTES, SUBSCRIBABLE
+from service.store import KEYS
 from tests.integration.webhook_receiver import (
     Receiver,
     always,
@@ -84,7 +85,7 @@ def api(live_server, keys, webhook_worker):
 
 
 def outbox_ids(store, types=SUBSCRIBABLE) -> list[str]:
-    return [entry_id for entry_id, fields in store.redis.xrange("ct:events") if fields["type"] in types]
+    return [entry_id for entry_id, fields in store.redis.xrange(KEYS.events) if fields["type"] in types]
 
 
 def first_arrivals(received) -> list[str]:

@@ -6,6 +6,7 @@ import threading
 import pytest
 
 from service.redis import free_port
+from service.store import KEYS
 from tests.integration.webhook_receiver import Receiver, kill_worker, start_webhook_worker, stop_worker, wait_for
 
 # Long enough that the receiver's downtime never exhausts it: 31 attempts about a second apart.
@@ -44,7 +45,7 @@ def test_a_killed_worker_and_a_receiver_that_was_down_lose_no_event(client, keys
         receiver = Receiver(port=port)
         receiver.secrets["/hook"] = [made["secret"]]
         second = start_webhook_worker(redis_server_url, tmp_path / "second", schedule=SCHEDULE, name="second")
-        expected = [f"msg_{entry_id}" for entry_id, fields in store.redis.xrange("ct:events")
+        expected = [f"msg_{entry_id}" for entry_id, fields in store.redis.xrange(KEYS.events)
                     if fields["type"] in ("claim.created", "claim.status_changed")]
         assert len(expected) == 12
         receiver.wait_until(lambda: {r.msg_id for r in receiver.delivered("/hook")} >= set(expected),
@@ -84,7 +85,7 @@ def test_a_worker_killed_mid_delivery_leaves_the_event_to_its_successor(client, 
         kill_worker(first)  # while it waits for the receiver, holding the endpoint
         release.set()
         second = start_webhook_worker(redis_server_url, tmp_path / "second", schedule=SCHEDULE, name="second")
-        expected = [f"msg_{entry_id}" for entry_id, fields in store.redis.xrange("ct:events")
+        expected = [f"msg_{entry_id}" for entry_id, fields in store.redis.xrange(KEYS.events)
                     if fields["type"] == "claim.created"]
         receiver.wait_until(lambda: len(receiver.at("/slow")) >= 4, timeout=90,
                             what="the successor to take the endpoint over")

@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from service.redis import connect
-from service.store import Store
+from service.store import KEYS, Store
 from service.tasks import TaskName, TaskSender
 
 pytestmark = pytest.mark.usefixtures("celery_worker")
@@ -90,7 +90,7 @@ def test_an_article_whose_extraction_breaks_is_failed_with_the_error(live_server
     wait_for(live_server, keys["ingest"], answer["id"])
     store = Store(connect(settings.redis_url))
     # Corrupt what extraction reads, behind the API's back, then extract again.
-    store.redis.hset(f"ct:article:{answer['id']}", "published_at", "not-a-date")
+    store.redis.hset(KEYS.article(answer["id"]), "published_at", "not-a-date")
     TaskSender(settings).send(TaskName.EXTRACT_ARTICLE, answer["id"])
     article = wait_for(live_server, keys["ingest"], answer["id"], statuses=("failed",))
     assert "extraction failed" in article["error"]

@@ -1,0 +1,65 @@
+"""API keys: only a hash of each secret is stored, with its name, role and last use."""
+from __future__ import annotations
+
+import time
+
+import redis
+
+from service.claims import NotFound
+from service.store.keys import PREFIX, Keys
+from service.store.stamps import now_iso
+
+
+def _public(record: dict) -> dict:
+    return {k: record.get(k) for k in ("id", "name", "role", "created_at", "last_used_at",
+                                       "revoked_at")}
+
+
+class ApiKeyStore:
+    """API key records, found by the hash of their secret."""
+
+    def __init__(self, client: redis.Redis, *, prefix: str = PREFIX):
+        self.redis = client
+        self.keys = Keys(prefix)
+
+    def save_key(self, key_id: str, *, secret_hash: str, name: str, role: str) -> dict:
+        record = {"id": key_id, "name": name, "role": role, "created_at": now_iso(),
+                  "secret_hash": secret_hash}
+        pipe = self.redis.pipeline()
+        pipe.hset(self.keys.key(key_id), mapping=record)
+        pipe.set(self.keys.keyhash(secret_hash), key_id)
+        pipe.zadd(self.keys.keys, {key_id: time.time()})
+        pipe.execute()
+        return _public(record)
+
+    def find_key(self, secret_hash: str) -> dict | None:
+        key_id = self.redis.get(self.keys.keyhash(secret_hash))
+        if not key_id:
+            return None
+        record = self.redis.hgetall(self.keys.key(key_id))
+        if not record or record.get("revoked_at"):
+            return None
+        return record
+
+    def touch_key(self, key_id: str) -> None:
+        self.redis.hset(self.keys.key(key_id), "last_used_at", now_iso())
+
+    def list_keys(self) -> list[dict]:
+        ids = self.redis.zrange(self.keys.keys, 0, -1)
+        pipe = self.redis.pipeline(transaction=False)
+        for key_id in ids:
+            pipe.hgetall(self.keys.key(key_id))
+        return [_public(r) for r in pipe.execute() if r]
+
+    def revoke_key(self, key_id: str) -> dict:
+        record = self.redis.hgetall(self.keys.key(key_id))
+        if not record:
+            raise NotFound(f"no API key {key_id}")
+        pipe = self.redis.pipeline()
+        pipe.hset(self.keys.key(key_id), "revoked_at", now_iso())
+        pipe.delete(self.keys.keyhash(record["secret_hash"]))
+        pipe.execute()
+        return _public({**record, "revoked_at": now_iso()})
+
+    def has_admin_key(self) -> bool:
+        return any(k["role"] == "admin" and not k.get("revoked_at") for k in self.list_keys())

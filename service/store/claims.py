@@ -1,0 +1,321 @@
+"""Claims and the review queue: extraction results, transitions, leases and matches, each one atomic script."""
+from __future__ import annotations
+
+import json
+import time
+from typing import Iterable
+
+import redis
+
+from service.claims import (
+    Actor,
+    InvalidTransition,
+    LeaseConflict,
+    NotFound,
+    StaleVersion,
+    TransitionPlan,
+    entity_key,
+)
+from service.store.articles import encode_article_fields
+from service.store.keys import PREFIX, Keys
+from service.store.paging import page
+from service.store.scripts import Script
+from service.store.stamps import now_iso
+
+# Claim hash fields holding JSON; everything else is a plain string.
+_JSON_FIELDS = ("entities", "dates", "score_reasons", "extractor", "evidence", "notes",
+                "matches", "assignee")
+_LIST_FIELDS = ("entities", "dates", "score_reasons", "evidence", "notes", "matches")
+
+
+def _bool(raw: str | None) -> bool:
+    return raw == "1"
+
+
+def decode_claim(raw: dict) -> dict:
+    claim: dict = {
+        "id": raw["id"],
+        "article_id": raw.get("article_id"),
+        "text": raw.get("text"),
+        "sentence": raw.get("sentence"),
+        "span": {"start": int(raw.get("span_start") or 0), "end": int(raw.get("span_end") or 0)},
+        "attribution": raw.get("attribution"),
+        "score": float(raw.get("score") or 0.0),
+        "kind": raw.get("kind"),
+        "status": raw.get("status"),
+        "version": int(raw.get("version") or 0),
+        "needs_context": _bool(raw.get("needs_context")),
+        "relative_dates_unresolved": _bool(raw.get("relative_dates_unresolved")),
+        "rating": raw.get("rating"),
+        "explanation": raw.get("explanation"),
+        "reason": raw.get("reason"),
+        "copied_from": raw.get("copied_from"),
+        "proposed_status": raw.get("proposed_status"),
+        "proposed_by": json.loads(raw["proposed_by"]) if raw.get("proposed_by") else None,
+        "retracted": _bool(raw.get("retracted")),
+        "priority_boost": float(raw.get("boost") or 0.0),
+        "created_at": raw.get("created_at"),
+        "updated_at": raw.get("updated_at"),
+        "decided_at": raw.get("decided_at"),
+        "lease_expires_at": (now_iso(int(raw["lease_expires_ms"]) / 1000)
+                             if raw.get("lease_expires_ms") else None),
+    }
+    for name in _JSON_FIELDS:
+        value = raw.get(name)
+        claim[name] = json.loads(value) if value else ([] if name in _LIST_FIELDS else None)
+    return claim
+
+
+class ClaimStore:
+    """Claims, their history and indexes, the pending queue, leases and cross-article matches."""
+
+    def __init__(self, client: redis.Redis, *, public_url: str = "http://127.0.0.1:5000",
+                 prefix: str = PREFIX):
+        self.redis = client
+        self.keys = Keys(prefix)
+        self.public_url = public_url.rstrip("/")
+        scripts = {name: Script(client, name, prefix=prefix, preludes=("claims",))
+                   for name in ("expire_leases", "store_claims", "transition", "lease_next",
+                                "renew_lease", "link_matches", "decide_match")}
+        self._expire = scripts["expire_leases"]
+        self._store_claims = scripts["store_claims"]
+        self._transition = scripts["transition"]
+        self._lease_next = scripts["lease_next"]
+        self._renew_lease = scripts["renew_lease"]
+        self._link_matches = scripts["link_matches"]
+        self._decide_match = scripts["decide_match"]
+
+    @property
+    def claim_url_prefix(self) -> str:
+        return f"{self.public_url}/api/v1/claims/"
+
+    # -- extraction results ---------------------------------------------------------------
+    def store_extraction(self, article_id: str, claims: list[dict], article_fields: dict) -> list[str]:
+        """Write one extraction run's claims atomically; returns the ids created by it.
+
+        `claims`: [{id, start, score, age_key, entity_keys, fields}] with `fields` the extraction
+        output only, so a claim that was there before keeps its state, verdict and history.
+        """
+        encoded_claims = [
+            {"id": c["id"], "start": c["start"], "score": c["score"], "age_key": c["age_key"],
+             "entity_keys": list(c.get("entity_keys", ())),
+             "fields": {k: (json.dumps(v) if k in _JSON_FIELDS else
+                            ("1" if v is True else "0" if v is False else str(v)))
+                        for k, v in c["fields"].items() if v is not None}}
+            for c in claims
+        ]
+        now = time.time()
+        try:
+            return list(self._store_claims(
+                article_id, int(now * 1000), now_iso(now), self.claim_url_prefix,
+                json.dumps(encoded_claims), json.dumps(encode_article_fields(article_fields)),
+                f"{self.public_url}/api/v1/articles/{article_id}"))
+        except redis.ResponseError as exc:
+            if "NOT_FOUND" in str(exc):
+                raise NotFound(f"no article {article_id}") from None
+            raise
+
+    def article_claims(self, article_id: str) -> list[dict]:
+        if not self.redis.exists(self.keys.article(article_id)):
+            raise NotFound(f"no article {article_id}")
+        ids = self.redis.zrange(self.keys.article_claims(article_id), 0, -1)
+        return [c for c in self.load_claims(ids) if c is not None]
+
+    # -- reading --------------------------------------------------------------------------
+    def load_claims(self, ids: list[str]) -> list[dict | None]:
+        """Claims by id in one round trip (None for unknown ids), without match states."""
+        pipe = self.redis.pipeline(transaction=False)
+        for claim_id in ids:
+            pipe.hgetall(self.keys.claim(claim_id))
+        return [decode_claim(raw) if raw else None for raw in pipe.execute()]
+
+    def _with_match_states(self, claims: list[dict]) -> list[dict]:
+        """Matches show the other claim's current status and rating, read now."""
+        wanted = sorted({m["claim_id"] for c in claims for m in c["matches"]})
+        if not wanted:
+            return claims
+        pipe = self.redis.pipeline(transaction=False)
+        for other in wanted:
+            pipe.hmget(self.keys.claim(other), ["status", "rating", "article_id", "text"])
+        states = dict(zip(wanted, pipe.execute()))
+        for claim in claims:
+            for match in claim["matches"]:
+                status, rating, article_id, text = states[match["claim_id"]]
+                match.update(status=status, rating=rating, article_id=article_id, text=text)
+        return claims
+
+    def get_claim(self, claim_id: str, *, with_history: bool = True) -> dict:
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hgetall(self.keys.claim(claim_id))
+        pipe.lrange(self.keys.claim_history(claim_id), 0, -1)
+        raw, history = pipe.execute()
+        if not raw:
+            raise NotFound(f"no claim {claim_id}")
+        claim = self._with_match_states([decode_claim(raw)])[0]
+        if with_history:
+            claim["history"] = [json.loads(entry) for entry in history]
+        return claim
+
+    def claim_history(self, claim_id: str) -> list[dict]:
+        return self.get_claim(claim_id)["history"]
+
+    def list_claims(self, *, status: str | None = None, article_id: str | None = None,
+                    entity: str | None = None, assignee: str | None = None,
+                    rating: str | None = None, min_score: float | None = None,
+                    max_score: float | None = None, q: str | None = None,
+                    created_after: str | None = None, created_before: str | None = None,
+                    sort: str = "created", cursor: str | None = None,
+                    limit: int = 50) -> tuple[list[dict], str | None]:
+        """One page of claims. Sorts: created (text order within one article), -created,
+        score, -score. Cursors stay valid whatever is written between pages."""
+        descending = sort.startswith("-")
+        if sort.lstrip("-") == "score":
+            index = self.keys.claims_by_score
+        elif article_id:
+            index = self.keys.article_claims(article_id)
+        elif assignee:
+            index = self.keys.assignee(assignee)
+        elif entity:
+            index = self.keys.entity(entity_key(entity))
+        elif status:
+            index = self.keys.status(status)
+        else:
+            index = self.keys.claims
+        needle = q.casefold() if q else None
+        wanted_entity = entity_key(entity) if entity else None
+
+        def keep(claim: dict) -> bool:
+            holder = claim["assignee"]
+            return ((status is None or claim["status"] == status)
+                    and (article_id is None or claim["article_id"] == article_id)
+                    and (assignee is None or (isinstance(holder, dict) and holder.get("key_id") == assignee))
+                    and (wanted_entity is None or any(
+                        entity_key(e.get("canonical") or e.get("text", "")) == wanted_entity
+                        or entity_key(e.get("text", "")) == wanted_entity for e in claim["entities"]))
+                    and (rating is None or claim["rating"] == rating)
+                    and (min_score is None or claim["score"] >= min_score)
+                    and (max_score is None or claim["score"] <= max_score)
+                    and (needle is None or needle in (claim["text"] or "").casefold())
+                    and (created_after is None or (claim["created_at"] or "") >= created_after)
+                    and (created_before is None or (claim["created_at"] or "") < created_before))
+
+        claims, next_cursor = page(self.redis, index, self.load_claims, keep=keep, cursor=cursor,
+                                   limit=limit, descending=descending)
+        return self._with_match_states(claims), next_cursor
+
+    # -- changes --------------------------------------------------------------------------
+    def transition(self, claim_id: str, plan: TransitionPlan, *, expected_version: int | None,
+                   actor: Actor, lease_seconds: int, note: str | None = None,
+                   evidence: Iterable[dict] = ()) -> dict:
+        """Apply `plan` to the claim atomically (expected_version None: not checked).
+
+        Raises NotFound, StaleVersion, LeaseConflict or InvalidTransition (with the current claim).
+        """
+        stamp_ts = time.time()
+        stamp = now_iso(stamp_ts)
+        actor_dict = actor.to_dict()
+        append: dict[str, list] = {}
+        if note:
+            append["notes"] = [{"text": note, "actor": actor_dict, "at": stamp}]
+        evidence = [{**item, "actor": actor_dict, "at": stamp} for item in evidence]
+        if evidence:
+            append["evidence"] = evidence
+        steps = {state.value: step.to_dict() for state, step in plan.steps.items()}
+        outcome = self._transition(
+            claim_id, -1 if expected_version is None else expected_version,
+            json.dumps(steps) if steps else "{}", json.dumps(actor_dict), actor.key_id,
+            "1" if actor.role.value == "admin" else "0", int(stamp_ts * 1000), stamp,
+            self.claim_url_prefix, lease_seconds * 1000, json.dumps(append) if append else "{}")
+        kind = outcome[0]
+        if kind == "ok":
+            return self.get_claim(claim_id)
+        if kind == "not_found":
+            raise NotFound(f"no claim {claim_id}")
+        current = self.get_claim(claim_id)
+        if kind == "stale":
+            raise StaleVersion(
+                f"the claim is at version {current['version']}, not {expected_version}; "
+                "reload it and try again", current=current)
+        if kind == "not_holder":
+            holder = current.get("assignee")
+            raise LeaseConflict(
+                "only the reviewer holding the lease (or an admin) may do this; "
+                + (f"{holder['name']} holds it" if isinstance(holder, dict) else "nobody holds it"),
+                current=current)
+        if kind == "same_reviewer":
+            raise LeaseConflict("four-eyes mode: a different reviewer must approve or send back "
+                                "the verdict you proposed", current=current)
+        if kind in ("bad_copy", "bad_approval"):
+            field_name = "copied_from" if kind == "bad_copy" else "rating"
+            raise InvalidTransition(outcome[1], errors={field_name: [outcome[1]]}, current=current)
+        raise InvalidTransition(outcome[1], current=current)  # 'refused': the caller explains
+
+    # -- the queue and leases ---------------------------------------------------------------
+    def renew_lease(self, claim_id: str, *, actor: Actor, lease_seconds: int) -> dict:
+        """Extend the caller's lease (not a change of the claim: its version stays)."""
+        outcome = self._renew_lease(claim_id, actor.key_id,
+                                    "1" if actor.role.value == "admin" else "0",
+                                    int(time.time() * 1000), lease_seconds * 1000)
+        if outcome[0] == "not_found":
+            raise NotFound(f"no claim {claim_id}")
+        if outcome[0] == "ok":
+            return self.get_claim(claim_id)
+        current = self.get_claim(claim_id)
+        if outcome[0] == "not_leased":
+            raise InvalidTransition(f"the claim is {current['status']}, not leased: take it from the "
+                                    "queue again", current=current)
+        raise LeaseConflict("only the reviewer holding the lease (or an admin) may renew it",
+                            current=current)
+
+    def lease_next(self, actor: Actor, *, lease_seconds: int, min_score: float | None = None,
+                   article_id: str | None = None, entity: str | None = None) -> dict | None:
+        """Lease the highest-priority pending claim that fits to `actor` (atomic: no two
+        reviewers ever get one claim)."""
+        stamp_ts = time.time()
+        chosen = self._lease_next(
+            json.dumps(actor.to_dict()), int(stamp_ts * 1000), now_iso(stamp_ts),
+            self.claim_url_prefix, lease_seconds * 1000,
+            "" if min_score is None else repr(min_score), article_id or "",
+            entity_key(entity) if entity else "")
+        return self.get_claim(chosen) if chosen else None
+
+    def expire_leases(self, *, limit: int = 500) -> list[str]:
+        stamp_ts = time.time()
+        return list(self._expire(int(stamp_ts * 1000), now_iso(stamp_ts), self.claim_url_prefix,
+                                 limit))
+
+    # -- matches --------------------------------------------------------------------------
+    def match_candidates(self, entity_keys: Iterable[str], *, exclude_article: str,
+                         per_entity: int = 200) -> list[tuple[str, str]]:
+        """Recent claims of other articles sharing an entity: (id, text)."""
+        wanted = list(dict.fromkeys(entity_keys))
+        if not wanted:
+            return []
+        pipe = self.redis.pipeline(transaction=False)
+        for key in wanted:
+            pipe.zrevrange(self.keys.entity(key), 0, per_entity - 1)
+        ids = list(dict.fromkeys(i for batch in pipe.execute() for i in batch))
+        pipe = self.redis.pipeline(transaction=False)
+        for claim_id in ids:
+            pipe.hmget(self.keys.claim(claim_id), ["text", "article_id", "retracted"])
+        return [(claim_id, text) for claim_id, (text, article_id, retracted) in zip(ids, pipe.execute())
+                if text and article_id != exclude_article and retracted != "1"]
+
+    def link_matches(self, claim_id: str, matches: list[dict]) -> int:
+        """Record matches both ways (boosting claims that match a flagged one); new links count."""
+        if not matches:
+            return 0
+        return int(self._link_matches(claim_id, json.dumps(matches), now_iso(),
+                                      self.claim_url_prefix))
+
+    def decide_match(self, claim_id: str, other_id: str, *, decision: str, actor: Actor) -> dict:
+        outcome = self._decide_match(claim_id, other_id, decision, json.dumps(actor.to_dict()),
+                                     now_iso(), self.claim_url_prefix)
+        if outcome[0] == "not_found":
+            missing = other_id if self.redis.exists(self.keys.claim(claim_id)) else claim_id
+            raise NotFound(f"no claim {missing}")
+        if outcome[0] == "no_match":
+            raise NotFound(f"{other_id} is not a match of {claim_id}")
+        if outcome[0] == "decided":
+            raise InvalidTransition("this match is already confirmed", current=self.get_claim(claim_id))
+        return self.get_claim(claim_id)

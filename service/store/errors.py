@@ -1,0 +1,12 @@
+"""Failures only the storage layer detects."""
+from __future__ import annotations
+
+from service.claims import DomainError
+
+
+class IdempotencyConflict(DomainError):
+    """An Idempotency-Key already used for a different article."""
+
+
+class InvalidCursor(DomainError):
+    """A list cursor this API did not hand out."""

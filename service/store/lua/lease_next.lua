@@ -1,0 +1,44 @@
+-- Lease the highest-priority pending claim that fits the filters to the actor.
+-- ARG: actor_json, now_ms, now_iso, url_prefix, lease_ms, min_score, article_id, entity_key
+-- → the leased claim id, or false when nothing fits
+local actor_json, now_ms, now_iso, url_prefix = ARG[1], tonumber(ARG[2]), ARG[3], ARG[4]
+local lease_ms, min_score, article_id, entity = tonumber(ARG[5]), tonumber(ARG[6]), ARG[7], ARG[8]
+expire_leases(now_ms, now_iso, url_prefix, 100)
+local function fits(id)
+  if min_score and tonumber(redis.call('HGET', K.claim(id), 'score') or '0') < min_score then
+    return false
+  end
+  if entity ~= '' and not redis.call('ZSCORE', K.entity(entity), id) then return false end
+  return true
+end
+local chosen = nil
+local candidates = nil
+if article_id ~= '' then
+  candidates = redis.call('ZRANGE', K.article_claims(article_id), 0, -1)
+elseif entity ~= '' then
+  candidates = redis.call('ZREVRANGE', K.entity(entity), 0, 4999)
+end
+if candidates then
+  local best = nil
+  for _, id in ipairs(candidates) do
+    local priority = redis.call('ZSCORE', K.queue_pending, id)
+    if priority and (best == nil or tonumber(priority) > best) and fits(id) then
+      best, chosen = tonumber(priority), id
+    end
+  end
+elseif not min_score then
+  chosen = redis.call('ZREVRANGE', K.queue_pending, 0, 0)[1]
+else
+  -- Highest priority first; a min_score filter looks a bounded way down the queue.
+  for offset = 0, 1900, 100 do
+    local batch = redis.call('ZREVRANGE', K.queue_pending, offset, offset + 99)
+    for _, id in ipairs(batch) do
+      if fits(id) then chosen = id; break end
+    end
+    if chosen or #batch < 100 then break end
+  end
+end
+if not chosen then return false end
+local c = hgetall(K.claim(chosen))
+move(chosen, c, 'in_review', actor_json, now_ms, now_iso, url_prefix, {lease_ms = lease_ms})
+return chosen
