@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .lexicon import PUBLISHER_VOICE, READER_ADDRESS
 from .text import Block
 
-# Publisher voice and reader address, counted outside quotations only.
-_PUBLISHER_VOICE = frozenset({"we", "our", "us", "ours", "ourselves", "we're", "we've", "we'd", "we'll"})
-_READER_ADDRESS = frozenset({"you", "your", "yours", "yourself", "you're", "you've", "you'll", "you'd"})
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # An unclosed quote runs to the end of the block: quotations spanning paragraphs open
 # each paragraph with a quote mark and close only the last one.
@@ -169,8 +167,8 @@ class BlockSignals:
 def block_signals(block_text: str) -> BlockSignals:
     unquoted = _QUOTED.sub(" ", block_text)
     words = [word.lower().replace("’", "'") for word in _WORD.findall(unquoted)]
-    publisher_voice = sum(word in _PUBLISHER_VOICE for word in words)
-    reader_address = sum(word in _READER_ADDRESS for word in words)
+    publisher_voice = sum(word in PUBLISHER_VOICE for word in words)
+    reader_address = sum(word in READER_ADDRESS for word in words)
     calls_to_action = len(_CALL_TO_ACTION.findall(unquoted))
     stripped = block_text.strip()
     word_count = len(_WORD.findall(block_text))

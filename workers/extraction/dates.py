@@ -1,4 +1,4 @@
-"""Dates in claims: ISO values from spaCy DATE entities, relative ones against publication."""
+"""Dates in claims: ISO values of spaCy DATE entities, relative ones resolved and spelled against publication."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import functools
 import re
 
 from dateparser.date import DateDataParser
+from spacy.tokens import Span
+
+from .lexicon import DATE_PREPOSITIONS, MONTHS
 
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 _DECADE = re.compile(r"\b\d{2,4}['’]?s\b", re.IGNORECASE)
@@ -34,6 +37,14 @@ _VAGUE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _YEAR_RANGE = re.compile(r"^((?:1[5-9]|20)\d\d)\s*[-–/]\s*\d{2,4}$")
+# The relative core of a DATE entity: what "earlier this year" or "last month" hinge on.
+_RELATIVE_CORE = re.compile(
+    r"\b(?:(?:this|last|next|past|previous|coming)\s+(?:week|month|year|spring|summer|autumn|fall|winter)"
+    r"|yesterday|today|tomorrow|tonight"
+    r"|(?:last|next|this|on)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?)\b",
+    re.IGNORECASE,
+)
 _RANGE_SEPARATOR = re.compile(r"\s*(?:\band\b|\bto\b|\bthrough\b|\buntil\b|–|—|-)\s*", re.IGNORECASE)
 
 
@@ -117,3 +128,42 @@ def _parser(base: datetime.datetime | None) -> DateDataParser:
     if base is not None:
         settings["RELATIVE_BASE"] = base
     return DateDataParser(languages=["en"], settings=settings)
+
+
+def absolute_date_text(entity: Span, base: datetime.datetime | None) -> str | None:
+    """The DATE entity's words with their relative core spelled out against `base` ("last month" ->
+    "in June 2024", "earlier this year" -> "earlier in 2024"); None when they stay as written."""
+    text = entity.text
+    if base is None or not is_relative_date(text):
+        return None
+    core = _RELATIVE_CORE.search(text)
+    if core is None:
+        return None
+    future = any(token.tag_ == "MD" for token in entity.sent)
+    iso = resolve_date(core.group().strip(), base, future)
+    if iso is None or "W" in iso:
+        # A week has no spelling a reader would use.
+        return None
+    absolute = _spelled(iso)
+    preceding = entity.doc[entity.start - 1].lower_ if entity.start > entity.sent.start else ""
+    prefix_words = text[: core.start()].strip()
+    needs_preposition = not prefix_words and preceding not in DATE_PREPOSITIONS
+    if prefix_words and prefix_words.split()[-1].lower() in DATE_PREPOSITIONS:
+        needs_preposition = False
+    elif prefix_words:
+        needs_preposition = True
+    core_text = core.group().strip()
+    leading_on = core_text.lower().startswith("on ")
+    if needs_preposition or leading_on:
+        absolute = ("on " if len(iso) == 10 else "in ") + absolute
+    return f"{prefix_words} {absolute}".strip() + text[core.end():]
+
+
+def _spelled(iso: str) -> str:
+    """"2024-06-04" as "4 June 2024", "2024-06" as "June 2024"."""
+    parts = iso.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return iso

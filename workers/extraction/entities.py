@@ -1,16 +1,16 @@
-"""Canonical names: a short mention ("Modi") linked to the full name used in the article."""
+"""Names: a short mention ("Modi") linked to the full name the article uses, and a claim's entities."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
 
-NAME_LABELS = frozenset(
-    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
-)
+from spacy.tokens import Span, Token
+
+from .lexicon import HONORIFICS
+from .sentences import ParsedSentence
+
 _POSSESSIVE = ("'s", "’s", "'", "’")
-# Courtesy titles are not part of the name: "Ms Solberg" is the "Ingrid Solberg" of the article.
-HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord"})
 
 
 def name_key(text: str) -> tuple[str, ...]:
@@ -92,3 +92,34 @@ def _strip_possessive(text: str) -> str:
         if text.endswith(suffix) and len(text) > len(suffix):
             return text[: -len(suffix)]
     return text
+
+
+def person_name(entity: Span, names: CanonicalNames) -> str | None:
+    """The person `entity` names, in full where the article gives the full name; None if no person."""
+    if any(char.isdigit() for char in entity.text) or not entity.text[:1].isupper():
+        return None  # "COVID-19" or words run together ("aJan"), now and then tagged as a person
+    full = names.full_person_name(entity.text)
+    return full or (names.canonical(entity.text) if entity.label_ == "PERSON" else None)
+
+
+def claim_entities(sentence: ParsedSentence, mentions: list[Span], names: CanonicalNames,
+                   inside: set[int]) -> list[dict]:
+    """Named entities with canonical names, plus untagged short forms of people named elsewhere."""
+    found: dict[tuple[str, str], int] = {}
+    for entity in mentions:
+        found.setdefault((entity.text, entity.label_), entity.start)
+    tagged = {index for entity in sentence.entities for index in range(entity.start, entity.end)}
+    run: list[Token] = []
+    for token in [*sentence.span, None]:
+        if token is not None and token.pos_ == "PROPN" and token.i not in tagged and token.i in inside:
+            run.append(token)
+            continue
+        if run:
+            mention = sentence.span.doc[run[0].i : run[-1].i + 1]
+            if names.full_person_name(mention.text):
+                found.setdefault((mention.text, "PERSON"), mention.start)
+            run = []
+    ordered = sorted(found.items(), key=lambda item: item[1])
+    return [
+        {"text": text, "label": label, "canonical": names.canonical(text)} for (text, label), _ in ordered
+    ]

@@ -1,4 +1,4 @@
-"""Check-worthiness of a parsed sentence: features, a score with reasons, kind and speaker."""
+"""Check-worthiness of a parsed sentence: rule reasons, the trained model's score, stance."""
 
 from __future__ import annotations
 
@@ -7,10 +7,32 @@ from dataclasses import dataclass, field
 import numpy as np
 from spacy.tokens import Span, Token
 
+from .attribution import is_reported, speaker, speaker_phrase, speech_verb
 from .checkworthiness import feature_names, load_model
 from .dates import is_specific_date
-from .entities import NAME_LABELS
-from .sentences import QUOTE_MARKS, after_quote_mark, quoted_tokens
+from .kinds import sentence_kind
+from .lexicon import (
+    ANY_SUBJECT_DEPS,
+    CAUSAL_LEMMAS,
+    CLASSIFYING_ADJECTIVES,
+    CLOSING_PUNCTUATION,
+    COMPARISON_TAGS,
+    DATE_LABELS,
+    FIRST_PERSON,
+    NAME_LABELS,
+    NEUTRAL_LY_ADVERBS,
+    NUMBER_LABELS,
+    OBJECT_DEPS,
+    OPINION_VERBS,
+    OPINION_WORDS,
+    PREDICTION_MODALS,
+    QUOTE_MARKS,
+    SECOND_PERSON,
+    SINGLE_QUOTES,
+    STANCE_ADVERBS,
+    VAGUE_WORDS,
+)
+from .sentences import after_quote_mark, quoted_tokens
 
 # Below it a sentence yields no claim; at or above the threshold a checker should look at it.
 # Both are tuned on the development files (benchmarks/eval_extraction.py).
@@ -34,89 +56,6 @@ LOWERING_REASONS = frozenset(
 ALL_REASONS = frozenset(
     {"subject_verb_object", "named_entity", "number", "date", "comparative", "reporting_verb", "causal"}
 ) | LOWERING_REASONS
-
-NUMBER_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
-DATE_LABELS = frozenset({"DATE"})
-REPORTING_VERBS = frozenset(
-    {
-        "say", "tell", "state", "announce", "claim", "add", "report", "confirm", "deny", "insist",
-        "argue", "warn", "note", "explain", "write", "accuse", "allege", "acknowledge", "admit",
-        "estimate", "reveal", "declare", "assert", "testify", "tweet", "urge", "disclose",
-        "maintain", "contend", "reply", "respond", "stress", "emphasize", "emphasise", "predict",
-    }
-)
-_FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
-_SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves"})
-_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
-_OBJECT_DEPS = frozenset({"dobj", "attr", "acomp", "ccomp", "xcomp", "pobj", "dative", "oprd", "agent"})
-_PREDICTION_MODALS = frozenset(
-    {"will", "'ll", "wo", "shall", "would", "could", "may", "might", "should", "must", "ought"}
-)
-_CAUSAL_LEMMAS = frozenset(
-    {"because", "therefore", "thus", "hence", "consequently", "cause", "trigger", "due", "owing"}
-)
-_COMPARISON_TAGS = frozenset({"JJR", "RBR", "JJS", "RBS"})
-_SPEAKER_DEPS = frozenset({"nsubj", "nsubjpass"})
-_NOUN_MODIFIER_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "case"})
-_OPINION_WORDS = frozenset(
-    {
-        "good", "bad", "great", "terrible", "awful", "horrible", "wonderful", "amazing", "awesome",
-        "excellent", "fantastic", "brilliant", "beautiful", "ugly", "ridiculous", "absurd", "stupid",
-        "silly", "outrageous", "disgraceful", "shameful", "disgusting", "pathetic", "unfair",
-        "unacceptable", "incredible", "unbelievable", "tremendous", "disastrous", "horrific",
-        "nice", "lovely", "sad", "happy", "boring", "interesting", "exciting", "fascinating",
-        "wrong", "perfect", "useless", "pointless",
-        "crucial", "essential", "important", "vital", "necessary", "deserve", "clearly", "obviously",
-        "unfortunately", "fortunately", "sadly", "hopefully", "frankly", "honestly", "surely",
-        "arguably", "shocking", "appalling", "reckless", "foolish", "wise", "smart",
-        "evil", "corrupt", "hypocritical", "misguided", "naive", "laughable", "insane", "crazy",
-        "fabulous", "magnificent", "splendid", "lousy", "dreadful", "miserable", "glorious",
-        "heroic", "cowardly", "believe", "think", "feel", "hope", "wish",
-    }
-)
-# Opinion verbs mark an opinion only when the speaker owns them ("I think").
-_OPINION_VERBS = frozenset({"believe", "think", "feel", "hope", "wish", "deserve"})
-
-_VAGUE_WORDS = frozenset(
-    {"some", "many", "several", "various", "often", "sometimes", "somewhat", "lots", "things",
-     "stuff", "something", "someone", "somebody", "everything", "everyone", "everybody", "perhaps",
-     "maybe", "probably", "possibly", "certain", "kind", "sort"}
-)
-_KIND_POLICY_LEMMAS = frozenset(
-    {"law", "bill", "policy", "regulation", "ban", "sanction", "tax", "tariff", "legislation",
-     "mandate", "decree", "ordinance", "budget", "subsidy", "reform", "treaty", "rule", "ruling",
-     "court", "parliament", "congress", "senate", "vote", "veto", "legalize", "legalise", "regulate"}
-)
-_STATIVE_LEMMAS = frozenset({"be", "have", "become", "remain", "seem", "see", "consider", "regard", "call"})
-# Adjectives that classify or count rather than judge ("former", "economic", "other").
-_CLASSIFYING_ADJECTIVES = frozenset(
-    """other more many much such same former last next own few several only first second third recent
-    new economic social political national public private foreign military medical legal domestic federal
-    financial international local fiscal chief main joint net annual daily weekly monthly early late total
-    current previous final single double certain various further available additional general senior
-    junior official human regional rural urban global western eastern northern southern central royal
-    commercial industrial environmental digital online technical scientific academic clinical nuclear
-    electric electoral presidential parliamentary constitutional judicial criminal civil corporate
-    personal individual young old elderly male female black white red green blue yellow brown grey gray
-    dark free full open due able likely possible unlike similar different separate specific particular
-    entire whole top upper lower front back past future present""".split()
-)
-# Adverbs through which the author weighs in ("simply", "surely", "even"); -ly adverbs count too
-# unless they only place or measure ("recently", "roughly", "publicly").
-_STANCE_ADVERBS = frozenset(
-    """just even yet surely perhaps indeed hardly simply merely truly really quite rather too so very
-    ever maybe arguably certainly clearly obviously evidently""".split()
-)
-_NEUTRAL_LY_ADVERBS = frozenset(
-    """recently previously currently reportedly allegedly officially formerly initially finally early
-    only nearly roughly approximately mostly largely partly respectively annually daily weekly monthly
-    yearly publicly privately directly jointly separately subsequently eventually immediately shortly
-    already likely lately usually typically generally originally later quickly slowly fully newly widely
-    heavily closely rarely frequently occasionally regularly apparently""".split()
-)
-_SINGLE_QUOTES = frozenset({"'", "‘", "’"})
-_CLOSERS = "\"'”’)]»"
-_MAX_ATTRIBUTION_TOKENS = 12
 
 
 @dataclass
@@ -173,8 +112,8 @@ def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysi
     entity_token_indexes = {index for entity in entities for index in range(entity.start, entity.end)}
     reasons: list[str] = []
 
-    has_subject = any(token.dep_ in _SUBJECT_DEPS for token in tokens)
-    has_object = any(token.dep_ in _OBJECT_DEPS for token in tokens)
+    has_subject = any(token.dep_ in ANY_SUBJECT_DEPS for token in tokens)
+    has_object = any(token.dep_ in OBJECT_DEPS for token in tokens)
     if has_subject and has_object:
         reasons.append("subject_verb_object")
     if analysis.names:
@@ -183,13 +122,13 @@ def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysi
         reasons.append("number")
     if any(is_specific_date(date.text) for date in analysis.dates):
         reasons.append("date")
-    if any(token.tag_ in _COMPARISON_TAGS and token.i not in entity_token_indexes for token in tokens):
+    if any(token.tag_ in COMPARISON_TAGS and token.i not in entity_token_indexes for token in tokens):
         reasons.append("comparative")
 
-    speech_verb = _speech_verb(tokens, quoted)
-    speaker = _speaker(sentence, tokens, speech_verb)
-    attribution = _phrase(sentence, speaker) if speaker is not None else None
-    if speech_verb is not None or attribution is not None:
+    verb = speech_verb(tokens, quoted)
+    head = speaker(sentence, tokens, verb)
+    attribution = speaker_phrase(sentence, head) if head is not None else None
+    if verb is not None or attribution is not None:
         reasons.append("reporting_verb")
     if any(_is_causal(token) for token in tokens):
         reasons.append("causal")
@@ -197,26 +136,26 @@ def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysi
     if _is_question(sentence.text):
         reasons.append("question")
     unquoted = [token for token in tokens if token.i not in quoted]
-    if any(token.pos_ == "PRON" and token.lower_ in _FIRST_PERSON for token in unquoted):
+    if any(token.pos_ == "PRON" and token.lower_ in FIRST_PERSON for token in unquoted):
         reasons.append("first_person")
-    if any(token.pos_ == "PRON" and token.lower_ in _SECOND_PERSON for token in unquoted):
+    if any(token.pos_ == "PRON" and token.lower_ in SECOND_PERSON for token in unquoted):
         reasons.append("second_person")
     if _is_imperative(sentence, has_subject):
         reasons.append("imperative")
-    analysis.future = any(token.tag_ == "MD" and token.lower_ in _PREDICTION_MODALS for token in tokens)
+    analysis.future = any(token.tag_ == "MD" and token.lower_ in PREDICTION_MODALS for token in tokens)
     if analysis.future:
         reasons.append("prediction")
     if _is_opinion(unquoted):
         reasons.append("opinion")
-    if any(token.lower_ in _VAGUE_WORDS for token in unquoted):
+    if any(token.lower_ in VAGUE_WORDS for token in unquoted):
         reasons.append("vague")
-    attributed = attribution is not None or speech_verb is not None
+    attributed = attribution is not None or verb is not None
     analysis.stance = _author_stance(tokens, entity_token_indexes, attributed, reasons)
 
     analysis.reasons = reasons
     analysis.attribution = attribution
-    analysis.speaker = speaker
-    analysis.kind = _kind(tokens, reasons, quoted, attribution, analysis)
+    analysis.speaker = head
+    analysis.kind = sentence_kind(tokens, reasons, quoted, attribution, analysis.names, analysis.dates)
     return analysis
 
 
@@ -226,13 +165,13 @@ def _author_stance(tokens: list[Token], entity_token_indexes: set[int], attribut
     quoted = _speech_token_indexes(tokens)
     counts = dict.fromkeys(STANCE_WEIGHTS, 0)
     for token in tokens:
-        if token.i in quoted or token.i in entity_token_indexes or _reported(token):
+        if token.i in quoted or token.i in entity_token_indexes or is_reported(token):
             continue
         if token.pos_ == "ADJ" and token.tag_ == "JJ" and token.is_alpha and (
-                token.lower_ not in _CLASSIFYING_ADJECTIVES):
+                token.lower_ not in CLASSIFYING_ADJECTIVES):
             counts["evaluative"] += 1
-        elif token.pos_ == "ADV" and (token.lower_ in _STANCE_ADVERBS or (
-                token.lower_.endswith("ly") and token.lower_ not in _NEUTRAL_LY_ADVERBS)):
+        elif token.pos_ == "ADV" and (token.lower_ in STANCE_ADVERBS or (
+                token.lower_.endswith("ly") and token.lower_ not in NEUTRAL_LY_ADVERBS)):
             counts["stance_adverb"] += 1
         elif token.tag_ == "MD":
             counts["author_modal"] += 1
@@ -256,7 +195,7 @@ def _speech_token_indexes(tokens: list[Token]) -> set[int]:
         previous = tokens[position - 1] if position else None
         if text in QUOTE_MARKS:
             open_quote = after_quote_mark(text, open_quote)
-        elif text in _SINGLE_QUOTES:
+        elif text in SINGLE_QUOTES:
             if not open_quote and not token.whitespace_ and (
                     previous is None or previous.whitespace_ or previous.text in "([:—–-"):
                 open_quote = "'"
@@ -267,17 +206,6 @@ def _speech_token_indexes(tokens: list[Token]) -> set[int]:
     return inside
 
 
-def _reported(token: Token) -> bool:
-    """Inside the clause a reporting verb introduces ("she said the plan was reckless")."""
-    for _ in range(6):
-        if token.head is token:
-            return False
-        if token.dep_ in ("ccomp", "xcomp", "parataxis") and token.head.lemma_ in REPORTING_VERBS:
-            return True
-        token = token.head
-    return False
-
-
 def _has_number(tokens: list[Token], entities: tuple[Span, ...], entity_token_indexes: set[int]) -> bool:
     for entity in entities:
         if entity.label_ in NUMBER_LABELS and (entity.label_ != "CARDINAL" or entity.text.lower() != "one"):
@@ -286,51 +214,8 @@ def _has_number(tokens: list[Token], entities: tuple[Span, ...], entity_token_in
     return any(token.like_num and token.is_digit and token.i not in entity_token_indexes for token in tokens)
 
 
-def _speech_verb(tokens: list[Token], quoted: set[int]) -> Token | None:
-    """A reporting verb that introduces speech: a clause, a quote, or a parenthetical."""
-    for token in tokens:
-        if token.pos_ != "VERB" or token.lemma_ not in REPORTING_VERBS or token.i in quoted:
-            continue
-        introduces_clause = any(child.dep_ in ("ccomp", "parataxis") for child in token.children)
-        parenthetical = token.dep_ in ("parataxis", "ccomp", "advcl") and token.i > token.head.i
-        if introduces_clause or parenthetical or quoted:
-            return token
-    return None
-
-
-def _speaker(sentence: Span, tokens: list[Token], speech_verb: Token | None) -> Token | None:
-    """The head of who says it: the speech verb's subject, or what "according to" names."""
-    if speech_verb is not None:
-        subject = next((child for child in speech_verb.children if child.dep_ in _SPEAKER_DEPS), None)
-        if subject is not None:
-            return subject
-    for token in tokens:
-        # "according to the ministry"
-        if token.lower_ != "according" or token.i + 1 >= sentence.end:
-            continue
-        to = sentence.doc[token.i + 1]
-        if to.lower_ == "to":
-            source = next((child for child in to.children if child.dep_ == "pobj"), None)
-            if source is not None:
-                return source
-    return None
-
-
-def _phrase(sentence: Span, head: Token) -> str:
-    """The noun phrase headed by `head`, cut down to its core when it runs long."""
-    start, end = head.left_edge.i, head.right_edge.i + 1
-    if end - start > _MAX_ATTRIBUTION_TOKENS:
-        # Keep determiners, modifiers and compounds left of the head, drop clauses and appositions.
-        start = head.i
-        while start > sentence.start and sentence.doc[start - 1].dep_ in _NOUN_MODIFIER_DEPS:
-            start -= 1
-        end = head.i + 1
-    phrase = sentence.doc[start:end].text
-    return phrase.strip(" ,;:-–—\"'“”‘’")
-
-
 def _is_causal(token: Token) -> bool:
-    if token.lemma_ in _CAUSAL_LEMMAS:
+    if token.lemma_ in CAUSAL_LEMMAS:
         return True
     # "led to", "resulted in", "stems from"
     return token.lemma_ in ("lead", "result", "stem") and any(
@@ -339,7 +224,7 @@ def _is_causal(token: Token) -> bool:
 
 
 def _is_question(text: str) -> bool:
-    return text.rstrip().rstrip(_CLOSERS).endswith("?")
+    return text.rstrip().rstrip(CLOSING_PUNCTUATION).endswith("?")
 
 
 def _is_imperative(sentence: Span, has_subject: bool) -> bool:
@@ -351,37 +236,15 @@ def _is_imperative(sentence: Span, has_subject: bool) -> bool:
 
 def _is_opinion(unquoted: list[Token]) -> bool:
     for token in unquoted:
-        if token.lemma_ not in _OPINION_WORDS and token.lower_ not in _OPINION_WORDS:
+        if token.lemma_ not in OPINION_WORDS and token.lower_ not in OPINION_WORDS:
             continue
-        if token.lemma_ in _OPINION_VERBS or token.lower_ in _OPINION_VERBS:
+        if token.lemma_ in OPINION_VERBS or token.lower_ in OPINION_VERBS:
             # "I think": an opinion when the speaker owns it.
             verb = token if token.pos_ == "VERB" else token.head
-            speakers = _FIRST_PERSON | _SECOND_PERSON
+            speakers = FIRST_PERSON | SECOND_PERSON
             if any(child.dep_ == "nsubj" and child.lower_ in speakers for child in verb.children):
                 return True
             continue
         if token.pos_ in ("ADJ", "ADV"):
             return True
     return False
-
-
-def _kind(
-    tokens: list[Token],
-    reasons: list[str],
-    quoted: set[int],
-    attribution: str | None,
-    analysis: SentenceAnalysis,
-) -> str:
-    if attribution is not None and len(quoted) >= 3:
-        return "quote"
-    if "number" in reasons:
-        return "quantity"
-    if any(token.lemma_.lower() in _KIND_POLICY_LEMMAS for token in tokens if token.i not in quoted):
-        return "policy"
-    main_verbs = [token for token in tokens if token.dep_ == "ROOT" and token.pos_ in ("VERB", "AUX")]
-    if analysis.dates and any(verb.lemma_ not in _STATIVE_LEMMAS for verb in main_verbs):
-        return "event"
-    distinct_names = {entity.text for entity in analysis.names}
-    if len(distinct_names) >= 2:
-        return "relation"
-    return "statement"

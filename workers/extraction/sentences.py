@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import spacy
 from spacy.tokens import Span, Token
 
+from .lexicon import CLOSING_QUOTES, OPENING_QUOTES, QUOTE_MARKS
 from .text import Block
 
 # Far below spaCy's max_length, so memory and time per document stay modest.
@@ -16,9 +17,6 @@ MAX_CHUNK_CHARS = 100_000
 _BATCH_SIZE = 64
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s")
 _WHITESPACE = re.compile(r"\s")
-_OPENING_QUOTES = frozenset({"“", "«", "``"})
-_CLOSING_QUOTES = frozenset({"”", "»", "''"})
-QUOTE_MARKS = _OPENING_QUOTES | _CLOSING_QUOTES | {'"'}
 
 
 @dataclass(frozen=True)
@@ -102,9 +100,9 @@ def quoted_tokens(tokens: Iterable[Token], open_quote: str | None = None) -> set
 
 def after_quote_mark(text: str, open_quote: str | None) -> str | None:
     """The quotation open after the mark `text`, given the one open before it."""
-    if text in _OPENING_QUOTES:
+    if text in OPENING_QUOTES:
         return text
-    if text in _CLOSING_QUOTES:
+    if text in CLOSING_QUOTES:
         return None
     if text == '"':
         return None if open_quote else '"'

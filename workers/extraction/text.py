@@ -150,3 +150,12 @@ def _looks_hard_wrapped(text: str, lines: list[Block]) -> bool:
     if any(_BULLET.match(text[line.start : line.end]) for line in lines):
         return False
     return sum(width >= 0.75 * widest for width in widths) >= 0.8 * len(widths)
+
+
+def trim(parse_text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the blanks (and blanked bullets or controls) around it."""
+    while start < end and parse_text[start].isspace():
+        start += 1
+    while end > start and parse_text[end - 1].isspace():
+        end -= 1
+    return start, end

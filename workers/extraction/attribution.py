@@ -1,0 +1,80 @@
+"""Reported speech: the verb that reports, who speaks, and the speaker named as a checker needs."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from .coreference import BOUND, ArticleContext, antecedent, pronoun_class
+from .entities import name_key
+from .lexicon import NOUN_SUBJECT_DEPS, REPORTING_VERBS, SPEAKER_PHRASE_DEPS
+from .sentences import quoted_tokens
+
+# Longer speaker phrases are cut down to their core ("the ministry", not its clauses).
+_MAX_ATTRIBUTION_TOKENS = 12
+
+
+def speech_verb(tokens: list[Token], quoted: set[int]) -> Token | None:
+    """A reporting verb that introduces speech: a clause, a quote, or a parenthetical."""
+    for token in tokens:
+        if token.pos_ != "VERB" or token.lemma_ not in REPORTING_VERBS or token.i in quoted:
+            continue
+        introduces_clause = any(child.dep_ in ("ccomp", "parataxis") for child in token.children)
+        parenthetical = token.dep_ in ("parataxis", "ccomp", "advcl") and token.i > token.head.i
+        if introduces_clause or parenthetical or quoted:
+            return token
+    return None
+
+
+def speaker(sentence: Span, tokens: list[Token], verb: Token | None) -> Token | None:
+    """The head of who says it: the speech verb's subject, or what "according to" names."""
+    if verb is not None:
+        subject = next((child for child in verb.children if child.dep_ in NOUN_SUBJECT_DEPS), None)
+        if subject is not None:
+            return subject
+    for token in tokens:
+        # "according to the ministry"
+        if token.lower_ != "according" or token.i + 1 >= sentence.end:
+            continue
+        to = sentence.doc[token.i + 1]
+        if to.lower_ == "to":
+            source = next((child for child in to.children if child.dep_ == "pobj"), None)
+            if source is not None:
+                return source
+    return None
+
+
+def speaker_phrase(sentence: Span, head: Token) -> str:
+    """The noun phrase headed by `head`, cut down to its core when it runs long."""
+    start, end = head.left_edge.i, head.right_edge.i + 1
+    if end - start > _MAX_ATTRIBUTION_TOKENS:
+        # Keep determiners, modifiers and compounds left of the head, drop clauses and appositions.
+        start = head.i
+        while start > sentence.start and sentence.doc[start - 1].dep_ in SPEAKER_PHRASE_DEPS:
+            start -= 1
+        end = head.i + 1
+    phrase = sentence.doc[start:end].text
+    return phrase.strip(" ,;:-–—\"'“”‘’")
+
+
+def is_reported(token: Token) -> bool:
+    """Inside the clause a reporting verb introduces ("she said the plan was reckless")."""
+    for _ in range(6):
+        if token.head is token:
+            return False
+        if token.dep_ in ("ccomp", "xcomp", "parataxis") and token.head.lemma_ in REPORTING_VERBS:
+            return True
+        token = token.head
+    return False
+
+
+def speaker_name(speaker: Token, phrase: str, sentence: Span, entities: tuple[Span, ...], context: ArticleContext,
+                 open_quote: str | None = None) -> str:
+    """Who is quoted, as a checker needs it: "she" as the person she is, "Brekke" by full name."""
+    if speaker.pos_ == "PRON" and pronoun_class(speaker.lower_):
+        found = antecedent(speaker, sentence, entities, quoted_tokens(sentence, open_quote), set(), context)
+        return found.name if found is not None and found is not BOUND else phrase
+    name = next((entity.text for entity in entities if entity.start <= speaker.i < entity.end), speaker.text)
+    if name_key(phrase) == name_key(name):
+        # A short name grows to the full one; "the Kremlin" keeps its article.
+        return context.names.full_person_name(name) or phrase
+    return phrase

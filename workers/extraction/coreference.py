@@ -1,0 +1,236 @@
+"""Coreference: what a pronoun, a short name or "the country" stands for, from the article so far."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from .entities import CanonicalNames, person_name
+from .lexicon import (
+    DEMONSTRATIVES,
+    EXPLETIVE_IT_VERBS,
+    GROUP_LABELS,
+    GROUP_PRONOUNS,
+    NOUN_SUBJECT_DEPS,
+    PERSON_PRONOUNS,
+    PLURAL_NOUN_TAGS,
+    PRONOUN_GENDER,
+    REPORTING_VERBS,
+    SUBJECT_PHRASE_DEPS,
+    THING_LABELS,
+    THING_PRONOUNS,
+)
+
+# Two sentences back: "The car is new. Its pillars give it a sleek side. It has LED lights."
+_SUBJECT_WINDOW = 2
+
+
+@dataclass
+class Mention:
+    """Something the article named, as a pronoun standing for it is rewritten: "Narendra Modi"."""
+
+    name: str
+    label: str
+    plural: bool = False
+
+
+@dataclass
+class ArticleContext:
+    """What the article has named so far, most recent last, for pronouns in later sentences."""
+
+    names: CanonicalNames
+    base: datetime.datetime | None
+    # "m" or "f" by person name, where the article says (`person_genders`).
+    genders: dict[str, str] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    # The subjects of the last sentences, most recent last: where "it", "they", "he" and "she" look
+    # after their own sentence. A reported sentence gives what is said's subject, then the speaker.
+    recent_subjects: list[list[Mention]] = field(default_factory=list)
+
+    def remember(self, sentence: Span, entities: tuple[Span, ...]) -> None:
+        self.mentions += sentence_mentions(sentence, entities, self.names)
+        del self.mentions[:-50]
+        subjects = _subjects(sentence)
+        if subjects and subjects[0].lower_ in ("it", "they", "he", "she") and not is_expletive(subjects[0]):
+            # "The ferry ... . It sails ... . It carries ...": the topic goes on through the pronouns.
+            return
+        mentions = (_subject_mention(subject, entities, self.names) for subject in subjects)
+        self.recent_subjects.append([mention for mention in mentions if mention is not None])
+        del self.recent_subjects[:-_SUBJECT_WINDOW]
+
+    def subject_mentions(self) -> list[Mention]:
+        """The recent subjects, the latest sentence's first."""
+        return [mention for subjects in reversed(self.recent_subjects) for mention in subjects]
+
+    def topic(self, agrees: Callable[[Mention], bool]) -> Mention | None:
+        """The latest recent subject that a pronoun agreeing by `agrees` can stand for."""
+        return next((mention for mention in self.subject_mentions() if agrees(mention)), None)
+
+
+def sentence_mentions(sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> list[Mention]:
+    mentions = []
+    for entity in entities:
+        person = person_name(entity, names)
+        if person:
+            mentions.append(Mention(person, "PERSON"))
+        elif entity.label_ in THING_LABELS or entity.label_ == "NORP":
+            mentions.append(Mention(names.canonical(entity.text), entity.label_))
+    return mentions
+
+
+def _subjects(sentence: Span) -> list[Token]:
+    verb = sentence.root
+    subjects = [token for token in verb.children if token.dep_ in NOUN_SUBJECT_DEPS]
+    content = next((child for child in verb.children if child.dep_ == "ccomp"), None)
+    if verb.lemma_ in REPORTING_VERBS and content is not None:
+        # "X will visit Y, the ministry said": the next sentence goes on about X, or else the ministry.
+        subjects[:0] = [token for token in content.children if token.dep_ in NOUN_SUBJECT_DEPS]
+    return subjects
+
+
+def _subject_mention(subject: Token, entities: tuple[Span, ...], names: CanonicalNames) -> Mention | None:
+    """What a later "it", "they" or "he" may stand for: the subject's name or core noun phrase."""
+    conjuncts = [subject, *subject.conjuncts]
+    if len(conjuncts) == 1:
+        return _head_mention(subject, entities, names)
+    # "Modi and Putin will meet ... . They will discuss ...": both, as one group.
+    parts = [_head_mention(conjunct, entities, names) for conjunct in sorted(conjuncts, key=lambda token: token.i)]
+    if len(parts) > 3 or any(part is None for part in parts) or len({part.name for part in parts}) < len(parts) or (
+            not any(child.lower_ == "and" for conjunct in conjuncts for child in conjunct.children)):
+        return None
+    named = all(part.label != "NOUN" for part in parts)
+    return Mention(", ".join(part.name for part in parts[:-1]) + " and " + parts[-1].name,
+                   "GROUP" if named else "NOUN", plural=True)
+
+
+def _head_mention(subject: Token, entities: tuple[Span, ...], names: CanonicalNames) -> Mention | None:
+    if subject.pos_ == "PRON":
+        return None
+    for entity in entities:
+        if entity.start <= subject.i < entity.end:
+            person = person_name(entity, names)
+            if person:
+                return Mention(person, "PERSON")
+            return Mention(names.canonical(entity.text), "OTHER" if entity.label_ == "PERSON" else entity.label_)
+    if subject.pos_ not in ("NOUN", "PROPN"):
+        return None
+    for apposition in (child for child in subject.children if child.dep_ == "appos"):
+        # "A district official, Michael Houser, said ...": the person the noun is.
+        named = _head_mention(apposition, entities, names)
+        if named is not None and named.label == "PERSON":
+            return named
+    # The noun phrase without its clauses: "the new coronavirus", "Russian exporters".
+    phrase = [token for token in subject.subtree if token.i <= subject.i and token.dep_ in (
+              SUBJECT_PHRASE_DEPS | NOUN_SUBJECT_DEPS) and (token == subject or token.head == subject)]
+    if not 1 <= len(phrase) <= 6 or phrase[0].lower_ in DEMONSTRATIVES | {"some", "many", "all", "most"}:
+        return None
+    if any(token.pos_ == "PRON" for token in phrase):
+        # "his regime" would carry its own unresolved pronoun into the next claim.
+        return None
+    words = [token.text for token in phrase]
+    if phrase[0].pos_ == "DET" or phrase[0].is_sent_start and phrase[0].pos_ != "PROPN":
+        words[0] = words[0].lower()
+    return Mention(" ".join(words), "NOUN", plural=subject.tag_ in PLURAL_NOUN_TAGS)
+
+
+def is_expletive(token: Token) -> bool:
+    """"It is not known if ...", "it would be unprecedented to ...": an "it" that refers to nothing."""
+    if token.lower_ != "it" or token.dep_ not in ("nsubj", "nsubjpass", "expl"):
+        return token.dep_ == "expl"
+    verb = token.head
+    if verb.lemma_ == "come" and any(child.lower_ == "to" for child in verb.children):
+        return True  # "when it comes to"
+    if verb.lemma_ not in EXPLETIVE_IT_VERBS:
+        return False
+    # The clause may hang on the verb or on its complement ("it is [fair] to say", "it is no [mystery] that").
+    heads = [verb, *(child for child in verb.children if child.dep_ in ("acomp", "attr", "oprd"))]
+    return any(_extraposed(child) for head in heads for child in head.children if child.i > verb.i)
+
+
+def _extraposed(child: Token) -> bool:
+    if child.dep_ in ("ccomp", "xcomp", "csubj"):
+        return True
+    return child.dep_ == "advcl" and any(grandchild.lower_ in ("if", "whether", "to") for grandchild in child.children)
+
+
+def lone_proper_noun(token: Token) -> Span | None:
+    """An untagged one-word name ("Ortúzar"), not a part of a longer one."""
+    doc = token.doc
+    neighbours = [doc[index] for index in (token.i - 1, token.i + 1) if 0 <= index < len(doc)]
+    if any(neighbour.pos_ == "PROPN" for neighbour in neighbours):
+        return None
+    return doc[token.i : token.i + 1]
+
+
+def pronoun_class(lower: str) -> frozenset[str] | None:
+    """The pronouns `lower` agrees with (person, thing or group); None for any other word."""
+    return next((group for group in (PERSON_PRONOUNS, THING_PRONOUNS, GROUP_PRONOUNS) if lower in group), None)
+
+
+# The pronoun's referent is already in the claim ("Such schools ..., but they are exempted").
+BOUND = Mention("", "BOUND")
+
+
+def antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted: set[int],
+                inside: set[int], context: ArticleContext) -> Mention | None:
+    """What the pronoun stands for, `BOUND` when that is in the claim already, None when unknown."""
+    lower = token.lower_
+    unquoted = tuple(entity for entity in entities if entity.start not in quoted)
+    earlier = _before(token, sentence, unquoted, context.names)
+    if lower in PERSON_PRONOUNS:
+        gender = PRONOUN_GENDER[lower]
+
+        # The same sentence first, then the people the last sentences were about, then whoever was named
+        # last: "Moberg said there is no product like the one Aasen described. 'I'm sorry,' he said."
+        for candidates in (reversed(earlier), context.subject_mentions(), reversed(context.mentions)):
+            agreeing = [mention for mention in candidates if mention.label == "PERSON"
+                        and context.genders.get(mention.name, gender) == gender]
+            # Most people in the news whose gender the article never shows are men: "she" goes to a
+            # woman the article shows as one before anyone unknown.
+            known = next((mention for mention in agreeing if context.genders.get(mention.name) == gender), None)
+            if agreeing:
+                return known if gender == "f" and known is not None else agreeing[0]
+        return None
+    if lower in THING_PRONOUNS:
+        same_sentence = next((mention for mention in reversed(earlier) if mention.label in THING_LABELS), None)
+        if same_sentence is not None:
+            return same_sentence
+        agrees = _is_thing
+    else:
+        agrees = _is_group
+    # An earlier clause's subject in the same sentence, then the topic of the last sentences.
+    for subject in reversed([other for other in sentence if other.dep_ in NOUN_SUBJECT_DEPS
+                             and other.i < token.i and other.i not in quoted]):
+        if subject.i in inside and subject.pos_ in ("NOUN", "PROPN"):
+            if agrees(Mention("", "NOUN", plural=subject.tag_ in PLURAL_NOUN_TAGS)):
+                return BOUND
+            continue
+        mention = _subject_mention(subject, unquoted, context.names)
+        if mention is not None and agrees(mention):
+            return mention
+    return context.topic(agrees)
+
+
+def country_named_before(token: Token, sentence: Span, entities: tuple[Span, ...],
+                         context: ArticleContext) -> Mention | None:
+    """The country "the country" at `token` stands for: the last one the article named."""
+    return _last(context.mentions, "GPE") or _last(_before(token, sentence, entities, context.names), "GPE")
+
+
+def _is_thing(mention: Mention) -> bool:
+    return mention.label in THING_LABELS or mention.label == "NOUN" and not mention.plural
+
+
+def _is_group(mention: Mention) -> bool:
+    return mention.plural or mention.label in GROUP_LABELS
+
+
+def _before(token: Token, sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> list[Mention]:
+    return sentence_mentions(sentence, tuple(entity for entity in entities if entity.end <= token.i), names)
+
+
+def _last(mentions: list[Mention], label: str) -> Mention | None:
+    return next((mention for mention in reversed(mentions) if mention.label == label), None)

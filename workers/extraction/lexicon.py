@@ -1,0 +1,227 @@
+"""Word, tag and label sets of the extraction rules, in one place to read or change them."""
+
+from __future__ import annotations
+
+# -- quotation marks ----------------------------------------------------------------------------
+
+OPENING_QUOTES = frozenset({"“", "«", "``"})
+CLOSING_QUOTES = frozenset({"”", "»", "''"})
+# Every mark that opens or closes a quotation in a parse ('"' does both, by turns).
+QUOTE_MARKS = OPENING_QUOTES | CLOSING_QUOTES | {'"'}
+# The double marks a claim's text can hold: an odd count means a quotation left open.
+DOUBLE_QUOTES = frozenset({'"', "“", "”"})
+# Single marks, which are apostrophes too ("don't"): quotes only by their spacing.
+SINGLE_QUOTES = frozenset({"'", "‘", "’"})
+# What may follow a sentence's final "?" or ".".
+CLOSING_PUNCTUATION = "\"'”’)]»"
+
+# -- dependency labels ----------------------------------------------------------------------------
+
+# A subject that is a noun phrase (a name, a noun, a pronoun): what a claim borrows, a pronoun
+# means, or a speaker is.
+NOUN_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# Any subject at all, clausal and expletive ones included: whether a clause has a subject.
+ANY_SUBJECT_DEPS = NOUN_SUBJECT_DEPS | {"csubj", "csubjpass", "expl"}
+OBJECT_DEPS = frozenset({"dobj", "attr", "acomp", "ccomp", "xcomp", "pobj", "dative", "oprd", "agent"})
+# What a subject keeps when a later pronoun is rewritten to it: "the new coronavirus".
+SUBJECT_PHRASE_DEPS = frozenset({"det", "amod", "compound", "nmod", "nummod", "poss"})
+# What a long attribution keeps left of its head: "the foreign ministry".
+SPEAKER_PHRASE_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "case"})
+# Where a list can be split: objects and complements, not subjects ("A and B are" wants "are").
+LIST_DEPS = frozenset({"dobj", "pobj", "pcomp", "attr", "oprd", "dative"})
+
+# -- parts of speech and tags ----------------------------------------------------------------------
+
+VERB_POS = frozenset({"VERB", "AUX"})
+NOMINAL_POS = frozenset({"NOUN", "PROPN"})
+# What a list item's description may open with: "Lumo: a compiler ...".
+DESCRIPTION_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN"})
+PLURAL_NOUN_TAGS = frozenset({"NNS", "NNPS"})
+PAST_TAGS = frozenset({"VBD", "VBN"})
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+COMPARISON_TAGS = frozenset({"JJR", "RBR", "JJS", "RBS"})
+
+# -- entity labels ------------------------------------------------------------------------------
+
+NAME_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+)
+NUMBER_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
+DATE_LABELS = frozenset({"DATE"})
+# Figures, dates and times: "on July 8 and 9" is a range, and such a mention names no one.
+NUMERIC_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
+# Names that "it" and "its" can stand for.
+THING_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "PRODUCT", "LAW", "EVENT", "WORK_OF_ART"})
+# Names that "they" and "their" can stand for.
+GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
+
+# -- pronouns -------------------------------------------------------------------------------------
+
+# Third-person pronouns by what they can stand for. Reflexives ("the audit itself") are left
+# out: their antecedent is always in their own clause.
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+PERSON_PRONOUNS = frozenset(PRONOUN_GENDER)
+THING_PRONOUNS = frozenset({"it", "its"})
+GROUP_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
+THIRD_PERSON = PERSON_PRONOUNS | THING_PRONOUNS | GROUP_PRONOUNS
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
+SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves"})
+PLURAL_PRONOUNS = GROUP_PRONOUNS | {"we", "us", "these", "those"}
+# Pronouns that open a relative clause as its subject: "who founded Lumo".
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+# Verbs of an "it" that refers to nothing: "it is not known if ...", "it seems that ...".
+EXPLETIVE_IT_VERBS = frozenset({"be", "seem", "appear", "take", "remain", "know", "say", "believe", "report",
+                                "think", "expect", "estimate", "come", "matter", "become", "make", "look"})
+# "The country" stands for the country named last.
+COUNTRY_NOUNS = frozenset({"country", "nation"})
+
+# -- names and gender ------------------------------------------------------------------------------
+
+# Courtesy titles are not part of the name: "Ms Solberg" is the "Ingrid Solberg" of the article.
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord"})
+# What the article itself says of a person's gender: a title or a noun right beside the name.
+MALE_TITLES = frozenset({"mr", "sir", "lord", "king", "prince", "duke", "monsieur", "señor", "herr"})
+FEMALE_TITLES = frozenset({"mrs", "ms", "miss", "dame", "lady", "queen", "princess", "duchess", "madame", "madam",
+                           "señora", "frau"})
+MALE_NOUNS = frozenset(
+    """man boy father dad son brother husband boyfriend king prince duke actor businessman chairman spokesman
+    congressman councilman uncle nephew grandfather grandson gentleman widower monk emperor policeman fireman
+    salesman sportsman stepfather groom bridegroom godfather patriarch headmaster waiter""".split())
+FEMALE_NOUNS = frozenset(
+    """woman girl mother mum mom daughter sister wife girlfriend queen princess duchess actress businesswoman
+    chairwoman spokeswoman congresswoman councilwoman aunt niece grandmother granddaughter lady widow nun
+    empress policewoman saleswoman sportswoman stepmother bride godmother matriarch headmistress waitress
+    hostess heroine""".split())
+# Common given names borne almost only by one gender in English-language news; one vote each, and
+# names used for both ("Jordan", "Kim", "Jean", "Andrea") are left out on purpose.
+MALE_GIVEN_NAMES = frozenset(
+    """james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony
+    mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan
+    jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory frank raymond
+    alexander patrick jack dennis jerry tyler aaron henry adam douglas nathan peter zachary kyle walter harold
+    jeremy ethan carl keith roger gerald christian sean arthur austin noah lawrence jesse joe bryan billy
+    bruce albert willie gabriel logan alan juan wayne roy ralph randy eugene vincent russell louis bobby philip
+    johnny mitch mike bill bob jim tom dan steve ted barack bernie marco rand mitt hunter boris vladimir
+    narendra xi emmanuel olaf rishi keir viktor recep volodymyr sergei dmitry ivan pedro carlos
+    luis jorge miguel ahmed mohammed muhammad ali hassan omar lars hans klaus jens erik karl ole per""".split())
+FEMALE_GIVEN_NAMES = frozenset(
+    """mary patricia jennifer linda elizabeth barbara susan jessica sarah karen lisa nancy betty margaret sandra
+    ashley kimberly emily donna michelle carol amanda dorothy melissa deborah stephanie rebecca sharon laura
+    cynthia kathleen amy angela shirley anna brenda pamela emma nicole helen samantha katherine christine debra
+    rachel carolyn janet catherine maria heather diane ruth julie olivia joyce virginia victoria lauren
+    christina joan evelyn judith megan cheryl hannah martha gloria teresa sara madison frances kathryn janice
+    abigail alice judy sophia grace denise amber doris marilyn danielle beverly isabella theresa diana natalie
+    brittany charlotte marie kayla lori hillary kamala nikki ursula liz priti
+    tammy elise ilhan alexandria marjorie kristi gretchen kathy jacinda giorgia marine sanna mette
+    annalena julia yulia svetlana olga irina natalia tatiana fatima aisha mirella ingrid agnes astrid""".split())
+
+# -- speech and stance --------------------------------------------------------------------------
+
+REPORTING_VERBS = frozenset(
+    {
+        "say", "tell", "state", "announce", "claim", "add", "report", "confirm", "deny", "insist",
+        "argue", "warn", "note", "explain", "write", "accuse", "allege", "acknowledge", "admit",
+        "estimate", "reveal", "declare", "assert", "testify", "tweet", "urge", "disclose",
+        "maintain", "contend", "reply", "respond", "stress", "emphasize", "emphasise", "predict",
+    }
+)
+PREDICTION_MODALS = frozenset(
+    {"will", "'ll", "wo", "shall", "would", "could", "may", "might", "should", "must", "ought"}
+)
+CAUSAL_LEMMAS = frozenset(
+    {"because", "therefore", "thus", "hence", "consequently", "cause", "trigger", "due", "owing"}
+)
+OPINION_WORDS = frozenset(
+    {
+        "good", "bad", "great", "terrible", "awful", "horrible", "wonderful", "amazing", "awesome",
+        "excellent", "fantastic", "brilliant", "beautiful", "ugly", "ridiculous", "absurd", "stupid",
+        "silly", "outrageous", "disgraceful", "shameful", "disgusting", "pathetic", "unfair",
+        "unacceptable", "incredible", "unbelievable", "tremendous", "disastrous", "horrific",
+        "nice", "lovely", "sad", "happy", "boring", "interesting", "exciting", "fascinating",
+        "wrong", "perfect", "useless", "pointless",
+        "crucial", "essential", "important", "vital", "necessary", "deserve", "clearly", "obviously",
+        "unfortunately", "fortunately", "sadly", "hopefully", "frankly", "honestly", "surely",
+        "arguably", "shocking", "appalling", "reckless", "foolish", "wise", "smart",
+        "evil", "corrupt", "hypocritical", "misguided", "naive", "laughable", "insane", "crazy",
+        "fabulous", "magnificent", "splendid", "lousy", "dreadful", "miserable", "glorious",
+        "heroic", "cowardly", "believe", "think", "feel", "hope", "wish",
+    }
+)
+# Opinion verbs mark an opinion only when the speaker owns them ("I think").
+OPINION_VERBS = frozenset({"believe", "think", "feel", "hope", "wish", "deserve"})
+VAGUE_WORDS = frozenset(
+    {"some", "many", "several", "various", "often", "sometimes", "somewhat", "lots", "things",
+     "stuff", "something", "someone", "somebody", "everything", "everyone", "everybody", "perhaps",
+     "maybe", "probably", "possibly", "certain", "kind", "sort"}
+)
+# Adjectives that classify or count rather than judge ("former", "economic", "other").
+CLASSIFYING_ADJECTIVES = frozenset(
+    """other more many much such same former last next own few several only first second third recent
+    new economic social political national public private foreign military medical legal domestic federal
+    financial international local fiscal chief main joint net annual daily weekly monthly early late total
+    current previous final single double certain various further available additional general senior
+    junior official human regional rural urban global western eastern northern southern central royal
+    commercial industrial environmental digital online technical scientific academic clinical nuclear
+    electric electoral presidential parliamentary constitutional judicial criminal civil corporate
+    personal individual young old elderly male female black white red green blue yellow brown grey gray
+    dark free full open due able likely possible unlike similar different separate specific particular
+    entire whole top upper lower front back past future present""".split()
+)
+# Adverbs through which the author weighs in ("simply", "surely", "even"); -ly adverbs count too
+# unless they only place or measure ("recently", "roughly", "publicly").
+STANCE_ADVERBS = frozenset(
+    """just even yet surely perhaps indeed hardly simply merely truly really quite rather too so very
+    ever maybe arguably certainly clearly obviously evidently""".split()
+)
+NEUTRAL_LY_ADVERBS = frozenset(
+    """recently previously currently reportedly allegedly officially formerly initially finally early
+    only nearly roughly approximately mostly largely partly respectively annually daily weekly monthly
+    yearly publicly privately directly jointly separately subsequently eventually immediately shortly
+    already likely lately usually typically generally originally later quickly slowly fully newly widely
+    heavily closely rarely frequently occasionally regularly apparently""".split()
+)
+# Publisher voice and reader address in a block, counted outside quotations only.
+PUBLISHER_VOICE = frozenset({"we", "our", "us", "ours", "ourselves", "we're", "we've", "we'd", "we'll"})
+READER_ADDRESS = frozenset({"you", "your", "yours", "yourself", "you're", "you've", "you'll", "you'd"})
+
+# -- kinds of claim --------------------------------------------------------------------------------
+
+POLICY_LEMMAS = frozenset(
+    {"law", "bill", "policy", "regulation", "ban", "sanction", "tax", "tariff", "legislation",
+     "mandate", "decree", "ordinance", "budget", "subsidy", "reform", "treaty", "rule", "ruling",
+     "court", "parliament", "congress", "senate", "vote", "veto", "legalize", "legalise", "regulate"}
+)
+# Verbs of a state, not an event: a dated "is" or "has" does not make an event.
+STATIVE_LEMMAS = frozenset({"be", "have", "become", "remain", "seem", "see", "consider", "regard", "call"})
+
+# -- decomposition ----------------------------------------------------------------------------------
+
+# Participles that work as prepositions and frame the clause ("assuming X", "compared with Y"):
+# no proposition of the subject's own.
+FRAMING_PARTICIPLES = frozenset(
+    """assuming considering given granted judging speaking regarding concerning excluding
+    including compared according provided supposing barring""".split())
+# Subordinate clauses the sentence asserts as true alongside its main clause.
+CONCESSIVE_MARKS = frozenset({"although", "though", "whereas", "while"})
+# "the talks between Moscow and Delhi" or "a mix of sand and clay" name one thing, not a list.
+COLLECTIVE_HEADS = frozenset({
+    "between", "among", "amongst", "combination", "mix", "mixture", "blend", "difference", "ratio",
+    "combine", "compare", "merge", "both",
+})
+TRIP_VERBS = frozenset({"visit", "travel", "go", "come", "fly", "arrive", "return", "head", "journey"})
+EVENT_NOUNS = frozenset({
+    "summit", "meeting", "conference", "talks", "talk", "forum", "ceremony", "festival", "session", "funeral",
+    "wedding", "inauguration", "congress", "convention", "rally", "parade", "tournament", "exhibition", "fair",
+    "assembly", "negotiations", "negotiation", "games", "celebration",
+})
+# What separates a list item's term from its description: "Lumo: a compiler", "Ada Reyes - elected".
+TERM_SEPARATORS = frozenset({":", "-", "–", "—"})
+
+# -- dates ----------------------------------------------------------------------------------------
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+# Prepositions a date may already have: "in June 2024" needs no "in" added.
+DATE_PREPOSITIONS = frozenset({"in", "on", "at", "since", "by", "until", "till", "from", "during", "before",
+                               "after", "of", "through"})

@@ -1,0 +1,268 @@
+"""Lists: lines of a list kept from boilerplate, verbless items made claims, enumerations split.
+
+A list in the article ("The winners were:" then one item a line) is read here line by line; a list
+inside one sentence ("such as A, B or C") becomes one atom per item."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import spacy
+from spacy.tokens import Span, Token
+
+from .atoms import MIN_CLAUSE_TOKENS, Atom, has_pronoun, within, without
+from .boilerplate import block_signals
+from .claims import ExtractedClaim
+from .coreference import ArticleContext
+from .dates import is_relative_date, resolve_date
+from .entities import claim_entities
+from .lexicon import (
+    COLLECTIVE_HEADS,
+    DATE_LABELS,
+    DESCRIPTION_POS,
+    FINITE_TAGS,
+    LIST_DEPS,
+    NAME_LABELS,
+    NOMINAL_POS,
+    NOUN_SUBJECT_DEPS,
+    NUMERIC_LABELS,
+    PLURAL_NOUN_TAGS,
+    TERM_SEPARATORS,
+)
+from .scoring import SCORE_FLOOR, analyse_sentence
+from .sentences import ParsedSentence, quoted_tokens
+from .text import Block, normalise_whitespace, trim
+
+LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|[-*•·▪–—])\s*")
+# "Lumo: a compiler for ..." or "3. Ada Reyes - elected in 2019": a term, then what it is.
+_TERM_ITEM = re.compile(r"^(?:(?:\d{1,2}[.)]|[-*•·▪–—])\s*)?[^\W\d][^:]{0,60}?(?::|\s[-–—])\s+\S+(?:\s+\S+){2}")
+_MAX_TERM_TOKENS = 6
+
+
+# -- a list in the article, one item a line ---------------------------------------------------------
+
+
+def with_list_items(text: str, blocks: list[Block], flags: list[bool]) -> list[bool]:
+    """`flags` with a list of "term: description" lines, and the line that leads into it, kept:
+    short, unpunctuated and in a row, they otherwise read as a list of links."""
+    lines = [text[block.start : block.end].strip() for block in blocks]
+    flags = list(flags)
+    for index, line in enumerate(lines):
+        if not (line.endswith(":") and len(line.split()) >= 4) or flags[index] and not _plain(line):
+            continue
+        items = list(itertools.takewhile(
+            lambda other: _TERM_ITEM.match(lines[other]) and (not flags[other] or _plain(lines[other])),
+            range(index + 1, len(lines))))
+        # A flagged lead-in needs more evidence than one item that it opens a list.
+        if len(items) >= (2 if flags[index] else 1):
+            for kept in (index, *items):
+                flags[kept] = False
+    return flags
+
+
+def _plain(line: str) -> bool:
+    """No boilerplate sign stronger than being short: no credit, appeal or address to the reader."""
+    signals = block_signals(line)
+    return not (signals.certain or signals.calls_to_action or signals.address_density)
+
+
+def is_lead_in(sentence: ParsedSentence) -> bool:
+    return sentence.span.text.rstrip().endswith(":") and sentence.span.end == len(sentence.span.doc)
+
+
+def is_list_item(sentence: ParsedSentence) -> bool:
+    """A short block of its own, as list items are ("1. Ada Lovelace (1815-1852)"), maybe after its marker."""
+    span = sentence.span
+    before = span.doc[: span.start].text.strip()
+    return (not before or bool(LIST_MARKER.fullmatch(before))) and span.end == len(span.doc) and len(span) <= 40
+
+
+def is_list_marker(sentence: ParsedSentence) -> bool:
+    return sentence.span.start == 0 and bool(LIST_MARKER.fullmatch(sentence.span.text.strip()))
+
+
+def has_finite_verb(sentence: Span) -> bool:
+    return any(token.tag_ in FINITE_TAGS for token in sentence)
+
+
+def list_item_claims(text: str, parse_text: str, sentence: ParsedSentence, lead_in: ExtractedClaim | None,
+                     context: ArticleContext, nlp: spacy.Language | None) -> list[ExtractedClaim] | None:
+    """A verbless list item as claims: "Lumo: a compiler" says "Lumo is a compiler"; other items are
+    completed by the sentence that introduces the list ("The winners were Ada Reyes").
+
+    None when the item is neither: the caller reads it as a sentence of its own."""
+    start, end = trim(parse_text, sentence.start, sentence.end)
+    item = LIST_MARKER.sub("", normalise_whitespace(parse_text[start:end])).rstrip(" .;,")
+    if end <= start or not item:
+        return []
+    # Without `nlp` (past the article's budget) an item is not rewritten into a definition.
+    definition = term_definition(sentence.span) if nlp is not None else None
+    if definition is None and lead_in is None:
+        return None
+    names = [entity for entity in sentence.entities if entity.label_ in NAME_LABELS]
+    inside = {token.i for token in sentence.span}
+    dates = [{"text": entity.text, "iso": resolve_date(entity.text, context.base)}
+             for entity in sentence.entities if entity.label_ in DATE_LABELS]
+    claims = []
+    if definition is not None:
+        term, statement = definition
+        parsed = nlp(statement)
+        analysis = analyse_sentence(parsed[:], parsed.ents)
+        if analysis.score >= SCORE_FLOOR:
+            claims.append(ExtractedClaim(
+                text=statement, sentence=text[start:end], start=start, end=end, score=analysis.score,
+                score_reasons=list(analysis.reasons), entities=claim_entities(sentence, names, context.names, inside),
+                dates=dates, kind=analysis.kind, attribution=analysis.attribution,
+                relative_dates_unresolved=any(is_relative_date(date["text"]) for date in dates) and context.base is None,
+            ))
+        # "Its tools include Lumo." only when the lead-in stands alone ("They are:" does not).
+        if lead_in is None or lead_in.needs_context:
+            return claims
+        item = term
+    claims.append(ExtractedClaim(
+        text=f"{lead_in.text.rstrip(' :.')} {item}.",
+        sentence=text[start:end],
+        start=start,
+        end=end,
+        score=lead_in.score,
+        score_reasons=list(lead_in.score_reasons),
+        entities=claim_entities(sentence, names, context.names, inside),
+        dates=dates,
+        kind=lead_in.kind,
+        attribution=lead_in.attribution,
+        needs_context=lead_in.needs_context,
+        relative_dates_unresolved=lead_in.relative_dates_unresolved,
+    ))
+    return claims
+
+
+def term_definition(item: Span) -> tuple[str, str] | None:
+    """("Lumo", "Lumo is a compiler for Rust.") for the item "Lumo: a compiler for Rust";
+    ("Ada Reyes", "Ada Reyes was elected in 2019.") for "Ada Reyes - elected in 2019"."""
+    marker = LIST_MARKER.match(item.text)
+    first = item.start_char + (marker.end() if marker else 0)
+    tokens = [token for token in item if token.idx >= first and not token.is_space]
+    separator = next((index for index, token in enumerate(tokens) if token.text == ":" or (
+        token.text in TERM_SEPARATORS and index > 0 and tokens[index - 1].whitespace_ and token.whitespace_)), None)
+    if separator is None or not 1 <= separator <= _MAX_TERM_TOKENS:
+        return None
+    term, description = tokens[:separator], tokens[separator + 1 :]
+    while description and description[-1].is_punct:
+        description = description[:-1]
+    if sum(not token.is_punct for token in description) < 3 or not any(token.is_alpha for token in term):
+        return None
+    if term[0].ent_type_ in ("DATE", "TIME", "CARDINAL") or term[0].like_num:
+        return None
+    plural = term[-1].tag_ in PLURAL_NOUN_TAGS
+    lead = description[0]
+    if lead.tag_ == "VBN":
+        past = any(token.ent_type_ == "DATE" for token in description)
+        copula = ("were" if plural else "was") if past else ("are" if plural else "is")
+    elif lead.pos_ in DESCRIPTION_POS:
+        copula = "are" if plural else "is"
+    else:
+        return None
+    term_text = item.doc[term[0].i : term[-1].i + 1].text
+    words = item.doc[lead.i : description[-1].i + 1].text
+    if lead.pos_ == "DET":
+        words = words[:1].lower() + words[1:]
+    return term_text, f"{term_text} {copula} {words}."
+
+
+# -- a list inside a sentence ------------------------------------------------------------------------
+
+
+def enumerated(atom: Atom) -> list[Atom]:
+    """`atom` once per item of each list in it ("such as A, B or C", "A, B and C"); the examples
+    a "such as" or "including" adds are left out of a first, general atom."""
+    inside = {token.i for token in atom.tokens}
+    if has_pronoun([*atom.lead, *atom.tokens]) or not atom.lead and _lacks_subject(atom.tokens):
+        return [atom]
+    lists = [items for token in atom.tokens if (items := _list_items(token, inside))]
+    if not lists:
+        return [atom]
+    examples = [_example_phrase(items[0]) for items in lists]
+    all_examples = {index for phrase in examples for index in phrase}
+    atoms = [without(atom, all_examples)] if all_examples else []
+    for items, phrase in zip(lists, examples):
+        spans = [_item_span(item) for item in items]
+        whole_list = {token.i for token in items[0].subtree}
+        other_examples = all_examples - phrase
+        atoms += [without(atom, (whole_list - span) | other_examples) for span in spans]
+    return [atom for atom in atoms if len(atom.tokens) >= MIN_CLAUSE_TOKENS] or [atom]
+
+
+def _lacks_subject(tokens: list[Token]) -> bool:
+    """A finite verb without a subject: a parse gone wrong, whose lists are not to be trusted."""
+    inside = {token.i for token in tokens}
+    tops = [token for token in tokens if token.head.i not in inside or token.head == token]
+    return any(top.tag_ in ("VBD", "VBP", "VBZ") and not any(
+        child.dep_ in (*NOUN_SUBJECT_DEPS, "expl", "csubj") for child in top.children) for top in tops)
+
+
+def _list_items(head: Token, inside: set[int]) -> list[Token]:
+    """The items of the list `head` opens, when each is worth a claim of its own."""
+    if head.dep_ not in LIST_DEPS or not any(child.dep_ == "conj" for child in head.children):
+        return []
+    items = [head]
+    for item in items:
+        items += [child for child in item.children if child.dep_ == "conj"]
+    # Items alike: all things ("diet", "overfishing") or all actions ("banning flights"); a mix is
+    # a parse that joined a verb to a noun.
+    kinds = {_item_kind(item) for item in items}
+    if len(kinds) != 1 or None in kinds or any(token.i not in inside for token in head.subtree):
+        return []
+    if head.head.lower_ in COLLECTIVE_HEADS or head.head.lemma_ in COLLECTIVE_HEADS:
+        return []
+    if head.i in quoted_tokens(head.sent):
+        return []  # A quotation's words stay as spoken.
+    if any(child.dep_ == "preconj" for child in head.children):
+        return []
+    if any(item.ent_type_ in NUMERIC_LABELS or item.pos_ == "NUM" for item in items):
+        return []
+    # "Johnson & Johnson", "Bosnia and Herzegovina": one name running across the "and".
+    spans = [_item_tokens(item) for item in items]
+    if any(span[0].ent_iob_ == "I" for span in spans[1:]):
+        return []
+    sizes = [sum(1 for token in span if not token.is_punct) for span in spans]
+    if _example_phrase(head) or len(items) >= 3 or min(sizes) >= 2:
+        return items
+    return []
+
+
+def _item_kind(item: Token) -> str | None:
+    if item.pos_ in NOMINAL_POS:
+        return "thing"
+    if item.tag_ != "VBG" or any(child.dep_ in NOUN_SUBJECT_DEPS or child.dep_ in ("aux", "auxpass") for child in item.children):
+        return None
+    return "action" if any(child.dep_ in ("dobj", "prep", "ccomp", "xcomp") for child in item.children) else "thing"
+
+
+def _item_tokens(item: Token) -> list[Token]:
+    """One list item alone: its subtree without the items, commas and "and" that follow it."""
+    dropped = [child for child in item.children if child.dep_ in ("conj", "cc", "preconj", "punct")]
+    return [token for token in item.subtree if not any(within(token, child) for child in dropped)]
+
+
+def _item_span(item: Token) -> set[int]:
+    return {token.i for token in _item_tokens(item)}
+
+
+def _example_phrase(head: Token) -> set[int]:
+    """", such as A, B or C" (with its commas) when `head` opens a list of examples; else empty."""
+    marker = head.head
+    if head.dep_ not in ("pobj", "pcomp") or marker.dep_ != "prep":
+        return set()
+    such_as = marker.lower_ == "as" and any(child.lower_ == "such" for child in marker.children)
+    like = marker.lower_ == "like" and marker.head.pos_ in NOMINAL_POS
+    if not (such_as or like or marker.lower_ == "including"):
+        return set()
+    phrase = {token.i for token in marker.subtree}
+    doc = head.doc
+    before, after = marker.left_edge.i - 1, marker.right_edge.i + 1
+    if before >= marker.sent.start and doc[before].text == ",":
+        phrase.add(before)
+        if after < marker.sent.end and doc[after].text == ",":
+            phrase.add(after)
+    return phrase

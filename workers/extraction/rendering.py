@@ -1,0 +1,146 @@
+"""Rendering an atom as a claim that stands alone: short names, pronouns, "the country" and dates resolved."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from .atoms import Atom
+from .coreference import (
+    BOUND,
+    ArticleContext,
+    antecedent,
+    country_named_before,
+    is_expletive,
+    lone_proper_noun,
+    pronoun_class,
+)
+from .dates import absolute_date_text
+from .lexicon import COUNTRY_NOUNS, DEMONSTRATIVES, DOUBLE_QUOTES, NOUN_SUBJECT_DEPS, NUMERIC_LABELS, QUOTE_MARKS
+from .sentences import quoted_tokens
+
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?%)\]”’])")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class RenderedClaim:
+    """A claim's text, whether it still needs its context, and the tokens it was made of."""
+
+    text: str
+    needs_context: bool
+    tokens: list[Token]
+
+
+def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: ArticleContext,
+           open_quote: str | None = None) -> RenderedClaim:
+    """The atom's text with pronouns, short names, "the country" and relative dates resolved.
+
+    `open_quote` is the mark of a quotation opened in an earlier sentence: the claim reopens it."""
+    quoted = quoted_tokens(sentence, open_quote)
+    sequence = [*atom.lead, *atom.tokens, *atom.trailer]
+    reopened = open_quote or ""
+    if not sequence or any(token.text in QUOTE_MARKS for token in sentence.doc[sentence.start : sequence[0].i + 1]):
+        reopened = ""
+    inside = {token.i for token in sequence}
+    replacements: dict[int, str] = {}
+    dropped: set[int] = set()
+    entity_at = {index: entity for entity in entities for index in range(entity.start, entity.end)}
+    named_so_far = False
+    # Pronoun classes already replaced by a noun phrase: a second "their" means the same people.
+    resolved: set[frozenset[str]] = set()
+    needs_context = False
+    replaced_names: set[str] = set()
+    for position, token in enumerate(sequence):
+        if token.i in replacements or token.i in dropped:
+            continue
+        entity = entity_at.get(token.i)
+        if entity is not None and entity.label_ == "DATE":
+            absolute = absolute_date_text(entity, context.base)
+            if absolute is not None:
+                replacements[entity.start] = absolute
+                dropped.update(range(entity.start + 1, entity.end))
+            continue
+        if entity is not None or token.pos_ == "PROPN":
+            mention = entity if entity is not None else lone_proper_noun(token)
+            full = context.names.full_person_name(mention.text) if mention is not None else None
+            if full and full not in replaced_names and full != mention.text.strip():
+                replacements[mention.start] = _possessive(full) if mention.text.endswith(("'s", "’s")) else full
+                dropped.update(range(mention.start + 1, mention.end))
+                replaced_names.add(full)
+            # A name inside a quotation is the speaker's, not what a pronoun outside it refers to.
+            named_so_far = named_so_far or token.i not in quoted and (
+                entity is None or entity.label_ not in NUMERIC_LABELS)
+            continue
+        if token.i in quoted:
+            continue
+        lower = token.lower_
+        group = pronoun_class(lower)
+        if (token.pos_ == "PRON" and group and not is_expletive(token) and not named_so_far
+                and group not in resolved):
+            referent = antecedent(token, sentence, entities, quoted, inside, context)
+            if referent is BOUND:
+                resolved.add(group)
+                continue
+            if referent is None:
+                needs_context = True
+                continue
+            possessive = token.tag_ == "PRP$" or lower in ("his", "its", "their", "hers", "theirs")
+            replacements[token.i] = _possessive(referent.name) if possessive else referent.name
+            if referent.label == "NOUN":
+                resolved.add(group)
+            else:
+                named_so_far = True
+        elif lower in COUNTRY_NOUNS and token.i > 0 and token.doc[token.i - 1].lower_ == "the":
+            country = country_named_before(token, sentence, entities, context)
+            if country is not None:
+                replacements[token.i - 1] = ""
+                replacements[token.i] = country.name
+                named_so_far = True
+        elif lower in DEMONSTRATIVES and token.dep_ in NOUN_SUBJECT_DEPS and position == 0:
+            needs_context = True
+    text = _join(atom, sequence, replacements, dropped, reopened)
+    return RenderedClaim(text, needs_context, sequence)
+
+
+def _possessive(name: str) -> str:
+    # A name written with curly apostrophes takes a curly one.
+    return name + ("’" if name.endswith("s") else "’s") if "’" in name else name + ("'" if name.endswith("s") else "'s")
+
+
+def _join(atom: Atom, sequence: list[Token], replacements: dict[int, str], dropped: set[int], opening: str) -> str:
+    pieces: list[str] = []
+    lead_end = len(atom.lead)
+    trailer_start = len(atom.lead) + len(atom.tokens)
+    for position, token in enumerate(sequence):
+        if position == lead_end and atom.link:
+            pieces.append(" " + atom.link + " ")
+        if position == trailer_start and atom.trailer:
+            pieces.append(", ")
+        if token.i in dropped:
+            continue
+        word = replacements.get(token.i, token.text)
+        if position == lead_end and atom.lead and token.i == token.sent.start and token.pos_ != "PROPN":
+            word = word[:1].lower() + word[1:]
+        if position == trailer_start and token.pos_ != "PROPN" and token.i != token.sent.start:
+            word = word[:1].lower() + word[1:]
+        following = sequence[position + 1] if position + 1 < len(sequence) else None
+        adjacent = following is not None and following.i == token.i + 1
+        pieces.append(word + (token.whitespace_ if adjacent else " "))
+    text = _SPACES.sub(" ", "".join(pieces)).strip()
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    if not text:
+        return text
+    text = opening + text[0].upper() + text[1:]
+    closing = ""
+    # Marks of mixed styles pair up too: a page may open with " and close with ”.
+    if sum(text.count(mark) for mark in DOUBLE_QUOTES) % 2:
+        opened = max(text.rfind('"'), text.rfind("“"))
+        closing = "”" if opened >= 0 and text[opened] == "“" else '"'
+    if closing and text.endswith((".", "!", "?")):
+        return text[:-1] + (text[-1] + closing)
+    if not text.rstrip("\"'”’)»").endswith((".", "!", "?", "…")):
+        text += "."
+    return text + closing
