@@ -4,6 +4,7 @@ helpers (make_claims, transition, lease, serving) live in tests/helpers.py."""
 from __future__ import annotations
 
 import pytest
+from flask.testing import FlaskClient
 
 from service.app import create_app
 from tests.helpers import make_claims, serving
@@ -22,7 +23,17 @@ def app(settings, enqueued):
 
 @pytest.fixture
 def client(app):
+    app.test_client_class = BufferedClient
     return app.test_client()
+
+
+class BufferedClient(FlaskClient):
+    """Reads every answer whole and closes it, as a WSGI server does (a file sent by
+    send_from_directory is otherwise left open: a ResourceWarning)."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture
