@@ -279,7 +279,8 @@ def busiest(responses: list[tuple[str, int]]) -> str:
     if not responses:
         return "no API response"
     url, _n = max(responses, key=lambda item: item[1])
-    return "largest: {0.path}{1}".format(urlsplit(url), f"?{urlsplit(url).query}" if urlsplit(url).query else "")
+    parts = urlsplit(url)
+    return f"largest: {parts.path}{f'?{parts.query}' if parts.query else ''}"
 
 
 def verdict(ok: bool) -> str:
@@ -315,7 +316,8 @@ def main() -> None:
             base = f"http://127.0.0.1:{port}"
             sample = requests.get(f"{base}/api/v1/claims/{ids[len(ids) // 2]}", headers=other, timeout=10).json()
             toured_id = ids[-1] if long_ids else sample["id"]
-            article_id = requests.get(f"{base}/api/v1/claims/{toured_id}", headers=other, timeout=10).json()["article_id"]
+            article_id = requests.get(f"{base}/api/v1/claims/{toured_id}", headers=other,
+                                      timeout=10).json()["article_id"]
             by_status = requests.get(f"{base}/api/v1/stats", headers=other, timeout=10).json()["claims"]["by_status"]
             print(f"the API counts {by_status.get('pending', 0):,} pending claims")
 

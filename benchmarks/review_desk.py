@@ -119,7 +119,7 @@ def load(url: str, *, seconds: float, connections: int, script: str = "", header
     run = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 60,
                          env={**os.environ, "BENCH_THREADS": str(threads), **(env or {})})
     os.unlink(lua.name)
-    line = next((l for l in run.stdout.splitlines() if l.startswith("WRK ")), None)
+    line = next((row for row in run.stdout.splitlines() if row.startswith("WRK ")), None)
     if line is None:
         raise RuntimeError(f"wrk failed: {run.stdout}{run.stderr}")
     rps, p50, p99, _count, bad = line.split()[1:]
@@ -149,7 +149,6 @@ def wait(url: str) -> None:
 
 def http_ratios(store: Store, url: str, args) -> None:
     _record, secret = create_key(store, role=Role.REVIEWER, name="bench")
-    auth = {"Authorization": f"Bearer {secret}"}
     ids = seed(store, articles=40, claims_per_article=1000)
     env = {**os.environ, "CLAIMTRACK_REDIS_URL": url, "CLAIMTRACK_LOG_LEVEL": "WARNING",
            "CLAIMTRACK_LEASE_SECONDS": "3600"}
@@ -209,7 +208,7 @@ def queue_latency(store: Store, pending: int, calls: int = 3000, rounds: int = 3
     round with the median p99 of `rounds`, so one scheduler hiccup does not decide."""
     actor = authenticate(store, create_key(store, role=Role.REVIEWER, name="lat")[1])
     settle(store)
-    measured = sorted((_lease_many(store, actor, calls) for _ in range(rounds)), key=lambda l: p(l, .99))
+    measured = sorted((_lease_many(store, actor, calls) for _ in range(rounds)), key=lambda run: p(run, .99))
     return measured[len(measured) // 2]
 
 

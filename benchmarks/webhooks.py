@@ -170,9 +170,9 @@ class Stack:
 
 
 def bench_burst(count: int, concurrency: int) -> None:
-    from tests.helpers import make_claims
     from service.config import Settings
     from service.tasks import TaskName, TaskSender
+    from tests.helpers import make_claims
 
     with tempfile.TemporaryDirectory() as data_dir:
         stack = Stack(Path(data_dir), concurrency=concurrency, web=False)

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from marshmallow import fields, validate
-
-from marshmallow import ValidationError, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from schemas.common import DateOrDateTime, PageQuerySchema, http_url
 from service.claims import ClaimStatus, Rating
@@ -58,7 +56,8 @@ class ClaimSchema(ma.Schema):
     explanation = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
     copied_from = fields.String(allow_none=True)
-    proposed_status = fields.String(allow_none=True, metadata={"description": "four-eyes: the verdict awaiting approval"})
+    proposed_status = fields.String(allow_none=True,
+                                    metadata={"description": "four-eyes: the verdict awaiting approval"})
     proposed_by = json_object("four-eyes: who proposed the verdict")
     priority_boost = fields.Float()
     evidence = json_objects("{url, title, note, actor, at}")

@@ -35,7 +35,7 @@ class DateOrDateTime(fields.Field):
             moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
             raise self.make_error("invalid") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:

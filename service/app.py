@@ -7,8 +7,7 @@ import logging
 from flask import Flask, request
 from flask_smorest import abort
 
-from service.api import BLUEPRINTS
-from service.api import health, metrics
+from service.api import BLUEPRINTS, health, metrics
 from service.api.errors import ClaimtrackApi, register_errorhandlers
 from service.api.webhooks import register_webhook_dispatch
 from service.config import Settings

@@ -8,9 +8,9 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import redis
 from redis.backoff import ExponentialBackoff, NoBackoff

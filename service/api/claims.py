@@ -9,8 +9,14 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from schemas.claims import (
-    BulkResultsSchema, BulkTransitionSchema, ClaimListSchema, ClaimQuerySchema, ClaimSchema,
-    HistorySchema, MatchDecisionSchema, TransitionSchema,
+    BulkResultsSchema,
+    BulkTransitionSchema,
+    ClaimListSchema,
+    ClaimQuerySchema,
+    ClaimSchema,
+    HistorySchema,
+    MatchDecisionSchema,
+    TransitionSchema,
 )
 from service.api import context
 from service.api.access import current_actor, requires
@@ -19,7 +25,12 @@ from service.api.parsing import Blueprint
 from service.auth import Permission
 from service.claimreview import claim_review
 from service.claims import (
-    ClaimStatus, DomainError, InvalidTransition, Rating, TransitionRequest, explain_refusal,
+    ClaimStatus,
+    DomainError,
+    InvalidTransition,
+    Rating,
+    TransitionRequest,
+    explain_refusal,
     plan_transition,
 )
 

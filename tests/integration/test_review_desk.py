@@ -251,8 +251,9 @@ def test_claims_search_by_entity_rating_text_score_and_created(client, keys, art
     texts = {"Kestrel Bank lent 5 billion.": ["Kestrel Bank"], "Kestrel Bank closed 40 branches.": ["Kestrel Bank"],
              "The zoo bought 2 pandas.": []}
     _a, ids = article([(t, s) for t, s in zip(texts, (0.9, 0.6, 0.3))], entities=texts)
-    get = lambda **q: [c["text"] for c in client.get("/api/v1/claims", query_string=q,
-                                                     headers=keys["reviewer"]).get_json()["claims"]]
+    def get(**q):
+        return [c["text"] for c in client.get("/api/v1/claims", query_string=q,
+                                              headers=keys["reviewer"]).get_json()["claims"]]
     assert get(entity="kestrel bank") == ["Kestrel Bank lent 5 billion.", "Kestrel Bank closed 40 branches."]
     assert get(q="PANDAS") == ["The zoo bought 2 pandas."]
     assert get(min_score=0.5, max_score=0.7) == ["Kestrel Bank closed 40 branches."]

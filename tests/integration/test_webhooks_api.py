@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC
 
 import pytest
 
@@ -226,8 +227,8 @@ def test_replay_sends_subscribed_events_since_a_time_with_their_original_ids(cli
     since = time.time()
     article_with_claims([("The bridge cost 12 million dollars.", 0.9), ("The mayor was elected in 2019.", 0.7)])
     dispatch(webhooks, public_url="http://x")
-    from datetime import datetime, timezone
-    stamp = datetime.fromtimestamp(since, tz=timezone.utc).isoformat()
+    from datetime import datetime
+    stamp = datetime.fromtimestamp(since, tz=UTC).isoformat()
     answer = client.post(f"/api/v1/webhooks/{made['id']}/replay", json={"since": stamp}, headers=keys["admin"])
     assert answer.status_code == 202, answer.get_json()
     result = answer.get_json()
