@@ -7,6 +7,7 @@ import time
 import pytest
 
 from service.app import create_app
+from service.claims import FLAGGED_MATCH_BOOST, queue_priority
 from service.store import KEYS
 from tests.helpers import lease, make_claims, transition
 
@@ -198,6 +199,22 @@ def test_a_new_claim_matching_a_flagged_one_is_boosted(client, keys, article, st
     assert lease(client, keys["reviewer"])["id"] == second  # ahead of the 0.7 claim
     matched = [e for e in store.events() if e["type"] == "claim.matched"]
     assert matched[-1]["data"]["matched_status"] == "flagged"
+
+
+def test_the_queue_ranks_by_the_tested_priority_formula(client, keys, article, store):
+    """The Lua scripts place a claim in the queue at exactly claims.queue_priority, boost
+    included: the formula the unit tests check is the one that runs."""
+    created = time.time() - 3 * 86400
+    text = "The Kessel ferry line carried 2.1 million passengers in 2023."
+    _a, (first,) = article([(text, 0.41)], entities={text: ["Kessel"]}, created_at=created)
+    assert store.redis.zscore(store.keys.queue_pending, first) == pytest.approx(queue_priority(0.41, created))
+    claim = lease(client, keys["reviewer"])
+    transition(client, keys["reviewer"], claim, to="flagged", rating="false", explanation="It was 1.6 million.")
+    repeat = "The Kessel ferry line carried 2.1 million passengers in 2023, its owners say."
+    _b, (second,) = article([(repeat, 0.37)], entities={repeat: ["Kessel"]}, created_at=created)
+    assert store.get_claim(second)["priority_boost"] == FLAGGED_MATCH_BOOST
+    assert store.redis.zscore(store.keys.queue_pending, second) == pytest.approx(
+        queue_priority(0.37, created, boost=FLAGGED_MATCH_BOOST))
 
 
 def test_a_reviewer_confirms_a_match_and_copies_the_verdict(client, keys, article, store):

@@ -1,0 +1,51 @@
+"""The claim rules have one home: the moves the planner makes are exactly the moves the
+message table describes (DESIGN §5), in both review modes."""
+from __future__ import annotations
+
+import pytest
+
+from service.claims import (
+    TRANSITIONS,
+    Actor,
+    ClaimStatus,
+    InvalidTransition,
+    Rating,
+    Role,
+    TransitionRequest,
+    plan_transition,
+)
+
+REVIEWER = Actor(key_id="key_1", name="Ana", role=Role.REVIEWER)
+
+# A complete request for each target, and the variants that reach it another way.
+REQUESTS = {
+    ClaimStatus.PENDING: [{}, {"reason": "new evidence came in"}],
+    ClaimStatus.IN_REVIEW: [{}],
+    ClaimStatus.VERIFIED: [{"rating": Rating.TRUE}, {"rating": Rating.TRUE, "copied_from": "clm_1"}],
+    ClaimStatus.FLAGGED: [{"rating": Rating.FALSE, "explanation": "the budget was 1.9 billion"},
+                          {"rating": Rating.FALSE, "explanation": "see the match", "copied_from": "clm_1"}],
+    ClaimStatus.DISMISSED: [{"reason": "opinion"}],
+    ClaimStatus.AWAITING_APPROVAL: [{}],
+}
+
+
+def planned_moves(*, four_eyes: bool) -> set[tuple[ClaimStatus, ClaimStatus]]:
+    moves = set()
+    for to, variants in REQUESTS.items():
+        for fields in variants:
+            try:
+                plan = plan_transition(TransitionRequest(to=to, **fields), actor=REVIEWER, four_eyes=four_eyes)
+            except InvalidTransition:
+                continue
+            moves |= {(state, step.to) for state, step in plan.steps.items()}
+    return moves
+
+
+def test_the_planner_and_the_message_table_name_the_same_moves():
+    assert planned_moves(four_eyes=False) | planned_moves(four_eyes=True) == set(TRANSITIONS)
+
+
+@pytest.mark.parametrize("move", sorted(TRANSITIONS, key=lambda m: (m[0].value, m[1].value)))
+def test_four_eyes_moves_exist_only_in_four_eyes_mode(move):
+    four_eyes_only = ClaimStatus.AWAITING_APPROVAL in move
+    assert (move in planned_moves(four_eyes=False)) is not four_eyes_only
