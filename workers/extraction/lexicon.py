@@ -181,9 +181,6 @@ NEUTRAL_LY_ADVERBS = frozenset(
     already likely lately usually typically generally originally later quickly slowly fully newly widely
     heavily closely rarely frequently occasionally regularly apparently""".split()
 )
-# Publisher voice and reader address in a block, counted outside quotations only.
-PUBLISHER_VOICE = frozenset({"we", "our", "us", "ours", "ourselves", "we're", "we've", "we'd", "we'll"})
-READER_ADDRESS = frozenset({"you", "your", "yours", "yourself", "you're", "you've", "you'll", "you'd"})
 
 # -- kinds of claim --------------------------------------------------------------------------------
 
@@ -225,3 +222,9 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 # Prepositions a date may already have: "in June 2024" needs no "in" added.
 DATE_PREPOSITIONS = frozenset({"in", "on", "at", "since", "by", "until", "till", "from", "during", "before",
                                "after", "of", "through"})
+
+# -- boilerplate --------------------------------------------------------------------------------
+
+# Publisher voice and reader address in a block, counted outside quotations only.
+PUBLISHER_VOICE = frozenset({"we", "our", "us", "ours", "ourselves", "we're", "we've", "we'd", "we'll"})
+READER_ADDRESS = frozenset({"you", "your", "yours", "yourself", "you're", "you've", "you'll", "you'd"})
