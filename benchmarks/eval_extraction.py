@@ -24,6 +24,7 @@ EVAL = SHARED / "eval"
 EXAMPLE = SHARED / "examples" / "moscow-times-modi-visit.txt"
 sys.path.insert(0, str(REPO))
 
+from service.config import Settings
 from workers.extraction import ExtractionResult, extract_claims, load_nlp
 from workers.extraction.scoring import CHECKWORTHY_THRESHOLD
 
@@ -287,7 +288,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     if not EVAL.exists():
         sys.exit(f"no evaluation data at {EVAL}")
     chosen = set(args.only.split(",")) if args.only else {metric[0] for metric in METRICS}
-    run = Run(load_nlp())
+    run = Run(load_nlp(Settings.from_env().spacy_model))
     rows = []
     for key, data, metric, target, measure in METRICS:
         if key not in chosen:

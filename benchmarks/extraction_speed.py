@@ -20,10 +20,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.throughput import corpus_articles, take_words
+from service.config import Settings
 
 _CHILD = """
 import json, sys
 sys.path.insert(0, {repo!r})
+from service.config import Settings
 from workers.extraction import extract_claims, load_nlp
 from workers.extraction.checkworthiness import load_model
 
@@ -32,7 +34,7 @@ def rss_mb(field="VmRSS"):
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith(field)) / 1024
 
-nlp = load_nlp()
+nlp = load_nlp(Settings.from_env().spacy_model)
 load_model()
 loaded = rss_mb()
 for article in json.load(sys.stdin):
@@ -45,7 +47,7 @@ print(json.dumps({{"loaded": loaded, "after": rss_mb(),
 def throughput(articles: list[str]) -> None:
     from workers.extraction import extract_claims, load_nlp
 
-    nlp = load_nlp()
+    nlp = load_nlp(Settings.from_env().spacy_model)
     words = sum(len(article.split()) for article in articles)
     list(nlp.pipe(articles[:3]))
     extract_claims(articles[0], nlp=nlp)

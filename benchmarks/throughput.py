@@ -57,9 +57,10 @@ def take_words(articles: list[str], words: int) -> list[str]:
 
 
 def bench_extraction(articles: list[str]) -> None:
+    from service.config import Settings
     from workers.extraction import extract_claims, load_nlp
 
-    nlp = load_nlp()
+    nlp = load_nlp(Settings.from_env().spacy_model)
     words = sum(len(a.split()) for a in articles)
     list(nlp.pipe(articles[:3]))  # warm up
     extract_claims(articles[0], nlp=nlp)

@@ -20,6 +20,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from service.config import Settings
 from workers.extraction import load_nlp
 from workers.extraction.checkworthiness import (
     HASH_BITS,
@@ -35,7 +36,7 @@ SEED = 20240704
 
 
 def featurise(texts: list[str]) -> list[np.ndarray]:
-    nlp = load_nlp()
+    nlp = load_nlp(Settings.from_env().spacy_model)
     rows = []
     for doc in nlp.pipe((parse_safe(text) for text in texts), batch_size=256):
         span = doc[:]
