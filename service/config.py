@@ -84,7 +84,7 @@ class Settings:
     extraction_time_limit: int = 300
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> "Settings":
+    def from_env(cls, env: dict | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         settings = cls(
             redis_url=env.get("CLAIMTRACK_REDIS_URL") or None,
@@ -121,5 +121,5 @@ class Settings:
             extraction_soft_time_limit=min(settings.extraction_soft_time_limit, hard - 10),
         )
 
-    def with_overrides(self, **changes) -> "Settings":
+    def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)

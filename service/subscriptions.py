@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets as random_secrets
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from service.events import EventType, OutboxEvent, message_id, webhook_payload
 from service.store import WebhookStore
@@ -51,7 +51,7 @@ def rotate_secret(webhooks: WebhookStore, webhook_id: str, *, secret: str | None
 
 
 def send_test_event(webhooks: WebhookStore, webhook_id: str, *, wake: Wake) -> dict:
-    stamp = dt.datetime.now(dt.timezone.utc)
+    stamp = dt.datetime.now(dt.UTC)
     event_id = f"test_{random_secrets.token_hex(8)}"
     body = {"type": EventType.WEBHOOK_TEST.value,
             "timestamp": stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
@@ -71,7 +71,7 @@ def replay_events(webhooks: WebhookStore, webhook_id: str, *, since: dt.date | d
     again, in order and with their original webhook-ids (receivers deduplicate on them). Only
     events already handed out are replayed; later ones reach the endpoint anyway."""
     if not isinstance(since, dt.datetime):
-        since = dt.datetime.combine(since, dt.time(), tzinfo=dt.timezone.utc)
+        since = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
     wanted = set(webhooks.get(webhook_id)["events"])
     since_ms = max(0, int(since.timestamp() * 1000))
     until = webhooks.outbox_cursor()

@@ -7,8 +7,8 @@ import hmac
 import logging
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import requests
 from requests.adapters import HTTPAdapter

@@ -4,8 +4,18 @@ from __future__ import annotations
 import pytest
 
 from service.claims import (
-    Actor, ClaimStatus, InvalidTransition, Rating, Role, TransitionRequest, claim_id, content_hash,
-    FLAGGED_MATCH_BOOST, explain_refusal, plan_transition, queue_priority,
+    FLAGGED_MATCH_BOOST,
+    Actor,
+    ClaimStatus,
+    InvalidTransition,
+    Rating,
+    Role,
+    TransitionRequest,
+    claim_id,
+    content_hash,
+    explain_refusal,
+    plan_transition,
+    queue_priority,
 )
 
 REVIEWER = Actor(key_id="key_r", name="Rita", role=Role.REVIEWER)

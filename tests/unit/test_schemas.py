@@ -14,9 +14,9 @@ def test_published_at_accepts_a_date_or_a_datetime():
     schema = ArticleCreateSchema()
     assert schema.load({"text": "x", "published_at": "2024-07-04"})["published_at"] == dt.date(2024, 7, 4)
     moment = schema.load({"text": "x", "published_at": "2024-07-04T10:00:00Z"})["published_at"]
-    assert moment == dt.datetime(2024, 7, 4, 10, tzinfo=dt.timezone.utc)
+    assert moment == dt.datetime(2024, 7, 4, 10, tzinfo=dt.UTC)
     naive = schema.load({"text": "x", "published_at": "2024-07-04T10:00:00"})["published_at"]
-    assert naive.tzinfo == dt.timezone.utc
+    assert naive.tzinfo == dt.UTC
 
 
 @pytest.mark.parametrize("url", ["ftp://example.org/x", "javascript:alert(1)", "example.org"])

@@ -114,7 +114,8 @@ def list_item_claims(text: str, parse_text: str, sentence: ParsedSentence, lead_
                 text=statement, sentence=text[start:end], start=start, end=end, score=analysis.score,
                 score_reasons=list(analysis.reasons), entities=claim_entities(sentence, names, context.names, inside),
                 dates=dates, kind=analysis.kind, attribution=analysis.attribution,
-                relative_dates_unresolved=any(is_relative_date(date["text"]) for date in dates) and context.base is None,
+                relative_dates_unresolved=(any(is_relative_date(date["text"]) for date in dates)
+                                           and context.base is None),
             ))
         # "Its tools include Lumo." only when the lead-in stands alone ("They are:" does not).
         if lead_in is None or lead_in.needs_context:
@@ -234,7 +235,8 @@ def _list_items(head: Token, inside: set[int]) -> list[Token]:
 def _item_kind(item: Token) -> str | None:
     if item.pos_ in NOMINAL_POS:
         return "thing"
-    if item.tag_ != "VBG" or any(child.dep_ in NOUN_SUBJECT_DEPS or child.dep_ in ("aux", "auxpass") for child in item.children):
+    if item.tag_ != "VBG" or any(child.dep_ in NOUN_SUBJECT_DEPS or child.dep_ in ("aux", "auxpass")
+                                 for child in item.children):
         return None
     return "action" if any(child.dep_ in ("dobj", "prep", "ccomp", "xcomp") for child in item.children) else "thing"
 
