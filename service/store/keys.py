@@ -1,8 +1,8 @@
 """The Redis key layout, written once: Python builds keys from it and the Lua scripts get a generated prelude."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from string import Formatter
-from typing import Callable
 
 PREFIX = "ct:"
 
@@ -65,11 +65,11 @@ def _parts(template: str) -> list[tuple[str, str | None]]:
 
 
 def _builder(prefix: str, template: str) -> Callable[..., str]:
-    pieces = _parts(template)
-    fields = [field for _literal, field in pieces if field]
-    if len(pieces) == 1 or (len(pieces) == 2 and not pieces[1][1]):
-        # One field (the usual case, and on every request's path): plain concatenation.
-        head, tail = prefix + pieces[0][0], pieces[1][0] if len(pieces) == 2 else ""
+    fields = [field for _literal, field in _parts(template) if field]
+    if len(fields) == 1:
+        # One field (every family today, several on each request's path): plain concatenation.
+        head, _field, tail = template.partition("{" + fields[0] + "}")
+        head = prefix + head
 
         def build_one(value: object) -> str:
             return f"{head}{value}{tail}"
@@ -111,8 +111,8 @@ def _lua_string(text: str) -> str:
 
 
 def lua_prelude() -> str:
-    """Lua defining `K`, the same families under the prefix `p` (which the script's own prelude
-    sets): `K.queue_pending` is a string, `K.claim(id)` a function."""
+    """Lua defining `K`, the same families under the prefix `p` (set by the header scripts.py
+    generates): `K.queue_pending` is a string, `K.claim(id)` a function."""
     lines = ["local K = {}"]
     for name, template in TEMPLATES.items():
         pieces = ["p"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Callable, Optional
+from collections.abc import Callable
 
 import redis
 
@@ -12,8 +12,8 @@ from service.store.errors import InvalidCursor
 # A filtered list looks at no more rows than this per page; its cursor resumes the walk.
 LIST_SCAN_LIMIT = 2000
 
-Load = Callable[[list[str]], list[Optional[dict]]]
-Keep = Optional[Callable[[dict], bool]]
+Load = Callable[[list[str]], list[dict | None]]
+Keep = Callable[[dict], bool] | None
 
 
 def encode_cursor(score: float, member: str) -> str:

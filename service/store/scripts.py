@@ -11,14 +11,23 @@ from service.store.keys import PREFIX, lua_prelude
 
 LUA_DIR = Path(__file__).with_name("lua")
 
-# Approximate cap of the event outbox stream (XADD MAXLEN ~).
+# Scripts build their keys from K rather than take them as KEYS: a change reaches keys it only
+# learns while running (a claim's matches, an endpoint's next delivery), which one Redis
+# primary runs atomically (DESIGN §10: Redis Cluster is not a goal).
+
+# What the store keeps: about this many outbox events (XADD MAXLEN ~), the latest durations
+# from extraction to verdict (for /stats), and the latest attempts of each webhook delivery.
 EVENTS_MAXLEN = 1_000_000
+VERDICT_SAMPLES = 10_000
+ATTEMPT_LOG_SIZE = 50
 
 # Numbers every script may use, passed after the prefix as ARGV (never pasted into the text,
 # so the Python constant is the only place they are written).
 COMMON_ARGS: dict[str, str] = {
     "MATCH_BOOST": repr(FLAGGED_MATCH_BOOST),  # compared as the string stored in a claim's hash
     "EVENTS_MAXLEN": str(EVENTS_MAXLEN),
+    "VERDICT_SAMPLES": str(VERDICT_SAMPLES),
+    "ATTEMPT_LOG_SIZE": str(ATTEMPT_LOG_SIZE),
 }
 
 

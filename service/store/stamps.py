@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def now_iso(ts: float | None = None) -> str:
-    moment = datetime.fromtimestamp(time.time() if ts is None else ts, tz=timezone.utc)
+    moment = datetime.fromtimestamp(time.time() if ts is None else ts, tz=UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -5,7 +5,7 @@ import bisect
 import json
 import statistics
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import redis
 
@@ -92,7 +92,7 @@ class StatsStore:
             verdicts = int(by_reviewer.get(key_id, 0))
             if holding or verdicts:
                 load.append({"key_id": key_id, "name": name, "in_review": holding, "verdicts": verdicts})
-        since = datetime.now(timezone.utc).date().toordinal() - days
+        since = datetime.now(UTC).date().toordinal() - days
         return {
             "claims": {"by_status": counts, "total": sum(counts.values())},
             "queue": {"depth": queue_depth, "oldest_pending_age_seconds": oldest_age},

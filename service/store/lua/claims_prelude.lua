@@ -1,5 +1,5 @@
 -- Shared by the claim scripts: moving one claim between states with all its indexes,
--- history and outbox event. Expects the generated header (p, K, MATCH_BOOST, EVENTS_MAXLEN).
+-- history and outbox event. Uses the generated header: p, K and the common numbers.
 local VERDICTS = {verified = true, flagged = true, dismissed = true}
 local function emit(event_type, data, now_iso)
   local body = cjson.encode({type = event_type, timestamp = now_iso, data = data})
@@ -76,7 +76,7 @@ local function move(id, c, to, actor_json, now_ms, now_iso, url_prefix, opts)
     end
     if c.created_ms then
       redis.call('LPUSH', K.stats_time_to_verdict, (now_ms - tonumber(c.created_ms)) / 1000)
-      redis.call('LTRIM', K.stats_time_to_verdict, 0, 9999)
+      redis.call('LTRIM', K.stats_time_to_verdict, 0, tonumber(VERDICT_SAMPLES) - 1)
     end
   end
   local changed = {}

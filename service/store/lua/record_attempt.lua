@@ -8,7 +8,7 @@ local known = redis.call('EXISTS', d) == 1
 if known then
   local log = cjson.decode(redis.call('HGET', d, 'attempt_log') or '[]')
   table.insert(log, cjson.decode(ARG[7]))
-  if #log > 50 then table.remove(log, 1) end
+  if #log > tonumber(ATTEMPT_LOG_SIZE) then table.remove(log, 1) end
   redis.call('HINCRBY', d, 'attempts', 1)
   redis.call('HSET', d, 'attempt_log', cjson.encode(log), 'last_status_code', ARG[8],
              'last_latency_ms', ARG[9], 'last_error', ARG[10], 'updated_at', now_iso)
