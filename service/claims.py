@@ -119,7 +119,7 @@ class Step:
     apply_proposed: bool = False       # approval: the proposed verdict becomes final
 
     def to_dict(self) -> dict:
-        step = {"to": self.to.value, "holder_only": self.holder_only,
+        step: dict[str, object] = {"to": self.to.value, "holder_only": self.holder_only,
                 "second_reviewer": self.second_reviewer, "lease_to_proposer": self.lease_to_proposer,
                 "apply_proposed": self.apply_proposed,
                 "clear": [name for name in self.clear if self.fields.get(name) is None]}

@@ -99,7 +99,14 @@ def resolve(host: str, port: int, *, timeout: float = RESOLVE_TIMEOUT_SECONDS) -
         raise OSError(f"resolving {host} took longer than {timeout:g} s") from None
     except UnicodeError as exc:  # a label IDNA cannot encode (empty, over 63 characters)
         raise OSError(f"not a valid host name: {exc}") from None
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    addresses = []
+    for info in infos:
+        address = info[4][0]
+        # An IPv4 or IPv6 socket address starts with the host; only a Python built without IPv6
+        # gives an IPv6 address as (family, bytes).
+        assert isinstance(address, str)
+        addresses.append(address)
+    return list(dict.fromkeys(addresses))
 
 
 def public_addresses(host: str, port: int) -> list[str]:

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 EXTRACTOR = {"name": "claimtrack-atomic", "version": "0.2.0"}
+
+
+class ClaimDate(TypedDict):
+    """A date a claim mentions: its text, and its ISO value when it resolves (see dates.resolve_date)."""
+
+    text: str
+    iso: str | None
 
 
 @dataclass
@@ -16,7 +24,7 @@ class ExtractedClaim:
     score: float
     score_reasons: list[str] = field(default_factory=list)
     entities: list[dict] = field(default_factory=list)
-    dates: list[dict] = field(default_factory=list)
+    dates: list[ClaimDate] = field(default_factory=list)
     kind: str = "statement"
     attribution: str | None = None
     needs_context: bool = False

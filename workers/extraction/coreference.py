@@ -97,8 +97,9 @@ def _subject_mention(subject: Token, entities: tuple[Span, ...], names: Canonica
     if len(conjuncts) == 1:
         return _head_mention(subject, entities, names)
     # "Modi and Putin will meet ... . They will discuss ...": both, as one group.
-    parts = [_head_mention(conjunct, entities, names) for conjunct in sorted(conjuncts, key=lambda token: token.i)]
-    if len(parts) > 3 or any(part is None for part in parts) or len({part.name for part in parts}) < len(parts) or (
+    found = [_head_mention(conjunct, entities, names) for conjunct in sorted(conjuncts, key=lambda token: token.i)]
+    parts = [part for part in found if part is not None]
+    if len(found) > 3 or len(parts) < len(found) or len({part.name for part in parts}) < len(parts) or (
             not any(child.lower_ == "and" for conjunct in conjuncts for child in conjunct.children)):
         return None
     named = all(part.label != "NOUN" for part in parts)

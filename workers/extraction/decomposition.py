@@ -72,11 +72,12 @@ def _clauses(verb: Token, *, subject: list[Token] | None) -> list[Atom]:
             atoms += _clauses(child, subject=subject)
         elif child.dep_ == "advcl" and subject and child.i < verb.i and _is_participle(child):
             # One leading phrase, even when the parser cut it in two ("re - elected").
-            if leading_done or _leading_phrase(verb, child) is None:
+            leading = None if leading_done else _leading_phrase(verb, child)
+            if leading is None:
                 continue
             leading_done = True
             detached.append(child)
-            atoms.append(Atom(_leading_phrase(verb, child), lead=subject, link=_link(subject, verb, child)))
+            atoms.append(Atom(leading, lead=subject, link=_link(subject, verb, child)))
         elif child.dep_ == "advcl" and subject and _is_participle(child):
             phrase = _participle_phrase(verb, child)
             detached.append(child)
@@ -262,7 +263,9 @@ def _trip_purpose(atom: Atom) -> list[Atom]:
             continue
         purpose = next((child for child in verb.children if child.dep_ == "prep" and child.lower_ == "for"
                         and child.i in inside), None)
-        event = purpose and next((child for child in purpose.children if child.dep_ == "pobj" and (
+        if purpose is None:
+            continue
+        event = next((child for child in purpose.children if child.dep_ == "pobj" and (
             child.lower_ in EVENT_NOUNS or child.lemma_ in EVENT_NOUNS)), None)
         if event is None:
             continue

@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 
 from .atoms import MIN_CLAUSE_TOKENS, Atom, has_pronoun, within, without
 from .boilerplate import block_signals
-from .claims import ExtractedClaim
+from .claims import ClaimDate, ExtractedClaim
 from .coreference import ArticleContext
 from .dates import is_relative_date, resolve_date
 from .entities import claim_entities
@@ -102,13 +102,14 @@ def list_item_claims(text: str, parse_text: str, sentence: ParsedSentence, lead_
         return None
     names = [entity for entity in sentence.entities if entity.label_ in NAME_LABELS]
     inside = {token.i for token in sentence.span}
-    dates = [{"text": entity.text, "iso": resolve_date(entity.text, context.base)}
+    dates: list[ClaimDate] = [{"text": entity.text, "iso": resolve_date(entity.text, context.base)}
              for entity in sentence.entities if entity.label_ in DATE_LABELS]
     claims = []
     if definition is not None:
+        assert nlp is not None  # a definition is looked for only with `nlp`
         term, statement = definition
         parsed = nlp(statement)
-        analysis = analyse_sentence(parsed[:], parsed.ents)
+        analysis = analyse_sentence(parsed[:], tuple(parsed.ents))  # a tuple already; typed a Sequence
         if analysis.score >= SCORE_FLOOR:
             claims.append(ExtractedClaim(
                 text=statement, sentence=text[start:end], start=start, end=end, score=analysis.score,
@@ -121,6 +122,7 @@ def list_item_claims(text: str, parse_text: str, sentence: ParsedSentence, lead_
         if lead_in is None or lead_in.needs_context:
             return claims
         item = term
+    assert lead_in is not None  # a None lead-in returned above: at once without a definition, after its claims with one
     claims.append(ExtractedClaim(
         text=f"{lead_in.text.rstrip(' :.')} {item}.",
         sentence=text[start:end],

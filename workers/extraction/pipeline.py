@@ -10,7 +10,7 @@ import spacy
 from .atoms import Atom
 from .attribution import speaker_name
 from .boilerplate import boilerplate_flags
-from .claims import ExtractedClaim, ExtractionResult
+from .claims import ClaimDate, ExtractedClaim, ExtractionResult
 from .coreference import ArticleContext
 from .dates import is_relative_date, resolve_date
 from .decomposition import decompose
@@ -170,8 +170,12 @@ def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: Artic
     if analysis.score < UNANCHORED_OPINION_FLOOR and not _verifiable(analysis.reasons):
         return []
     atoms = decompose(sentence.span) if end - start <= MAX_DECOMPOSED_CHARS else [Atom(list(sentence.span))]
-    attribution = analysis.attribution and speaker_name(
-        analysis.speaker, analysis.attribution, sentence.span, sentence.entities, context, sentence.open_quote)
+    attribution = analysis.attribution
+    if attribution:
+        # rule_analysis finds an attribution only from a speaker, and keeps that speaker with it.
+        assert analysis.speaker is not None
+        attribution = speaker_name(
+            analysis.speaker, attribution, sentence.span, sentence.entities, context, sentence.open_quote)
     claims = []
     for atom in atoms:
         rendered = render(atom, sentence.span, sentence.entities, context, sentence.open_quote)
@@ -179,7 +183,7 @@ def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: Artic
             continue
         inside = {token.i for token in rendered.tokens}
         entities = tuple(entity for entity in sentence.entities if entity.start in inside)
-        dates = []
+        dates: list[ClaimDate] = []
         relative_dates = False
         for date_text in dict.fromkeys(entity.text for entity in entities if entity.label_ in DATE_LABELS):
             relative_dates = relative_dates or is_relative_date(date_text)
@@ -204,8 +208,10 @@ def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: Artic
 
 def _is_headline(first_block: str, title: str | None) -> bool:
     """The text opens with the title itself, or with its main part ("X | Site name" titles)."""
+    if not title:
+        return False
     first = normalise_whitespace(first_block)
-    return bool(title) and len(first.split()) >= 2 and first in normalise_whitespace(title)
+    return len(first.split()) >= 2 and first in normalise_whitespace(title)
 
 
 def _verifiable(reasons: list[str]) -> bool:

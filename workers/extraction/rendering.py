@@ -66,7 +66,7 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
         if entity is not None or token.pos_ == "PROPN":
             mention = entity if entity is not None else lone_proper_noun(token)
             full = context.names.full_person_name(mention.text) if mention is not None else None
-            if full and full not in replaced_names and full != mention.text.strip():
+            if mention is not None and full and full not in replaced_names and full != mention.text.strip():
                 replacements[mention.start] = _possessive(full) if mention.text.endswith(("'s", "’s")) else full
                 dropped.update(range(mention.start + 1, mention.end))
                 replaced_names.add(full)
