@@ -22,7 +22,6 @@ LAYER_OF = {
     "service.webhooks": "domain",
     "service.redis": "storage",
     "service.store": "storage",
-    "service.lua": "storage",
     "service.tasks": "storage",
     "schemas": "schemas",
     "service.articles": "operations",
