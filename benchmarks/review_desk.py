@@ -32,6 +32,7 @@ from service.store import KEYS, Store  # noqa: E402
 BARE_APP = '''
 import os, redis
 from flask import Flask, jsonify
+from service.store.keys import KEYS
 app = Flask(__name__)
 client = redis.Redis.from_url(os.environ["CLAIMTRACK_REDIS_URL"], decode_responses=True)
 
@@ -181,7 +182,9 @@ def http_ratios(store: Store, url: str, args) -> None:
             for process in (bare, api):
                 process.terminate()
                 process.wait(timeout=30)
-    bare_rps = cases["bare HGETALL"][0]
+    bare_rps, _p50, _p99, bare_errors = cases["bare HGETALL"]
+    if bare_errors:
+        raise RuntimeError(f"the bare endpoint failed {bare_errors} times: its ratio would mean nothing")
     targets = {"GET /claims/{id}": 0.7, "transition": 0.5, "queue/next": 0.5, "list of 50": 0.35}
     print(f"(a) HTTP, gunicorn 2 sync workers each, wrk with {args.connections} connections, "
           f"{args.seconds:.0f} s each")
