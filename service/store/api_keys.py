@@ -7,6 +7,7 @@ import redis
 
 from service.claims import NotFound
 from service.store.keys import PREFIX, Keys
+from service.store.scripts import Script
 from service.store.stamps import now_iso
 
 
@@ -21,6 +22,7 @@ class ApiKeyStore:
     def __init__(self, client: redis.Redis, *, prefix: str = PREFIX):
         self.redis = client
         self.keys = Keys(prefix)
+        self._find_key = Script(client, "find_key", prefix=prefix)
 
     def save_key(self, key_id: str, *, secret_hash: str, name: str, role: str) -> dict:
         record = {"id": key_id, "name": name, "role": role, "created_at": now_iso(),
@@ -33,10 +35,8 @@ class ApiKeyStore:
         return _public(record)
 
     def find_key(self, secret_hash: str) -> dict | None:
-        key_id = self.redis.get(self.keys.keyhash(secret_hash))
-        if not key_id:
-            return None
-        record = self.redis.hgetall(self.keys.key(key_id))
+        flat = self._find_key(secret_hash)
+        record = dict(zip(flat[::2], flat[1::2]))
         if not record or record.get("revoked_at"):
             return None
         return record
