@@ -169,8 +169,8 @@ def test_retry_after_on_429_and_503_is_honoured(api, receiver, article_with_clai
         (429, 2.0), (503, 1.0), (200, None)]
 
 
-def test_410_disables_the_endpoint_and_re_enabling_sends_what_waited(api, receiver, store,
-                                                                      article_with_claims):
+def test_410_disables_the_endpoint_and_re_enabling_sends_every_event_in_order(api, receiver, store,
+                                                                            article_with_claims):
     receiver.behaviours["/gone"] = always(410)
     webhook = api.subscribe(receiver, "/gone", events=["claim.created"])
     article_with_claims([(f"District {n} opened {n + 2} clinics.", 0.5) for n in range(3)])
@@ -184,10 +184,16 @@ def test_410_disables_the_endpoint_and_re_enabling_sends_what_waited(api, receiv
 
     receiver.behaviours["/gone"] = always(200)
     api.call("PATCH", f"/webhooks/{webhook['id']}", json={"active": True})
-    api.call("POST", f"/webhooks/{webhook['id']}/deliveries/{first['id']}/retry")
+    # The delivery that met the 410 goes again first, then what waited behind it.
     expected = [f"msg_{i}" for i in outbox_ids(store, ["claim.created"])]
     receiver.wait_until(lambda: len(receiver.delivered("/gone")) >= 3, what="the waiting deliveries")
-    assert first_arrivals(receiver.delivered("/gone")) == expected[1:] + expected[:1]
+    assert first_arrivals(receiver.delivered("/gone")) == expected
+    wait_for(lambda: [d["status"] for d in api.deliveries(webhook["id"])] == ["succeeded"] * 3,
+             what="every delivery to succeed")
+    # A manual retry now sends it once more, on purpose (same webhook-id: receivers deduplicate).
+    api.call("POST", f"/webhooks/{webhook['id']}/deliveries/{first['id']}/retry")
+    receiver.wait_until(lambda: len(receiver.delivered("/gone")) == 4, what="the manual retry")
+    assert receiver.delivered("/gone")[-1].msg_id == expected[0]
 
 
 def test_an_endpoint_failing_the_whole_schedule_is_disabled_and_reported(api, receiver, article_with_claims):
@@ -201,6 +207,23 @@ def test_an_endpoint_failing_the_whole_schedule_is_disabled_and_reported(api, re
     assert delivery["status"] == "failed" and delivery["attempts"] == len(SCHEDULE) + 1
     assert len({r.msg_id for r in receiver.at("/down")}) == 1
     assert len(receiver.at("/down")) == len(SCHEDULE) + 1
+
+
+def test_re_enabling_after_the_schedule_ran_out_loses_no_event(api, receiver, store, article_with_claims):
+    receiver.behaviours["/outage"] = always(500)
+    webhook = api.subscribe(receiver, "/outage", events=["claim.created"])
+    article_with_claims([("The tunnel cost 80 million euros.", 0.9), ("The tunnel opened in 2019.", 0.8),
+                         ("The tunnel is 4 km long.", 0.7)])
+    wait_for(lambda: not api.webhook(webhook["id"])["active"], timeout=60, what="the schedule to run out")
+    assert api.webhook(webhook["id"])["pending_deliveries"] == 2  # waiting behind the failed one
+    assert len({r.msg_id for r in receiver.at("/outage")}) == 1
+
+    receiver.behaviours["/outage"] = always(200)
+    api.call("PATCH", f"/webhooks/{webhook['id']}", json={"active": True})
+    expected = [f"msg_{i}" for i in outbox_ids(store, ["claim.created"])]
+    receiver.wait_until(lambda: len(receiver.delivered("/outage")) >= 3, what="every event")
+    assert first_arrivals(receiver.delivered("/outage")) == expected
+    assert [d["status"] for d in api.deliveries(webhook["id"])] == ["succeeded"] * 3
 
 
 def test_a_rotated_secret_keeps_receivers_holding_either_secret_verifying(api, receiver, article_with_claims):

@@ -40,7 +40,9 @@ else
     redis.call('HDEL', d, 'next_attempt_ms')
   end
   redis.call('LREM', queue, 1, did)
-  redis.call('HSET', w, 'active', '0', 'disabled_reason', ARG[12], 'disabled_at', now_iso)
+  -- Remembered so that re-enabling sends it again first: no event is lost, none reordered.
+  redis.call('HSET', w, 'active', '0', 'disabled_reason', ARG[12], 'disabled_at', now_iso,
+             'failed_head', did)
   redis.call('HDEL', w, 'paused_until_ms')
   redis.call('SREM', K.webhooks_active, id)
   redis.call('ZREM', K.webhooks_retries, id)

@@ -24,8 +24,17 @@ for i = 7, #ARG do table.insert(writes, ARG[i]) end
 redis.call('HSET', w, unpack(writes))
 local was_active = redis.call('HGET', w, 'active') == '1'
 if active == '1' and not was_active then
+  -- The delivery that failed the whole schedule (or met a 410) goes back to the head of the
+  -- line, ahead of everything that waited behind it.
+  local failed = redis.call('HGET', w, 'failed_head')
+  if failed and redis.call('HGET', K.delivery(failed), 'status') == 'failed' then
+    redis.call('HSET', K.delivery(failed), 'status', 'pending', 'failures', '0', 'updated_at', now_iso)
+    redis.call('HDEL', K.delivery(failed), 'next_attempt_ms')
+    redis.call('LPUSH', K.webhook_queue(id), failed)
+  end
   redis.call('HSET', w, 'active', '1')
-  redis.call('HDEL', w, 'disabled_reason', 'disabled_at', 'paused_until_ms', 'failing_since')
+  redis.call('HDEL', w, 'disabled_reason', 'disabled_at', 'paused_until_ms', 'failing_since',
+             'failed_head')
   redis.call('ZREM', K.webhooks_retries, id)
   redis.call('SADD', K.webhooks_active, id)
 elseif active == '0' and was_active then
