@@ -137,7 +137,7 @@ def cmd_keys(args, settings: Settings) -> int:
     from service.auth import create_key
     from service.claims import NotFound, Role
     from service.redis import EmbeddedRedisError, connect, redis_url_for_command
-    from service.store import Store
+    from service.store import LastAdminKey, Store
 
     try:
         with redis_url_for_command(settings) as url:
@@ -155,7 +155,7 @@ def cmd_keys(args, settings: Settings) -> int:
             else:
                 try:
                     store.revoke_key(args.key_id)
-                except NotFound as exc:
+                except (NotFound, LastAdminKey) as exc:
                     print(f"claimtrack: {exc}", file=sys.stderr)
                     return 1
                 print(f"revoked {args.key_id}")

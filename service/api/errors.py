@@ -13,7 +13,7 @@ from schemas.common import ApiErrorSchema
 from service.articles import ArticleTooLarge
 from service.claimreview import NotReviewed
 from service.claims import DomainError, InvalidTransition, LeaseConflict, NotFound, StaleVersion
-from service.store import IdempotencyConflict, InvalidCursor
+from service.store import IdempotencyConflict, InvalidCursor, LastAdminKey
 from service.webhooks import DuplicateWebhook, InvalidWebhookSecret, UnsafeWebhookUrl, WebhookDisabled
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
     InvalidWebhookSecret: 422,
     DuplicateWebhook: 409,
     WebhookDisabled: 409,
+    LastAdminKey: 409,
 }
 
 

@@ -2,7 +2,7 @@
 from service.store.api_keys import ApiKeyStore
 from service.store.articles import ArticleStore
 from service.store.claims import ClaimStore
-from service.store.errors import IdempotencyConflict, InvalidCursor
+from service.store.errors import IdempotencyConflict, InvalidCursor, LastAdminKey
 from service.store.facade import Store
 from service.store.keys import KEYS, PREFIX, Keys
 from service.store.outbox import OutboxStore
@@ -13,7 +13,7 @@ from service.store.webhooks import DuplicateWebhook, WebhookDisabled, WebhookSto
 
 __all__ = [
     "KEYS", "PREFIX", "ApiKeyStore", "ArticleStore", "ClaimStore", "DuplicateWebhook",
-    "IdempotencyConflict", "InvalidCursor", "Keys", "OutboxStore", "StatsStore", "Store",
+    "IdempotencyConflict", "InvalidCursor", "Keys", "LastAdminKey", "OutboxStore", "StatsStore", "Store",
     "WebhookDisabled", "WebhookStore", "decode_cursor", "encode_cursor", "now_iso",
     "time_to_verdict_summary",
 ]

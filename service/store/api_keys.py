@@ -6,6 +6,7 @@ import time
 import redis
 
 from service.claims import NotFound
+from service.store.errors import LastAdminKey
 from service.store.keys import PREFIX, Keys
 from service.store.scripts import Script
 from service.store.stamps import now_iso
@@ -23,6 +24,7 @@ class ApiKeyStore:
         self.redis = client
         self.keys = Keys(prefix)
         self._find_key = Script(client, "find_key", prefix=prefix)
+        self._revoke_key = Script(client, "revoke_key", prefix=prefix)
 
     def save_key(self, key_id: str, *, secret_hash: str, name: str, role: str) -> dict:
         record = {"id": key_id, "name": name, "role": role, "created_at": now_iso(),
@@ -52,14 +54,13 @@ class ApiKeyStore:
         return [_public(r) for r in pipe.execute() if r]
 
     def revoke_key(self, key_id: str) -> dict:
-        record = self.redis.hgetall(self.keys.key(key_id))
-        if not record:
+        outcome = self._revoke_key(key_id, now_iso())
+        if outcome[0] == "not_found":
             raise NotFound(f"no API key {key_id}")
-        pipe = self.redis.pipeline()
-        pipe.hset(self.keys.key(key_id), "revoked_at", now_iso())
-        pipe.delete(self.keys.keyhash(record["secret_hash"]))
-        pipe.execute()
-        return _public({**record, "revoked_at": now_iso()})
+        if outcome[0] == "last_admin":
+            raise LastAdminKey(f"{key_id} is the last active admin key: create another admin key "
+                               "before revoking it", errors={"key_id": ["the last active admin key"]})
+        return _public(self.redis.hgetall(self.keys.key(key_id)))
 
     def has_admin_key(self) -> bool:
         return any(k["role"] == "admin" and not k.get("revoked_at") for k in self.list_keys())

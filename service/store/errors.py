@@ -10,3 +10,7 @@ class IdempotencyConflict(DomainError):
 
 class InvalidCursor(DomainError):
     """A list cursor this API did not hand out."""
+
+
+class LastAdminKey(DomainError):
+    """Revoking this key would leave no active admin key."""

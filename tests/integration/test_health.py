@@ -39,6 +39,22 @@ def test_keys_api_creates_lists_and_revokes(client, keys):
     assert client.get("/api/v1/keys", headers=keys["reviewer"]).status_code == 403
 
 
+def test_the_last_active_admin_key_cannot_be_revoked(client, keys, store):
+    admin_id = next(k["id"] for k in store.list_keys() if k["name"] == "admin")
+    refused = client.delete(f"/api/v1/keys/{admin_id}", headers=keys["admin"])
+    assert refused.status_code == 409 and "last active admin key" in refused.get_json()["message"]
+    assert client.get("/api/v1/keys", headers=keys["admin"]).status_code == 200  # still works
+    second = client.post("/api/v1/keys", json={"role": "admin", "name": "Deputy"}, headers=keys["admin"]).get_json()
+    deputy = {"Authorization": f"Bearer {second['secret']}"}
+    # With another admin, either may go, and revoking twice keeps the first time.
+    revoked = client.delete(f"/api/v1/keys/{admin_id}", headers=deputy)
+    assert revoked.status_code == 200 and revoked.get_json()["revoked_at"]
+    again = client.delete(f"/api/v1/keys/{admin_id}", headers=deputy).get_json()
+    assert again["revoked_at"] == revoked.get_json()["revoked_at"]
+    assert client.delete(f"/api/v1/keys/{second['id']}", headers=deputy).status_code == 409
+    assert client.delete("/api/v1/keys/key_nope", headers=deputy).status_code == 404
+
+
 def test_metrics_expose_the_desk_state_in_prometheus_text(client, keys, article_with_claims):
     from prometheus_client.parser import text_string_to_metric_families
     article_with_claims([("Metric claim one has 1 fact.", 0.5), ("Metric claim two has 2 facts.", 0.6)])
