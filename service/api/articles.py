@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import request, url_for
+from flask import url_for
 from flask.views import MethodView
-from flask_smorest import abort
 
 from schemas.articles import ArticleCreateSchema, ArticleListSchema, ArticleQuerySchema, ArticleSchema
 from schemas.claims import ClaimListSchema
 from service.api import context
 from service.api.access import current_actor, requires
-from service.api.parsing import Blueprint
+from service.api.parsing import Blueprint, idempotency_key
 from service.articles import correct_article, submit_article
 from service.auth import Permission
 
@@ -30,13 +29,9 @@ class Articles(MethodView):
     @blp.alt_response(413, description="the article is over CLAIMTRACK_MAX_ARTICLE_BYTES")
     def post(self, data):
         """Submit an article (text or HTML); the same content again returns the stored article."""
-        idempotency_key = request.headers.get("Idempotency-Key")
-        if idempotency_key is not None and not (0 < len(idempotency_key) <= 200):
-            abort(400, message="Idempotency-Key must be 1 to 200 characters",
-                  errors={"Idempotency-Key": ["1 to 200 characters"]})
         created, article = submit_article(
             context.store(), data, max_bytes=context.settings().max_article_bytes,
-            submitted_by=current_actor().key_id, idempotency_key=idempotency_key)
+            submitted_by=current_actor().key_id, idempotency_key=idempotency_key())
         if not created:
             return article, 200
         try:

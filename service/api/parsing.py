@@ -3,6 +3,7 @@ in the error shape, never a RecursionError (a 500) in the parser or in marshmall
 from __future__ import annotations
 
 import flask_smorest
+from flask import request
 from flask_smorest import abort
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
@@ -49,3 +50,12 @@ class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint with the bounded parser: every resource uses this one."""
 
     ARGUMENTS_PARSER = BoundedParser()
+
+
+def idempotency_key() -> str | None:
+    """The request's Idempotency-Key header: absent → None, else 1 to 200 characters (400)."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not (0 < len(key) <= 200):
+        abort(400, message="Idempotency-Key must be 1 to 200 characters",
+              errors={"Idempotency-Key": ["1 to 200 characters"]})
+    return key

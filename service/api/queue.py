@@ -6,7 +6,7 @@ from flask.views import MethodView
 from schemas.claims import ClaimSchema, QueueNextSchema
 from service.api import context
 from service.api.access import current_actor, requires
-from service.api.parsing import Blueprint
+from service.api.parsing import Blueprint, idempotency_key
 from service.auth import Permission
 
 blp = Blueprint("queue", __name__, url_prefix="/api/v1/queue", description="The review queue")
@@ -19,11 +19,14 @@ class QueueNext(MethodView):
     @blp.response(200, ClaimSchema, description="the claim now leased to you (in_review)")
     @blp.alt_response(204, description="nothing pending fits")
     def post(self, query):
-        """Lease the highest-scoring pending claim; the lease expires after CLAIMTRACK_LEASE_SECONDS."""
+        """Lease the highest-scoring pending claim; the lease expires after CLAIMTRACK_LEASE_SECONDS.
+
+        With `Idempotency-Key`, the same key again returns the claim it leased while you still
+        hold it: a client whose answer was lost gets its lease back instead of a second one."""
         claim = context.store().lease_next(
             current_actor(), lease_seconds=context.settings().lease_seconds,
             min_score=query.get("min_score"), article_id=query.get("article_id"),
-            entity=query.get("entity"))
+            entity=query.get("entity"), idempotency_key=idempotency_key())
         if claim is None:
             return "", 204
         return claim, 200, {"ETag": f'"{claim["version"]}"'}

@@ -1,6 +1,7 @@
 """Claims and the review queue: extraction results, transitions, leases and matches, each one atomic script."""
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Iterable
@@ -268,15 +269,18 @@ class ClaimStore:
                             current=current)
 
     def lease_next(self, actor: Actor, *, lease_seconds: int, min_score: float | None = None,
-                   article_id: str | None = None, entity: str | None = None) -> dict | None:
+                   article_id: str | None = None, entity: str | None = None,
+                   idempotency_key: str | None = None) -> dict | None:
         """Lease the highest-priority pending claim that fits to `actor` (atomic: no two
-        reviewers ever get one claim)."""
+        reviewers ever get one claim). The same `idempotency_key` again returns the claim it
+        leased while the actor still holds it."""
         stamp_ts = time.time()
+        token = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32] if idempotency_key else ""
         chosen = self._lease_next(
             json.dumps(actor.to_dict()), int(stamp_ts * 1000), now_iso(stamp_ts),
             self.claim_url_prefix, lease_seconds * 1000,
             "" if min_score is None else repr(min_score), article_id or "",
-            entity_key(entity) if entity else "")
+            entity_key(entity) if entity else "", token)
         return self.get_claim(chosen) if chosen else None
 
     def expire_leases(self, *, limit: int = 500) -> list[str]:

@@ -27,6 +27,7 @@ TEMPLATES: dict[str, str] = {
     "status": "status:{status}",
     "queue_pending": "queue:pending",  # by priority
     "leases": "leases",  # by lease expiry (ms)
+    "lease_idem": "lease:idem:{key_id}:{token}",  # queue/next's Idempotency-Key → the claim leased
     "assignee": "assignee:{key_id}",
     "entity": "entity:{entity_key}",
     "seq_claim": "seq:claim",

@@ -34,6 +34,25 @@ def test_queue_filters_by_article_and_min_score(client, keys, article_with_claim
                        headers=keys["reviewer"]).status_code == 204
 
 
+def test_queue_next_with_an_idempotency_key_gives_a_lost_answer_back(client, keys, article_with_claims):
+    _a, (top, second) = article_with_claims([("The port handled 3 million containers.", 0.9),
+                                              ("The port employs 4,000 people.", 0.8)])
+    mine = {**keys["reviewer"], "Idempotency-Key": "desk-7/take-1"}
+    first = client.post("/api/v1/queue/next", json={}, headers=mine).get_json()
+    again = client.post("/api/v1/queue/next", json={}, headers=mine).get_json()
+    assert first["id"] == again["id"] == top and again["version"] == first["version"]
+    # The key is the caller's own: another reviewer using the same one gets the next claim.
+    theirs = client.post("/api/v1/queue/next", json={},
+                         headers={**keys["reviewer2"], "Idempotency-Key": "desk-7/take-1"})
+    assert theirs.get_json()["id"] == second
+    # Once the lease is given back, the key holds nothing: the same key leases afresh.
+    client.delete(f"/api/v1/claims/{top}/lease", headers=keys["reviewer"])
+    afresh = client.post("/api/v1/queue/next", json={}, headers=mine).get_json()
+    assert afresh["id"] == top and afresh["version"] > first["version"]
+    too_long = client.post("/api/v1/queue/next", json={}, headers={**keys["reviewer"], "Idempotency-Key": "k" * 201})
+    assert too_long.status_code == 400 and too_long.get_json()["errors"]["Idempotency-Key"]
+
+
 def test_verifying_a_leased_claim_records_rating_evidence_and_history(client, keys, article_with_claims):
     article_with_claims(CLAIMS)
     claim = lease(client, keys["reviewer"])

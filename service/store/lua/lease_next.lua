@@ -1,9 +1,20 @@
 -- Lease the highest-priority pending claim that fits the filters to the actor.
--- ARG: actor_json, now_ms, now_iso, url_prefix, lease_ms, min_score, article_id, entity_key
--- → the leased claim id, or false when nothing fits
+-- ARG: actor_json, now_ms, now_iso, url_prefix, lease_ms, min_score, article_id, entity_key,
+--      idempotency token | ''
+-- → the leased claim id, or false when nothing fits. With a token already used by this actor,
+-- the claim it leased, while the actor still holds it (a client whose answer was lost).
 local actor_json, now_ms, now_iso, url_prefix = ARG[1], tonumber(ARG[2]), ARG[3], ARG[4]
 local lease_ms, min_score, article_id, entity = tonumber(ARG[5]), tonumber(ARG[6]), ARG[7], ARG[8]
+local token = ARG[9]
 expire_leases(now_ms, now_iso, url_prefix, 100)
+local actor_key_id = cjson.decode(actor_json).key_id
+if token ~= '' then
+  local held = redis.call('GET', K.lease_idem(actor_key_id, token))
+  if held then
+    local c = redis.call('HMGET', K.claim(held), 'status', 'assignee')
+    if c[1] == 'in_review' and c[2] and decode_or_null(c[2]).key_id == actor_key_id then return held end
+  end
+end
 local function fits(id)
   if min_score and tonumber(redis.call('HGET', K.claim(id), 'score') or '0') < min_score then
     return false
@@ -41,4 +52,7 @@ end
 if not chosen then return false end
 local c = hgetall(K.claim(chosen))
 move(chosen, c, 'in_review', actor_json, now_ms, now_iso, url_prefix, {lease_ms = lease_ms})
+if token ~= '' then
+  redis.call('SET', K.lease_idem(actor_key_id, token), chosen, 'PX', lease_ms)
+end
 return chosen
