@@ -34,7 +34,6 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import redis
 import requests
 
 REPO = Path(__file__).resolve().parents[1]
@@ -46,9 +45,10 @@ from service.articles import submit_article  # noqa: E402
 from service.auth import create_key  # noqa: E402
 from service.claims import Role, age_key, claim_id, entity_key  # noqa: E402
 from service.dashboard import STATIC_DIR  # noqa: E402
-from service.redis import connect, free_port, redis_server_binary  # noqa: E402
+from service.redis import connect, free_port  # noqa: E402
 from service.store import Store  # noqa: E402
 from tests.browser.harness import API_KEY_ENTRY, CHROMIUM, CHROMIUM_FLAGS, DESKTOP  # noqa: E402
+from tests.helpers import start_redis_server  # noqa: E402
 
 # The API reference and what only it loads: issue 10 leaves it out of the page weight.
 NOT_THE_DESK = ("/api/v1/docs", "/ui/docs/", "/ui/vendor/")
@@ -74,24 +74,6 @@ PROBE = """
   new MutationObserver(seen).observe(document, { childList: true, subtree: true, characterData: true });
 })();
 """
-
-
-def start_redis(data_dir: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-         "--appendonly", "no", "--dir", str(data_dir), "--logfile", str(data_dir / "redis.log")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    for _ in range(200):
-        try:
-            client.ping()
-            return process, url
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("redis-server did not start")
 
 
 def start_web(redis_url: str, port: int) -> subprocess.Popen:
@@ -299,7 +281,7 @@ def main() -> None:
         sys.exit(f"{CHROMIUM} is missing: apt-get install -y chromium")
 
     with tempfile.TemporaryDirectory() as data:
-        redis_process, redis_url = start_redis(Path(data))
+        redis_process, redis_url = start_redis_server(Path(data))
         web = None
         try:
             store = Store(connect(redis_url))

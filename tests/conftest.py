@@ -15,8 +15,9 @@ import redis
 from service.auth import create_key
 from service.claims import Role
 from service.config import Settings
-from service.redis import connect, free_port, redis_server_binary
+from service.redis import connect
 from service.store import KEYS, Store
+from tests.helpers import start_redis_server
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -28,23 +29,7 @@ def redis_server_url(tmp_path_factory):
     if external:
         yield external
         return
-    data_dir = tmp_path_factory.mktemp("redis")
-    port = free_port()
-    process = subprocess.Popen(
-        [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-         "--appendonly", "no", "--dir", str(data_dir), "--logfile", str(data_dir / "redis.log")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    for _ in range(200):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    else:
-        process.kill()
-        raise RuntimeError("the test redis-server did not start")
+    process, url = start_redis_server(tmp_path_factory.mktemp("redis"))
     yield url
     process.terminate()
     process.wait(timeout=10)

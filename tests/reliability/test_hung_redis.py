@@ -4,41 +4,24 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 
 import pytest
-import redis
 import requests
 
 from service.app import create_app
 from service.auth import create_key
 from service.claims import Role
 from service.config import Settings
-from service.redis import connect, free_port, redis_server_binary
+from service.redis import connect
 from service.store import Store
-from tests.helpers import serving
+from tests.helpers import serving, start_redis_server
 
 
 @pytest.fixture
 def own_redis(tmp_path):
     """A redis-server of this test's own: stopping it must not stall the session's server."""
-    port = free_port()
-    process = subprocess.Popen(
-        [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            redis.Redis.from_url(url).ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise
-            time.sleep(0.05)
+    process, url = start_redis_server(tmp_path)
     yield process, url
     os.kill(process.pid, signal.SIGCONT)
     process.terminate()

@@ -74,6 +74,18 @@ export function setFieldError(control, message) {
   }
 }
 
+// Puts an API error's field messages beside the controls they name; true when any was shown.
+export function showFieldErrors(fieldErrors, controls) {
+  let shown = false;
+  for (const [name, messages] of Object.entries(fieldErrors || {})) {
+    if (controls[name]) {
+      setFieldError(controls[name], [].concat(messages).join(" "));
+      shown = true;
+    }
+  }
+  return shown;
+}
+
 export function select(options, { value, ...props } = {}) {
   return h("select", props, options.map(([optionValue, label]) =>
     h("option", { value: optionValue, selected: optionValue === value, text: label })));

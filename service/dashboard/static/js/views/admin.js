@@ -1,6 +1,6 @@
 // Admin: API keys (the secret shown once) and webhook subscriptions with their delivery logs.
 import { api, ApiError } from "../api.js";
-import { clear, field, h, select, setFieldError, fill } from "../dom.js";
+import { clear, field, fill, h, select, setFieldError, showFieldErrors } from "../dom.js";
 import { when } from "../format.js";
 import { toast } from "../toast.js";
 import { emptyRow } from "./shared.js";
@@ -36,13 +36,7 @@ function secretBox(label, secret) {
 
 function errorInto(slot, error, controls = {}) {
   if (!(error instanceof ApiError) || error.status === 401) throw error;
-  let mapped = false;
-  for (const [name, messages] of Object.entries(error.fieldErrors)) {
-    if (controls[name]) {
-      setFieldError(controls[name], [].concat(messages).join(" "));
-      mapped = true;
-    }
-  }
+  const mapped = showFieldErrors(error.fieldErrors, controls);
   fill(slot, h("p", { class: "alert", text: error.message }));
   return mapped;
 }

@@ -1,6 +1,6 @@
 // Articles: submit one, watch it through extraction, read its claims in text order, correct it.
 import { api, ApiError } from "../api.js";
-import { clear, field, h, setFieldError, fill } from "../dom.js";
+import { clear, field, fill, h, setFieldError, showFieldErrors } from "../dom.js";
 import { plural, since, when } from "../format.js";
 import { toast } from "../toast.js";
 import { articleName, debounce, emptyRow, rememberTitle, scoreChip, statusBadge } from "./shared.js";
@@ -61,13 +61,7 @@ function articleForm({ submitLabel, initial = {}, onSubmit }) {
       await onSubmit(body);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status === 401) throw error;
-      let mapped = false;
-      for (const [name, messages] of Object.entries(error.fieldErrors)) {
-        if (controls[name]) {
-          setFieldError(controls[name], [].concat(messages).join(" "));
-          mapped = true;
-        }
-      }
+      const mapped = showFieldErrors(error.fieldErrors, controls);
       alert.append(h("p", { class: "alert", text: `Not submitted: ${error.message}` }));
       if (!mapped) alert.focus();
     } finally {

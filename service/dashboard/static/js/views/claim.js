@@ -2,7 +2,7 @@
 // the lease, and the review forms. A stale change shows what someone else changed, never a
 // raw error, and can be redone on the fresh claim.
 import { api, ApiError, transition } from "../api.js";
-import { append, clear, field, fill, h, select, setFieldError } from "../dom.js";
+import { append, clear, field, fill, h, select, setFieldError, showFieldErrors } from "../dom.js";
 import {
   actorName, countdown, DISMISS_REASONS, FLAG_RATINGS, plural, ratingLabel, REASON_LABEL, score, since,
   statusLabel, VERIFY_RATINGS, when,
@@ -410,24 +410,13 @@ async function mountClaim(container, desk, id, initialAction) {
       if (!(error instanceof ApiError) || error.status === 401) throw error;
       if (error.status === 409 && error.body.current) {
         showConflict(seen, error.body.current, name, body);
-      } else if (error.status === 422 && controls && mapFieldErrors(error, controls)) {
+      } else if (error.status === 422 && controls && showFieldErrors(error.fieldErrors, controls)) {
         if (alert) alert.append(h("p", { class: "alert", text: error.message }));
       } else {
         (alert || notices).append(h("p", { class: "alert", text: `Not saved: ${error.message}` }));
         if (error.status === 422 || error.status === 404) await reload({ keepForm: true });
       }
     }
-  }
-
-  function mapFieldErrors(error, controls) {
-    let mapped = false;
-    for (const [name, messages] of Object.entries(error.fieldErrors)) {
-      if (controls[name]) {
-        setFieldError(controls[name], Array.isArray(messages) ? messages.join(" ") : String(messages));
-        mapped = true;
-      }
-    }
-    return mapped;
   }
 
   function showConflict(seen, current, name, body) {
