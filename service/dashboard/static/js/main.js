@@ -100,7 +100,7 @@ function forbidden() {
   };
 }
 
-export function problem(error) {
+function problem(error) {
   const notFound = error instanceof ApiError && error.status === 404;
   return h("section", { class: "panel", role: "alert" },
     h("h1", { text: notFound ? "Not found" : "Something went wrong" }),

@@ -36,9 +36,8 @@ function secretBox(label, secret) {
 
 function errorInto(slot, error, controls = {}) {
   if (!(error instanceof ApiError) || error.status === 401) throw error;
-  const mapped = showFieldErrors(error.fieldErrors, controls);
+  showFieldErrors(error.fieldErrors, controls);
   fill(slot, h("p", { class: "alert", text: error.message }));
-  return mapped;
 }
 
 async function mountAdmin(container) {

@@ -1,6 +1,6 @@
 // The desk at a glance: /api/v1/stats drawn as charts.
 import { api } from "../api.js";
-import { clear, h, fill } from "../dom.js";
+import { fill, h } from "../dom.js";
 import { seconds, STATUSES } from "../format.js";
 import { barChart, columnChart, stat } from "../charts.js";
 import { debounce } from "./shared.js";

@@ -1,6 +1,6 @@
 // The queue: claims per review state with their counts, Take next, and j/k through the rows.
 import { api } from "../api.js";
-import { clear, h, fill } from "../dom.js";
+import { fill, h } from "../dom.js";
 import { actorName, since, STATUSES } from "../format.js";
 import { articleTitles, debounce, emptyRow, scoreChip, statusBadge } from "./shared.js";
 
