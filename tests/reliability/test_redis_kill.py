@@ -38,6 +38,7 @@ class Call:
     to: str
     outcome: str
     version: int | None = None  # the answer's, when ok
+    answered: str | None = None  # the status in the answer, when ok
 
 
 @dataclass
@@ -114,7 +115,7 @@ def _review(base: str, me: Reviewer, stop: threading.Event, seed: int) -> None:
             me.calls.append(Call(claim_id, target, outcome))
             return None
         claim = answer.json()
-        me.calls.append(Call(claim["id"], target, "ok", claim["version"]))
+        me.calls.append(Call(claim["id"], target, "ok", claim["version"], claim["status"]))
         return claim
 
     while not stop.is_set():
