@@ -29,6 +29,9 @@ from service.claims import ClaimStatus, Role, TransitionRequest, age_key, claim_
 from service.redis import EmbeddedRedis, connect, free_port  # noqa: E402
 from service.store import KEYS, Store  # noqa: E402
 
+# Articles yield about this many claims (the example article: 18).
+CLAIMS_PER_ARTICLE = 25
+
 BARE_APP = '''
 import os, redis
 from flask import Flask, jsonify
@@ -150,7 +153,7 @@ def wait(url: str) -> None:
 
 def http_ratios(store: Store, url: str, args) -> None:
     _record, secret = create_key(store, role=Role.REVIEWER, name="bench")
-    ids = seed(store, articles=40, claims_per_article=1000)
+    ids = seed(store, articles=1600, claims_per_article=CLAIMS_PER_ARTICLE)
     env = {**os.environ, "CLAIMTRACK_REDIS_URL": url, "CLAIMTRACK_LOG_LEVEL": "WARNING",
            "CLAIMTRACK_LEASE_SECONDS": "3600"}
     with tempfile.TemporaryDirectory() as tmp:
@@ -209,7 +212,7 @@ def settle(store: Store) -> None:
 def queue_latency(store: Store, pending: int, calls: int = 3000, rounds: int = 3) -> list[float]:
     """queue/next latencies (the store call: Lua step plus reading the claim back); the
     round with the median p99 of `rounds`, so one scheduler hiccup does not decide."""
-    actor = authenticate(store, create_key(store, role=Role.REVIEWER, name="lat")[1])
+    actor, _quota = authenticate(store, create_key(store, role=Role.REVIEWER, name="lat")[1])
     settle(store)
     measured = sorted((_lease_many(store, actor, calls) for _ in range(rounds)), key=lambda run: p(run, .99))
     return measured[len(measured) // 2]
@@ -226,7 +229,7 @@ def _lease_many(store: Store, actor, calls: int) -> list[float]:
         store.transition(claim["id"], release, expected_version=None, actor=actor, lease_seconds=3600)
         # The released claim comes straight back on top: keep its history from growing with
         # every round, which a real queue's claims never see.
-        store.redis.ltrim(KEYS.claim_history(claim["id"]), 0, 0)
+        store.redis.delete(KEYS.claim_history(claim["id"]))
     return latencies
 
 
@@ -253,16 +256,24 @@ def main() -> None:
                 settle(store)
                 before = store.redis.info("memory")["used_memory"]
                 started = time.monotonic()
-                ids = seed(store, articles=max(1, size // 5000), claims_per_article=min(size, 5000))
+                ids = seed(store, articles=max(1, size // CLAIMS_PER_ARTICLE),
+                           claims_per_article=min(size, CLAIMS_PER_ARTICLE))
                 seeded = time.monotonic() - started
+                settle(store)
                 after = store.redis.info("memory")["used_memory"]
+                outbox = store.redis.memory_usage(KEYS.events, samples=0) or 0
+                events = store.redis.xlen(KEYS.events)
                 text_bytes = sum(len(t) for t in store.redis.hmget  # sample the text size
                                  (KEYS.claim(ids[0]), ["text"]) if t) * 2  # text and sentence
+                per_claim = (after - before - outbox) / len(ids)
                 results[size] = queue_latency(store, size)
                 print(f"(b) {len(ids):>9,} pending claims (seeded in {seeded:.0f} s): queue/next "
-                      f"p50 {p(results[size], .5)*1000:.2f} ms, p99 {p(results[size], .99)*1000:.2f} ms; "
-                      f"Redis {(after - before) / len(ids):.0f} bytes per claim "
-                      f"({(after - before) / len(ids) - text_bytes:.0f} excluding its ~{text_bytes} text bytes)")
+                      f"p50 {p(results[size], .5)*1000:.2f} ms, p99 {p(results[size], .99)*1000:.2f} ms")
+                print(f"    Redis per claim: {per_claim:.0f} bytes ({per_claim - text_bytes:.0f} beyond its "
+                      f"~{text_bytes} text bytes; target ≤ 1,200), outside the event outbox")
+                print(f"    the outbox: {events:,} events, {outbox / max(events, 1):.0f} bytes each "
+                      f"({(after - before) / len(ids) - text_bytes:.0f} bytes per claim beyond text "
+                      f"while every claim's creation event is still in it)")
             small, large = (p(results[s], .99) for s in (1000, args.pending))
             print(f"    p99 ratio {args.pending:,} / 1,000: {large / small:.2f} (target ≤ 2)")
         finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from schemas.common import DateOrDateTime, PageQuerySchema, http_url
+from schemas.common import DateOrDateTime, PageQuerySchema, StoredShape, http_url
 from service.claims import ClaimStatus, Rating
 from service.matching import MatchDecision
 
@@ -34,7 +34,9 @@ class HistoryEntrySchema(ma.Schema):
     why = fields.String()
 
 
-class ClaimSchema(ma.Schema):
+class ClaimSchema(StoredShape):
+    """As service/store/claims.py decode_claim builds it (with `history` on single reads)."""
+
     id = fields.String(required=True)
     article_id = fields.String()
     text = fields.String()

@@ -8,6 +8,7 @@ from flask import Flask, request
 from flask_smorest import abort
 
 from service.api import BLUEPRINTS, health, metrics
+from service.api.access import register_rate_limit_headers
 from service.api.errors import ClaimtrackApi, register_errorhandlers
 from service.api.webhooks import register_webhook_dispatch
 from service.config import Settings
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, *, enqueue_extraction=None) -> 
     register_errorhandlers(app)
     register_request_checks(app)
     register_webhook_dispatch(app)
+    register_rate_limit_headers(app)
     logging.basicConfig(level=settings.log_level)
     return app
 

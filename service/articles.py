@@ -11,7 +11,7 @@ class ArticleTooLarge(DomainError):
     pass
 
 
-def _article_body(data: dict, *, max_bytes: int) -> tuple[str, str]:
+def article_body(data: dict, *, max_bytes: int) -> tuple[str, str]:
     """(field, body) of a submission: its text or its HTML, within the size limit."""
     field = "text" if data.get("text") is not None else "html"
     body = data[field]
@@ -26,7 +26,7 @@ def submit_article(store: Store, data: dict, *, max_bytes: int, submitted_by: st
                    idempotency_key: str | None = None) -> tuple[bool, dict]:
     """Store an article for extraction. Returns (created, article); the same content again
     returns the article already stored, whatever its status."""
-    _field, body = _article_body(data, max_bytes=max_bytes)
+    _field, body = article_body(data, max_bytes=max_bytes)
     published = data.get("published_at")
     stamp = now_iso()
     fields = {
@@ -53,7 +53,7 @@ def correct_article(store: Store, article_id: str, data: dict, *, max_bytes: int
                     corrected_by: str) -> dict:
     """Replace the article's text with a correction and queue it for re-extraction: claims
     whose text is unchanged keep their ids, states and verdicts; the others are retracted."""
-    field, body = _article_body(data, max_bytes=max_bytes)
+    field, body = article_body(data, max_bytes=max_bytes)
     stamp = now_iso()
     fields = {field: body, "status": ArticleStatus.QUEUED.value, "corrected_by": corrected_by,
               "corrected_at": stamp, "timings": {"queued_at": stamp}}

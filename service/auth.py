@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from enum import Enum
 
 from service.claims import Actor, Role
-from service.store import Store, now_iso
+from service.ratelimits import Quota, QuotaState
+from service.store import Store
 
 KEY_PREFIX = "ctk_"
 LAST_USED_RESOLUTION_SECONDS = 60
+UNLIMITED = Quota("requests", 0, 60, "requests")
 
 
 class Permission(str, Enum):
@@ -39,16 +40,17 @@ def create_key(store: Store, *, role: Role, name: str) -> tuple[dict, str]:
     return record, secret
 
 
-def authenticate(store: Store, secret: str) -> Actor | None:
+def authenticate(store: Store, secret: str, *,
+                 quota: Quota = UNLIMITED) -> tuple[Actor | None, QuotaState | None]:
+    """Who holds `secret` (None: unknown or revoked) and, for a known key, what taking one
+    request from its `quota` left; "last used" is kept to the minute, not written every time."""
     if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
-        return None
-    record = store.find_key(hash_secret(secret))
+        return None, None
+    record, state = store.api_keys.authenticate(
+        hash_secret(secret), quota=quota, last_used_resolution_seconds=LAST_USED_RESOLUTION_SECONDS)
     if record is None:
-        return None
-    # "Last used" to the minute: not a Redis write on every request.
-    if (record.get("last_used_at") or "") < now_iso(time.time() - LAST_USED_RESOLUTION_SECONDS):
-        store.touch_key(record["id"])
-    return Actor(key_id=record["id"], name=record["name"], role=Role(record["role"]))
+        return None, None
+    return Actor(key_id=record["id"], name=record["name"], role=Role(record["role"])), state
 
 
 def ensure_admin_key(store: Store) -> str | None:

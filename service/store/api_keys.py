@@ -6,6 +6,7 @@ import time
 import redis
 
 from service.claims import NotFound
+from service.ratelimits import Quota, QuotaState
 from service.store.errors import LastAdminKey
 from service.store.keys import PREFIX, Keys
 from service.store.scripts import Script
@@ -23,7 +24,8 @@ class ApiKeyStore:
     def __init__(self, client: redis.Redis, *, prefix: str = PREFIX):
         self.redis = client
         self.keys = Keys(prefix)
-        self._find_key = Script(client, "find_key", prefix=prefix)
+        self._authenticate = Script(client, "authenticate", prefix=prefix, preludes=("rate",))
+        self._take_quotas = Script(client, "take_quotas", prefix=prefix, preludes=("rate",))
         self._revoke_key = Script(client, "revoke_key", prefix=prefix)
 
     def save_key(self, key_id: str, *, secret_hash: str, name: str, role: str) -> dict:
@@ -36,15 +38,35 @@ class ApiKeyStore:
         pipe.execute()
         return _public(record)
 
-    def find_key(self, secret_hash: str) -> dict | None:
-        flat = self._find_key(secret_hash)
+    def authenticate(self, secret_hash: str, *, quota: Quota,
+                     last_used_resolution_seconds: int) -> tuple[dict | None, QuotaState | None]:
+        """The active key whose secret hashes to `secret_hash` (None when unknown or revoked)
+        and, for a known key, one request taken from `quota` (None when it is off), with
+        its last use noted to `last_used_resolution_seconds`: one round trip."""
+        now = time.time()
+        reply = self._authenticate(secret_hash, int(now * 1000), now_iso(now),
+                                   now_iso(now - last_used_resolution_seconds),
+                                   quota.limit, quota.period_seconds * 1000)
+        if not reply:
+            return None, None
+        flat, state = reply
         record = dict(zip(flat[::2], flat[1::2]))
-        if not record or record.get("revoked_at"):
-            return None
-        return record
+        if record.get("revoked_at"):
+            return None, None
+        return record, QuotaState.from_script(quota, state) if state else None
 
-    def touch_key(self, key_id: str) -> None:
-        self.redis.hset(self.keys.key(key_id), "last_used_at", now_iso())
+    def take_quotas(self, key_id: str, costs: list[tuple[Quota, int]]) -> list[QuotaState]:
+        """Take `cost` from each enabled quota at once, all or none: the states, the first
+        refused one first when one refused."""
+        costs = [(quota, cost) for quota, cost in costs if quota.enabled]
+        if not costs:
+            return []
+        args: list = [key_id, int(time.time() * 1000)]
+        for quota, cost in costs:
+            args += [quota.name, quota.limit, quota.period_seconds * 1000, cost]
+        refused, *states = self._take_quotas(*args)
+        decoded = [QuotaState.from_script(quota, state) for (quota, _), state in zip(costs, states)]
+        return sorted(decoded, key=lambda state: state.quota.name != refused)
 
     def list_keys(self) -> list[dict]:
         ids = self.redis.zrange(self.keys.keys, 0, -1)

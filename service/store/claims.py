@@ -21,7 +21,7 @@ from service.store.articles import encode_article_fields
 from service.store.keys import PREFIX, Keys
 from service.store.paging import page
 from service.store.scripts import Script
-from service.store.stamps import now_iso
+from service.store.stamps import iso_from_ms, now_iso
 
 # Claim hash fields holding JSON; everything else is a plain string.
 _JSON_FIELDS = ("entities", "dates", "score_reasons", "extractor", "evidence", "notes",
@@ -33,9 +33,11 @@ def _bool(raw: str | None) -> bool:
     return raw == "1"
 
 
-def decode_claim(raw: dict) -> dict:
+def decode_claim(claim_id: str, raw: dict) -> dict:
+    """The API's claim from its hash, which stores nothing it can derive (store_claims.lua)."""
+    created_at = raw.get("created_at") or iso_from_ms(int(raw.get("created_ms") or 0))
     claim: dict = {
-        "id": raw["id"],
+        "id": claim_id,
         "article_id": raw.get("article_id"),
         "text": raw.get("text"),
         "sentence": raw.get("sentence"),
@@ -55,16 +57,26 @@ def decode_claim(raw: dict) -> dict:
         "proposed_by": json.loads(raw["proposed_by"]) if raw.get("proposed_by") else None,
         "retracted": _bool(raw.get("retracted")),
         "priority_boost": float(raw.get("boost") or 0.0),
-        "created_at": raw.get("created_at"),
-        "updated_at": raw.get("updated_at"),
+        "created_at": created_at,
+        "updated_at": raw.get("updated_at") or created_at,
         "decided_at": raw.get("decided_at"),
-        "lease_expires_at": (now_iso(int(raw["lease_expires_ms"]) / 1000)
+        "lease_expires_at": (iso_from_ms(int(raw["lease_expires_ms"]))
                              if raw.get("lease_expires_ms") else None),
     }
     for name in _JSON_FIELDS:
         value = raw.get(name)
         claim[name] = json.loads(value) if value else ([] if name in _LIST_FIELDS else None)
     return claim
+
+
+def full_history(claim: dict, stored: list[dict]) -> list[dict]:
+    """The stored history behind the creation entry, which is not stored: it follows from
+    `created_at` (claims stored before this rule kept it, and start at version 1)."""
+    if stored and stored[0].get("version") == 1:
+        return stored
+    created = {"at": claim["created_at"], "actor": "system", "from": None, "to": "pending",
+               "version": 1, "fields": {}, "why": "extracted"}
+    return [created, *stored]
 
 
 class ClaimStore:
@@ -105,10 +117,10 @@ class ClaimStore:
                         for k, v in c["fields"].items() if v is not None}}
             for c in claims
         ]
-        now = time.time()
+        now_ms = int(time.time() * 1000)
         try:
             return list(self._store_claims(
-                article_id, int(now * 1000), now_iso(now), self.claim_url_prefix,
+                article_id, now_ms, iso_from_ms(now_ms), self.claim_url_prefix,
                 json.dumps(encoded_claims), json.dumps(encode_article_fields(article_fields)),
                 f"{self.public_url}/api/v1/articles/{article_id}"))
         except redis.ResponseError as exc:
@@ -128,7 +140,7 @@ class ClaimStore:
         pipe = self.redis.pipeline(transaction=False)
         for claim_id in ids:
             pipe.hgetall(self.keys.claim(claim_id))
-        return [decode_claim(raw) if raw else None for raw in pipe.execute()]
+        return [decode_claim(claim_id, raw) if raw else None for claim_id, raw in zip(ids, pipe.execute())]
 
     def _with_match_states(self, claims: list[dict]) -> list[dict]:
         """Matches show the other claim's current status and rating, read now."""
@@ -152,9 +164,15 @@ class ClaimStore:
         raw, history = pipe.execute()
         if not raw:
             raise NotFound(f"no claim {claim_id}")
-        claim = self._with_match_states([decode_claim(raw)])[0]
+        claim = self._with_match_states([decode_claim(claim_id, raw)])[0]
         if with_history:
-            claim["history"] = [json.loads(entry) for entry in history]
+            claim["history"] = full_history(claim, [json.loads(entry) for entry in history])
+        return claim
+
+    def _claim_from(self, claim_id: str, flat: list[str], history: list[str]) -> dict:
+        """The claim as a script returned it: its hash as a flat list, its stored history."""
+        claim = self._with_match_states([decode_claim(claim_id, dict(zip(flat[::2], flat[1::2])))])[0]
+        claim["history"] = full_history(claim, [json.loads(entry) for entry in history])
         return claim
 
     def claim_history(self, claim_id: str) -> list[dict]:
@@ -228,11 +246,11 @@ class ClaimStore:
             "1" if actor.role.value == "admin" else "0", int(stamp_ts * 1000), stamp,
             self.claim_url_prefix, lease_seconds * 1000, json.dumps(append) if append else "{}")
         kind = outcome[0]
-        if kind == "ok":
-            return self.get_claim(claim_id)
         if kind == "not_found":
             raise NotFound(f"no claim {claim_id}")
-        current = self.get_claim(claim_id)
+        current = self._claim_from(claim_id, outcome[2], outcome[3])
+        if kind == "ok":
+            return current
         if kind == "stale":
             raise StaleVersion(
                 f"the claim is at version {current['version']}, not {expected_version}; "
@@ -276,12 +294,12 @@ class ClaimStore:
         leased while the actor still holds it."""
         stamp_ts = time.time()
         token = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32] if idempotency_key else ""
-        chosen = self._lease_next(
+        leased = self._lease_next(
             json.dumps(actor.to_dict()), int(stamp_ts * 1000), now_iso(stamp_ts),
             self.claim_url_prefix, lease_seconds * 1000,
             "" if min_score is None else repr(min_score), article_id or "",
             entity_key(entity) if entity else "", token)
-        return self.get_claim(chosen) if chosen else None
+        return self._claim_from(*leased) if leased else None
 
     def expire_leases(self, *, limit: int = 500) -> list[str]:
         stamp_ts = time.time()

@@ -1,7 +1,7 @@
 """The Redis key layout, written once: Python builds keys from it and the Lua scripts get a generated prelude."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from string import Formatter
 
 PREFIX = "ct:"
@@ -38,8 +38,9 @@ TEMPLATES: dict[str, str] = {
     "worker_seen": "worker:seen",
     # the event outbox (a stream)
     "events": "events",
-    # API keys
+    # API keys and their rate limits (a GCRA stamp per quota)
     "key": "key:{id}",
+    "rate": "rate:{key_id}:{quota}",
     "keyhash": "keyhash:{secret_hash}",
     "keys": "keys",
     # webhooks: subscriptions, their delivery lines and logs, the fan-out cursor
@@ -111,11 +112,18 @@ def _lua_string(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def lua_prelude() -> str:
+def lua_prelude(names: Iterable[str] | None = None) -> str:
     """Lua defining `K`, the same families under the prefix `p` (set by the header scripts.py
-    generates): `K.queue_pending` is a string, `K.claim(id)` a function."""
+    generates): `K.queue_pending` is a string, `K.claim(id)` a function. Only `names`, when
+    given: a script builds its table on every call."""
+    wanted = set(TEMPLATES) if names is None else set(names)
+    unknown = wanted - set(TEMPLATES)
+    if unknown:
+        raise KeyError(f"no key families {sorted(unknown)} in service/store/keys.py")
     lines = ["local K = {}"]
     for name, template in TEMPLATES.items():
+        if name not in wanted:
+            continue
         pieces = ["p"]
         fields = []
         for literal, field in _parts(template):

@@ -8,3 +8,10 @@ from datetime import UTC, datetime
 def now_iso(ts: float | None = None) -> str:
     moment = datetime.fromtimestamp(time.time() if ts is None else ts, tz=UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def iso_from_ms(milliseconds: int) -> str:
+    """The stamp of a time stored as integer milliseconds (exact: no float rounding)."""
+    seconds, ms = divmod(milliseconds, 1000)
+    moment = datetime.fromtimestamp(seconds, tz=UTC).replace(microsecond=ms * 1000)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -174,7 +174,7 @@ def test_an_expired_lease_returns_the_claim_to_pending(client, keys, article_wit
 
 def actor_for(store, keys):
     from service.auth import authenticate
-    return authenticate(store, keys["reviewer"]["Authorization"].split()[1])
+    return authenticate(store, keys["reviewer"]["Authorization"].split()[1])[0]
 
 
 def test_two_reviewers_at_the_same_moment_never_get_the_same_claim(app, keys, article_with_claims):

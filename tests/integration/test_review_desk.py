@@ -85,7 +85,7 @@ def test_an_expired_lease_is_returned_by_the_beat_task_without_anyone_touching_t
     from service.auth import authenticate
     from workers import tasks
     article([("The dam holds 4 billion litres.", 0.7)])
-    actor = authenticate(store, keys["reviewer"]["Authorization"].split()[1])
+    actor = authenticate(store, keys["reviewer"]["Authorization"].split()[1])[0]
     claim = store.lease_next(actor, lease_seconds=1)
     time.sleep(1.1)
     monkeypatch.setattr(tasks, "SETTINGS", settings)
@@ -149,6 +149,15 @@ def test_bulk_dismisses_an_articles_claims_each_atomically(client, keys, article
     assert results["clm_nowhere"]["code"] == 404
     assert sum(r["code"] == 200 for r in results.values()) == 4
     assert store.get_claim(held["id"])["status"] == "in_review"
+
+
+def test_other_methods_on_bulk_transitions_are_405_allowing_only_post(client, keys):
+    # Not a claim called "bulk-transitions": the Allow header names what the route takes.
+    for method in ("GET", "PUT", "DELETE", "PATCH"):
+        answer = client.open("/api/v1/claims/bulk-transitions", method=method, headers=keys["admin"])
+        assert answer.status_code == 405, (method, answer.get_json())
+        assert answer.headers["Allow"] == "OPTIONS, POST"
+        assert answer.get_json()["code"] == 405
 
 
 def test_bulk_checks_versions_when_given(client, keys, article):

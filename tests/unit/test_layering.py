@@ -20,6 +20,7 @@ LAYER_OF = {
     "service.matching": "domain",
     "service.claimreview": "domain",
     "service.webhooks": "domain",
+    "service.ratelimits": "domain",
     "service.redis": "storage",
     "service.store": "storage",
     "service.tasks": "storage",

@@ -11,6 +11,11 @@ local function decode_or_null(raw)
   return cjson.decode(raw)
 end
 
+-- A claim as the store reads it back: {id, its hash as a flat list, its stored history}.
+local function claim_reply(id)
+  return {id, redis.call('HGETALL', K.claim(id)), redis.call('LRANGE', K.claim_history(id), 0, -1)}
+end
+
 local function hgetall(key)
   local flat = redis.call('HGETALL', key)
   if #flat == 0 then return nil end

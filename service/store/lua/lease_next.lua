@@ -1,8 +1,9 @@
 -- Lease the highest-priority pending claim that fits the filters to the actor.
 -- ARG: actor_json, now_ms, now_iso, url_prefix, lease_ms, min_score, article_id, entity_key,
 --      idempotency token | ''
--- → the leased claim id, or false when nothing fits. With a token already used by this actor,
--- the claim it leased, while the actor still holds it (a client whose answer was lost).
+-- → {id, claim hash (flat), claim history} of the leased claim, or false when nothing fits.
+-- With a token already used by this actor, the claim it leased, while the actor still holds
+-- it (a client whose answer was lost).
 local actor_json, now_ms, now_iso, url_prefix = ARG[1], tonumber(ARG[2]), ARG[3], ARG[4]
 local lease_ms, min_score, article_id, entity = tonumber(ARG[5]), tonumber(ARG[6]), ARG[7], ARG[8]
 local token = ARG[9]
@@ -12,7 +13,9 @@ if token ~= '' then
   local held = redis.call('GET', K.lease_idem(actor_key_id, token))
   if held then
     local c = redis.call('HMGET', K.claim(held), 'status', 'assignee')
-    if c[1] == 'in_review' and c[2] and decode_or_null(c[2]).key_id == actor_key_id then return held end
+    if c[1] == 'in_review' and c[2] and decode_or_null(c[2]).key_id == actor_key_id then
+      return claim_reply(held)
+    end
   end
 end
 local function fits(id)
@@ -55,4 +58,4 @@ move(chosen, c, 'in_review', actor_json, now_ms, now_iso, url_prefix, {lease_ms 
 if token ~= '' then
   redis.call('SET', K.lease_idem(actor_key_id, token), chosen, 'PX', lease_ms)
 end
-return chosen
+return claim_reply(chosen)

@@ -19,18 +19,19 @@ for _, item in ipairs(claims) do
   local seq
   if not c then
     seq = redis.call('INCR', K.seq_claim)
-    for _, kv in ipairs({{'id', id}, {'article_id', aid}, {'seq', tostring(seq)},
-                         {'status', 'pending'}, {'version', '1'}, {'retracted', '0'},
-                         {'age_key', tostring(item.age_key)}, {'created_ms', tostring(now_ms)},
-                         {'created_at', now_iso}, {'updated_at', now_iso}}) do
+    -- Only what cannot be derived (claims.decode_claim): the id is in the key, created_at and
+    -- updated_at follow from created_ms until a change, `retracted` is absent until true.
+    for _, kv in ipairs({{'article_id', aid}, {'seq', tostring(seq)}, {'status', 'pending'},
+                         {'version', '1'}, {'age_key', tostring(item.age_key)},
+                         {'created_ms', tostring(now_ms)}}) do
       table.insert(writes, kv[1]); table.insert(writes, kv[2])
     end
     redis.call('HSET', key, unpack(writes))
     redis.call('ZADD', K.claims, seq, id)
     redis.call('ZADD', K.status('pending'), seq, id)
     redis.call('ZADD', K.queue_pending, priority_of(hgetall(key)), id)
-    redis.call('RPUSH', K.claim_history(id), cjson.encode({at = now_iso, actor = 'system',
-      from = cjson.null, to = 'pending', version = 1, fields = {}, why = 'extracted'}))
+    -- No history entry: creation is implied by created_at (claims.creation_entry), which
+    -- saves a list key for every claim never reviewed.
     emit('claim.created', {claim_id = id, article_id = aid, from = cjson.null, to = 'pending',
       actor = 'system', version = 1, rating = cjson.null, url = url_prefix .. id}, now_iso)
     table.insert(created, id)
