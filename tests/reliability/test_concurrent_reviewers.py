@@ -91,6 +91,7 @@ def test_a_release_answers_with_the_claim_as_released(settings, store):
     (the answer was once read after the script, so another reviewer's lease could slip between)."""
     _record, ingest = create_key(store, role=Role.INGEST, name="wire desk")
     reviewers = [create_key(store, role=Role.REVIEWER, name=f"reviewer {n}") for n in range(6)]
+    settings = settings.with_overrides(rate_requests_per_minute=0)  # six keys at full speed
     stop = threading.Event()
     seen: list[dict] = []  # the answers to releases
     failures: list[BaseException] = []
