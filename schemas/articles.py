@@ -10,14 +10,17 @@ from service.claims import ArticleStatus
 MAX_ARTICLE_IDS = 100  # the articles beside one page of claims (at most 100 claims)
 
 
-def _not_blank(value: str) -> None:
-    if not value.strip():
-        raise ValidationError("must not be empty or whitespace only")
+# Something besides whitespace (a pattern, so the OpenAPI document states it too).
+_NOT_BLANK = validate.Regexp(r"^\s*\S", error="must not be empty or whitespace only")
 
 
 class ArticleCreateSchema(ma.Schema):
-    text = fields.String(validate=_not_blank, metadata={"description": "plain text; spans index it"})
-    html = fields.String(validate=_not_blank, metadata={"description": "a web page; its main text is extracted"})
+    """Exactly one of `text` and `html`."""
+
+    text = fields.String(validate=_NOT_BLANK, metadata={
+        "description": "plain text; spans index it. Exactly one of `text` and `html` is required"})
+    html = fields.String(validate=_NOT_BLANK, metadata={
+        "description": "a web page; its main text is extracted. Exactly one of `text` and `html` is required"})
     title = fields.String(validate=validate.Length(max=1000))
     url = http_url()
     source = fields.String(validate=validate.Length(max=200))
@@ -50,7 +53,9 @@ class ArticleSchema(ma.Schema):
     updated_at = fields.String()
     timings = fields.Dict(metadata={"description": "queued_at, started_at, finished_at, extraction_ms"})
     extractor = fields.Dict(allow_none=True)
-    text = fields.String(metadata={"description": "the text claim spans index (single article only)"})
+    text = fields.String(allow_none=True, metadata={
+        "description": "the text claim spans index (single article only); null until an HTML "
+                       "article's main text is extracted"})
 
 
 class ArticleListSchema(ma.Schema):

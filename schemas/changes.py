@@ -6,18 +6,19 @@ import re
 import marshmallow as ma
 from marshmallow import ValidationError, fields
 
-_STREAM_ID = re.compile(r"^(\d{1,20})(?:-(\d{1,20}))?$")
+_STREAM_ID = r"^(\d{1,20})(?:-(\d{1,20}))?$"
 _STREAM_ID_PART_LIMIT = 2 ** 64  # Redis refuses larger parts: that would be a 503, not a 400
 
 
 def _stream_id(value: str) -> None:
-    match = _STREAM_ID.match(value)
+    match = re.match(_STREAM_ID, value)
     if not match or any(int(part) >= _STREAM_ID_PART_LIMIT for part in match.groups() if part):
         raise ValidationError("not a cursor from this endpoint (a stream id such as 1719999999999-0)")
 
 
 class ChangesQuerySchema(ma.Schema):
     since = fields.String(validate=_stream_id, metadata={
+        "pattern": _STREAM_ID,  # the document states the rule too (each part also below 2^64)
         "description": "the `cursor` of the previous answer; without it, only the current cursor"})
 
 

@@ -135,7 +135,7 @@ BULK_LIMIT = 500
 class BulkItemSchema(ma.Schema):
     id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     to = fields.Enum(ClaimStatus, by_value=True, required=True)
-    version = fields.Integer(validate=validate.Range(min=1),
+    version = fields.Integer(strict=True, validate=validate.Range(min=1),
                              metadata={"description": "checked like If-Match when given"})
     rating = fields.Enum(Rating, by_value=True)
     explanation = fields.String(validate=validate.Length(max=10_000))
@@ -145,7 +145,8 @@ class BulkItemSchema(ma.Schema):
 
 class BulkTransitionSchema(ma.Schema):
     items = fields.List(fields.Nested(BulkItemSchema), required=True,
-                        validate=validate.Length(min=1, max=BULK_LIMIT))
+                        validate=validate.Length(min=1, max=BULK_LIMIT),
+                        metadata={"description": "each claim `id` at most once (else 422 for the whole call)"})
 
     @validates_schema
     def _unique_ids(self, data, **kwargs):

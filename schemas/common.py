@@ -35,6 +35,13 @@ class DateOrDateTime(fields.Field):
 
     default_error_messages = {"invalid": "Not a valid ISO date or datetime (e.g. 2024-07-04 or 2024-07-04T10:00:00Z)."}
 
+    def __init__(self, **kwargs):
+        # What the OpenAPI document says of it: a string (never null), a date or a datetime.
+        kwargs["metadata"] = {"type": "string", "maxLength": 64,
+                              "anyOf": [{"format": "date"}, {"format": "date-time"}],
+                              **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str) or not value.strip() or len(value) > 64:
             raise self.make_error("invalid")
@@ -54,11 +61,14 @@ class DateOrDateTime(fields.Field):
 
 
 def http_url(**kwargs) -> fields.Url:
-    """http(s) only (marshmallow's Url also takes ftp://); hosts without a TLD allowed."""
+    """http(s) only (marshmallow's Url also takes ftp://); hosts without a TLD allowed.
+    The document says so: a `uri` starting with http:// or https://."""
+    kwargs["metadata"] = {"format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://", **kwargs.get("metadata", {})}
     return fields.Url(schemes={"http", "https"}, require_tld=False,
                       validate=validate.Length(max=2048), **kwargs)
 
 
 class PageQuerySchema(ma.Schema):
-    cursor = fields.String(validate=validate.Length(max=512))
+    cursor = fields.String(validate=validate.Length(max=512), metadata={
+        "description": "the `next_cursor` of the previous page, as given; any other value is a 400"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))

@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from schemas.common import DateOrDateTime, PageQuerySchema, http_url
 from service.events import SUBSCRIBABLE
-from service.webhooks import DEFAULT_GRACE_SECONDS, MAX_GRACE_SECONDS, DeliveryStatus
+from service.webhooks import DEFAULT_GRACE_SECONDS, MAX_GRACE_SECONDS, SECRET_PREFIX, DeliveryStatus
 
 
 def _event_list(**kwargs) -> fields.List:
@@ -16,11 +16,20 @@ def _event_list(**kwargs) -> fields.List:
         validate=validate.Length(min=1, max=len(SUBSCRIBABLE) * 2), **kwargs)
 
 
+def own_secret(**kwargs) -> fields.String:
+    """A caller's own secret: the document states its form (service.webhooks.check_secret
+    decides the rest: valid base64 of 24 to 64 bytes)."""
+    return fields.String(validate=[
+        validate.Length(min=len(SECRET_PREFIX) + 32, max=len(SECRET_PREFIX) + 88),
+        validate.Regexp(r"^whsec_[A-Za-z0-9+/]+={0,2}$", error=f"must be {SECRET_PREFIX} followed by base64")],
+        **kwargs)
+
+
 class WebhookCreateSchema(ma.Schema):
     url = http_url(required=True)
     events = _event_list(required=True, metadata={"description": "event types to receive"})
     description = fields.String(validate=validate.Length(max=500), allow_none=True)
-    secret = fields.String(validate=validate.Length(max=200), metadata={
+    secret = own_secret(metadata={
         "description": "your own whsec_ secret (base64 of 24 to 64 bytes); generated when absent"})
 
 
@@ -28,8 +37,8 @@ class WebhookUpdateSchema(ma.Schema):
     url = http_url()
     events = _event_list()
     description = fields.String(validate=validate.Length(max=500), allow_none=True)
-    active = fields.Boolean(metadata={"description": "true re-enables a disabled endpoint; its "
-                                                     "waiting deliveries go out again"})
+    active = fields.Boolean(truthy={True}, falsy={False}, metadata={  # JSON true or false only
+        "description": "true re-enables a disabled endpoint; its waiting deliveries go out again"})
 
 
 class WebhookSchema(ma.Schema):
@@ -60,8 +69,9 @@ class WebhookListSchema(ma.Schema):
 
 
 class RotateSecretSchema(ma.Schema):
-    secret = fields.String(validate=validate.Length(max=200))
-    grace_seconds = fields.Integer(load_default=DEFAULT_GRACE_SECONDS,
+    secret = own_secret(metadata={"description": "your own whsec_ secret (base64 of 24 to 64 bytes); "
+                                                 "generated when absent"})
+    grace_seconds = fields.Integer(load_default=DEFAULT_GRACE_SECONDS, strict=True,
                                    validate=validate.Range(min=0, max=MAX_GRACE_SECONDS),
                                    metadata={"description": "how long the old secret keeps signing"})
 

@@ -7,6 +7,7 @@ import re
 from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
+from werkzeug.routing import UnicodeConverter
 
 from schemas.claims import (
     BulkResultsSchema,
@@ -36,6 +37,18 @@ from service.claims import (
 
 blp = Blueprint("claims", __name__, url_prefix="/api/v1/claims",
                 description="Claims and their review states")
+
+
+class ClaimIdConverter(UnicodeConverter):
+    """A claim id: any path segment but `bulk-transitions`, so that route's other methods
+    answer 405 with `Allow: OPTIONS, POST` rather than reaching a claim of that name."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, *args, **kwargs)
+        self.regex = "(?!bulk-transitions$)" + self.regex
+
+
+blp.record_once(lambda state: state.app.url_map.converters.setdefault("claim_id", ClaimIdConverter))
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,12})"?\s*$')
 
@@ -114,7 +127,7 @@ class Claims(MethodView):
         return {"claims": claims, "next_cursor": cursor}
 
 
-@blp.route("/<string:claim_id>")
+@blp.route("/<claim_id:claim_id>")
 class Claim(MethodView):
     @requires(Permission.READ)
     @blp.response(200, ClaimSchema, headers={"ETag": {"schema": {"type": "string"}}})
@@ -123,7 +136,7 @@ class Claim(MethodView):
         return with_etag(context.store().get_claim(claim_id))
 
 
-@blp.route("/<string:claim_id>/history")
+@blp.route("/<claim_id:claim_id>/history")
 class ClaimHistory(MethodView):
     @requires(Permission.READ)
     @blp.response(200, HistorySchema)
@@ -132,7 +145,7 @@ class ClaimHistory(MethodView):
         return {"claim_id": claim_id, "history": context.store().claim_history(claim_id)}
 
 
-@blp.route("/<string:claim_id>/transitions")
+@blp.route("/<claim_id:claim_id>/transitions")
 class ClaimTransitions(MethodView):
     @requires(Permission.REVIEW)
     @blp.arguments(TransitionSchema)
@@ -145,10 +158,11 @@ class ClaimTransitions(MethodView):
         return with_etag(apply_transition(claim_id, data, version=expected_version()))
 
 
-@blp.route("/<string:claim_id>/lease")
+@blp.route("/<claim_id:claim_id>/lease")
 class ClaimLease(MethodView):
     @requires(Permission.REVIEW)
     @blp.response(200, ClaimSchema)
+    @blp.alt_response(422, description="the claim is not leased to you")
     def post(self, claim_id):
         """Renew your lease for another CLAIMTRACK_LEASE_SECONDS (the version does not change)."""
         return with_etag(context.store().renew_lease(
@@ -156,6 +170,7 @@ class ClaimLease(MethodView):
 
     @requires(Permission.REVIEW)
     @blp.response(200, ClaimSchema)
+    @blp.alt_response(422, description="the claim is not leased to you")
     def delete(self, claim_id):
         """Release your lease: the claim goes back to pending."""
         return with_etag(apply_transition(claim_id, {"to": ClaimStatus.PENDING}, version=None))
@@ -172,7 +187,7 @@ class BulkTransitions(MethodView):
                             for item in data["items"]]}
 
 
-@blp.route("/<string:claim_id>/matches/<string:other_id>")
+@blp.route("/<claim_id:claim_id>/matches/<string:other_id>")
 class ClaimMatch(MethodView):
     @requires(Permission.REVIEW)
     @blp.arguments(MatchDecisionSchema)
@@ -183,10 +198,11 @@ class ClaimMatch(MethodView):
             claim_id, other_id, decision=data["decision"].value, actor=current_actor()))
 
 
-@blp.route("/<string:claim_id>/copy-verdict")
+@blp.route("/<claim_id:claim_id>/copy-verdict")
 class CopyVerdict(MethodView):
     @requires(Permission.REVIEW)
     @blp.response(200, BulkResultsSchema)
+    @blp.alt_response(422, description="the claim has no verdict (verified or flagged) to copy")
     def post(self, claim_id):
         """Copy this claim's verdict to every pending confirmed match, each atomically."""
         source = context.store().get_claim(claim_id, with_history=False)
@@ -200,7 +216,7 @@ class CopyVerdict(MethodView):
                             if match["tier"] == "confirmed" and match["status"] == ClaimStatus.PENDING.value]}
 
 
-@blp.route("/<string:claim_id>/claimreview")
+@blp.route("/<claim_id:claim_id>/claimreview")
 class ClaimReview(MethodView):
     @requires(Permission.READ)
     @blp.response(200, description="schema.org ClaimReview JSON-LD")

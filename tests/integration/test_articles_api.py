@@ -125,6 +125,22 @@ def test_wrong_methods_and_paths_answer_in_the_error_shape(client, keys):
     error_shape(client.get("/api/v1/no-such-thing", headers=keys["admin"]), 404)
 
 
+def test_an_html_article_not_yet_extracted_has_text_null_as_the_document_allows(client, keys):
+    made = client.post("/api/v1/articles", json={"html": "<p>The council met 3 times.</p>"},
+                       headers=keys["ingest"]).get_json()
+    article = client.get(f"/api/v1/articles/{made['id']}", headers=keys["reviewer"]).get_json()
+    assert article["format"] == "html" and article["text"] is None
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Article"]
+    assert schema["properties"]["text"]["nullable"] is True
+
+
+def test_a_cursor_over_its_documented_length_is_refused(client, keys):
+    for path in ("/api/v1/articles", "/api/v1/claims", "/api/v1/webhooks"):
+        answer = client.get(path, query_string={"cursor": "A" * 513}, headers=keys["admin"])
+        assert "cursor" in error_shape(answer, 422)["errors"], path
+        assert error_shape(client.get(path, query_string={"cursor": "A" * 512}, headers=keys["admin"]), 400)
+
+
 def test_article_list_pages_with_a_cursor(client, keys):
     ids = [client.post("/api/v1/articles", json={"text": f"Article number {n} says 3 things."},
                        headers=keys["ingest"]).get_json()["id"] for n in range(5)]

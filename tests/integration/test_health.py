@@ -27,6 +27,38 @@ def test_openapi_describes_every_path_from_the_schemas(client):
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 
+def test_the_document_states_the_rules_the_request_schemas_apply(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    article = schemas["ArticleCreate"]["properties"]
+    assert article["text"]["pattern"] == article["html"]["pattern"] == "^\\s*\\S"
+    assert article["url"]["format"] == "uri" and article["url"]["pattern"].startswith("^[Hh][Tt][Tt][Pp]")
+    for date in (article["published_at"], schemas["Replay"]["properties"]["since"]):
+        assert date["type"] == "string" and "nullable" not in date
+        assert [f["format"] for f in date["anyOf"]] == ["date", "date-time"]
+    secret = schemas["WebhookCreate"]["properties"]["secret"]
+    assert secret["pattern"].startswith("^whsec_") and secret["minLength"] == 38
+    assert schemas["RotateSecret"]["properties"]["secret"] == secret
+    [since] = spec["paths"]["/api/v1/changes"]["get"]["parameters"]
+    assert since["schema"]["pattern"]
+    lease = spec["paths"]["/api/v1/claims/{claim_id}/lease"]
+    assert "422" in lease["post"]["responses"] and "422" in lease["delete"]["responses"]
+    assert "422" in spec["paths"]["/api/v1/claims/{claim_id}/copy-verdict"]["post"]["responses"]
+
+
+def test_json_numbers_and_booleans_are_taken_only_as_the_document_types_them(client, keys):
+    hook = client.post("/api/v1/webhooks", json={"url": "https://93.184.215.14/hook",
+                                                 "events": ["claim.created"]}, headers=keys["admin"]).get_json()
+    rotate = client.post(f"/api/v1/webhooks/{hook['id']}/rotate-secret", json={"grace_seconds": 2.5},
+                         headers=keys["admin"])
+    assert rotate.status_code == 422 and "grace_seconds" in rotate.get_json()["errors"]
+    patch = client.patch(f"/api/v1/webhooks/{hook['id']}", json={"active": "yes"}, headers=keys["admin"])
+    assert patch.status_code == 422 and "active" in patch.get_json()["errors"]
+    bulk = client.post("/api/v1/claims/bulk-transitions", headers=keys["admin"], json={
+        "items": [{"id": "clm_x", "to": "dismissed", "reason": "duplicate", "version": 1.5}]})
+    assert bulk.status_code == 422
+
+
 def test_keys_api_creates_lists_and_revokes(client, keys):
     made = client.post("/api/v1/keys", json={"role": "reviewer", "name": "Night desk"}, headers=keys["admin"])
     assert made.status_code == 201 and made.get_json()["secret"].startswith("ctk_")
