@@ -9,7 +9,7 @@ import redis
 from service.claims import NotFound
 from service.store.errors import IdempotencyConflict
 from service.store.keys import PREFIX, Keys
-from service.store.paging import page
+from service.store.paging import page, range_then_load
 from service.store.scripts import EVENTS_MAXLEN, Script
 from service.store.stamps import now_iso
 
@@ -110,7 +110,7 @@ class ArticleStore:
 
     def list_articles(self, *, status: str | None = None, cursor: str | None = None,
                       limit: int = 50, newest_first: bool = False) -> tuple[list[dict], str | None]:
-        return page(self.redis, self.keys.articles, self._summaries,
+        return page(range_then_load(self.redis, self.keys.articles, self._summaries),
                     keep=(lambda a: a["status"] == status) if status else None,
                     cursor=cursor, limit=limit, descending=newest_first)
 

@@ -1,6 +1,7 @@
 """Claims and the review queue: extraction results, transitions, leases and matches, each one atomic script."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -27,6 +28,9 @@ from service.store.stamps import iso_from_ms, now_iso
 _JSON_FIELDS = ("entities", "dates", "score_reasons", "extractor", "evidence", "notes",
                 "matches", "assignee")
 _LIST_FIELDS = ("entities", "dates", "score_reasons", "evidence", "notes", "matches")
+
+
+_json = json.JSONDecoder().decode  # without json.loads' checks: a page decodes hundreds
 
 
 def _bool(raw: str | None) -> bool:
@@ -65,7 +69,10 @@ def decode_claim(claim_id: str, raw: dict) -> dict:
     }
     for name in _JSON_FIELDS:
         value = raw.get(name)
-        claim[name] = json.loads(value) if value else ([] if name in _LIST_FIELDS else None)
+        if not value or value == "[]":
+            claim[name] = [] if name in _LIST_FIELDS else None
+        else:
+            claim[name] = _json(value)
     return claim
 
 
@@ -89,7 +96,7 @@ class ClaimStore:
         self.public_url = public_url.rstrip("/")
         scripts = {name: Script(client, name, prefix=prefix, preludes=("claims",))
                    for name in ("expire_leases", "store_claims", "transition", "lease_next",
-                                "renew_lease", "link_matches", "decide_match")}
+                                "renew_lease", "link_matches", "decide_match", "claims_after")}
         self._expire = scripts["expire_leases"]
         self._store_claims = scripts["store_claims"]
         self._transition = scripts["transition"]
@@ -97,6 +104,7 @@ class ClaimStore:
         self._renew_lease = scripts["renew_lease"]
         self._link_matches = scripts["link_matches"]
         self._decide_match = scripts["decide_match"]
+        self._claims_after_script = scripts["claims_after"]
 
     @property
     def claim_url_prefix(self) -> str:
@@ -141,6 +149,13 @@ class ClaimStore:
         for claim_id in ids:
             pipe.hgetall(self.keys.claim(claim_id))
         return [decode_claim(claim_id, raw) if raw else None for claim_id, raw in zip(ids, pipe.execute())]
+
+    def _claims_after(self, index: str, bound: str, count: int,
+                      descending: bool) -> list[tuple[str, float, dict | None]]:
+        """Up to `count` rows of a claim index past `bound`, with their claims: one round trip."""
+        flat = self._claims_after_script(index, bound, "desc" if descending else "asc", count)
+        return [(claim_id, float(score), decode_claim(claim_id, dict(zip(raw[::2], raw[1::2]))) if raw else None)
+                for claim_id, score, raw in zip(flat[::3], flat[1::3], flat[2::3])]
 
     def _with_match_states(self, claims: list[dict]) -> list[dict]:
         """Matches show the other claim's current status and rating, read now."""
@@ -218,7 +233,7 @@ class ClaimStore:
                     and (created_after is None or (claim["created_at"] or "") >= created_after)
                     and (created_before is None or (claim["created_at"] or "") < created_before))
 
-        claims, next_cursor = page(self.redis, index, self.load_claims, keep=keep, cursor=cursor,
+        claims, next_cursor = page(functools.partial(self._claims_after, index), keep=keep, cursor=cursor,
                                    limit=limit, descending=descending)
         return self._with_match_states(claims), next_cursor
 

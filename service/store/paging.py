@@ -31,35 +31,46 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
                             errors={"cursor": ["not a valid cursor"]}) from None
 
 
-def _rows_after(client: redis.Redis, index: str, bound: str, count: int, *,
-                descending: bool) -> list[tuple[str, float]]:
-    if descending:
-        return client.zrevrangebyscore(index, bound, "-inf", start=0, num=count, withscores=True)
-    return client.zrangebyscore(index, bound, "+inf", start=0, num=count, withscores=True)
+Fetch = Callable[[str, int, bool], list[tuple[str, float, dict | None]]]
 
 
-def page(client: redis.Redis, index: str, load: Load, *, keep: Keep = None,
-         cursor: str | None = None, limit: int = 50,
+def range_then_load(client: redis.Redis, index: str, load: Load) -> Fetch:
+    """Rows of `index` from a bound, then their records by `load` (two round trips)."""
+
+    def fetch(bound: str, count: int, descending: bool) -> list[tuple[str, float, dict | None]]:
+        if descending:
+            rows = client.zrevrangebyscore(index, bound, "-inf", start=0, num=count, withscores=True)
+        else:
+            rows = client.zrangebyscore(index, bound, "+inf", start=0, num=count, withscores=True)
+        if not rows:
+            return []
+        return [(member, score, row) for (member, score), row in zip(rows, load([m for m, _s in rows]))]
+
+    return fetch
+
+
+def page(fetch: Fetch, *, keep: Keep = None, cursor: str | None = None, limit: int = 50,
          descending: bool = False) -> tuple[list[dict], str | None]:
-    """One page of `index` after the cursor: members loaded by `load` (None: gone), filtered by
-    `keep`, stopping at `limit` kept rows or LIST_SCAN_LIMIT rows looked at.
+    """One page after the cursor: rows from `fetch` (row None: gone), filtered by `keep`,
+    stopping at `limit` kept rows or LIST_SCAN_LIMIT rows looked at.
 
     Index scores are unique (sequence numbers, or offsets made unique), so an exclusive score
-    bound resumes exactly where a page ended, whatever was written since.
+    bound resumes exactly where a page ended, whatever was written since. Each stretch asks
+    for one row more than it reads, so whether another page follows costs no extra call.
     """
     after = decode_cursor(cursor) if cursor else None
     bound = f"({after[0]!r}" if after else ("+inf" if descending else "-inf")
     kept: list[dict] = []
     looked_at = 0
+    stretch = max(limit, 50)
     while True:
-        rows = _rows_after(client, index, bound, max(limit, 50), descending=descending)
-        if not rows:
-            return kept, None
-        for (member, score), row in zip(rows, load([member for member, _score in rows])):
+        rows = fetch(bound, stretch + 1, descending)
+        for position, (member, score, row) in enumerate(rows[:stretch]):
             looked_at += 1
             bound = f"({score!r}"
             if row is not None and (keep is None or keep(row)):
                 kept.append(row)
             if len(kept) == limit or looked_at >= LIST_SCAN_LIMIT:
-                more = _rows_after(client, index, bound, 1, descending=descending)
-                return kept, encode_cursor(score, member) if more else None
+                return kept, encode_cursor(score, member) if position + 1 < len(rows) else None
+        if len(rows) <= stretch:
+            return kept, None

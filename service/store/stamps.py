@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from functools import lru_cache
 
 
 def now_iso(ts: float | None = None) -> str:
@@ -10,6 +11,7 @@ def now_iso(ts: float | None = None) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+@lru_cache(maxsize=4096)  # one extraction's claims share their creation time
 def iso_from_ms(milliseconds: int) -> str:
     """The stamp of a time stored as integer milliseconds (exact: no float rounding)."""
     seconds, ms = divmod(milliseconds, 1000)

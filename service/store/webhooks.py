@@ -9,7 +9,7 @@ import redis
 from service.claims import NotFound
 from service.events import message_id, stream_position
 from service.store.keys import PREFIX, Keys
-from service.store.paging import page
+from service.store.paging import page, range_then_load
 from service.store.scripts import Script
 from service.store.stamps import now_iso
 from service.webhooks import DuplicateWebhook, WebhookDisabled, url_key
@@ -104,7 +104,7 @@ class WebhookStore:
             return [self._decode_webhook(raw, waiting) if raw else None
                     for raw, waiting in zip(rows[::2], rows[1::2])]
 
-        return page(self.redis, self.keys.webhooks, load, cursor=cursor, limit=limit)
+        return page(range_then_load(self.redis, self.keys.webhooks, load), cursor=cursor, limit=limit)
 
     def update(self, webhook_id: str, changes: dict) -> tuple[dict, str | None]:
         """Apply `changes` (url, events, description, active); returns the webhook and, when
@@ -272,7 +272,7 @@ class WebhookStore:
             return [self._decode_delivery(raw) if raw else None for raw in pipe.execute()]
 
         keep = (lambda d: d["status"] == status) if status else None
-        return page(self.redis, self.keys.webhook_deliveries(webhook_id), load, keep=keep,
+        return page(range_then_load(self.redis, self.keys.webhook_deliveries(webhook_id), load), keep=keep,
                     cursor=cursor, limit=limit, descending=True)
 
     def retry_delivery(self, webhook_id: str, delivery_id: str) -> str | None:

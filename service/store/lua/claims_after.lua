@@ -1,0 +1,18 @@
+-- One stretch of a claim index with the claims, for cursor paging (store/paging.py): one
+-- round trip instead of a range and then a read per claim.
+-- ARG: index key, bound (an exclusive score such as '(12', or '-inf'/'+inf'), 'asc'|'desc', count
+-- → {id, score, the claim's hash as a flat list (empty when it is gone), ...}
+local index, bound, count = ARG[1], ARG[2], tonumber(ARG[4])
+local rows
+if ARG[3] == 'desc' then
+  rows = redis.call('ZREVRANGEBYSCORE', index, bound, '-inf', 'WITHSCORES', 'LIMIT', 0, count)
+else
+  rows = redis.call('ZRANGEBYSCORE', index, bound, '+inf', 'WITHSCORES', 'LIMIT', 0, count)
+end
+local reply = {}
+for i = 1, #rows, 2 do
+  table.insert(reply, rows[i])
+  table.insert(reply, rows[i + 1])
+  table.insert(reply, redis.call('HGETALL', K.claim(rows[i])))
+end
+return reply
