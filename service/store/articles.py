@@ -10,7 +10,7 @@ from service.claims import NotFound
 from service.store.errors import IdempotencyConflict
 from service.store.keys import PREFIX, Keys
 from service.store.paging import page, range_then_load
-from service.store.scripts import EVENTS_MAXLEN, Script
+from service.store.scripts import Script
 from service.store.stamps import now_iso
 
 # Article hash fields holding JSON; everything else is a plain string.
@@ -61,6 +61,7 @@ class ArticleStore:
         self.keys = Keys(prefix)
         self._create = Script(client, "create_article", prefix=prefix)
         self._correct = Script(client, "correct_article", prefix=prefix)
+        self._fail = Script(client, "fail_article", prefix=prefix, preludes=("claims",))
 
     def create_article(self, article_id: str, fields: dict, *, content_hash: str,
                        idempotency_key: str | None = None) -> tuple[bool, dict]:
@@ -127,21 +128,11 @@ class ArticleStore:
         pipe.zadd(self.keys.articles_processing, {article_id: time.time() * 1000})
         pipe.execute()
 
-    def fail_article(self, article_id: str, error: str, *, timings: dict | None = None) -> None:
-        key = self.keys.article(article_id)
-        if not self.redis.exists(key):
-            return
-        stamp = now_iso()
-        body = json.dumps({"type": "article.failed", "timestamp": stamp,
-                           "data": {"article_id": article_id, "error": error[:500]}})
-        pipe = self.redis.pipeline()  # MULTI: the failure and its event together
-        pipe.hset(key, mapping={"status": "failed", "error": error[:2000], "updated_at": stamp,
-                                **({"timings": json.dumps(timings)} if timings else {})})
-        pipe.zrem(self.keys.articles_queued, article_id)
-        pipe.zrem(self.keys.articles_processing, article_id)
-        pipe.xadd(self.keys.events, {"type": "article.failed", "body": body},
-                  maxlen=EVENTS_MAXLEN, approximate=True)
-        pipe.execute()
+    def fail_article(self, article_id: str, error: str, *, timings: dict | None = None) -> bool:
+        """Mark a queued or processing article failed, with its `article.failed` event, in one
+        step; an article already done (or failed, or gone) is left as it is. True when failed."""
+        return bool(self._fail(article_id, error[:2000], now_iso(),
+                               json.dumps(timings) if timings else ""))
 
     def correct_article(self, article_id: str, fields: dict, *, content_hash: str) -> dict:
         """Replace an article's text (a correction); its claims are re-extracted next."""
