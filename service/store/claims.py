@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import secrets
 import time
 from collections.abc import Iterable
 
@@ -259,7 +260,8 @@ class ClaimStore:
             claim_id, -1 if expected_version is None else expected_version,
             json.dumps(steps) if steps else "{}", json.dumps(actor_dict), actor.key_id,
             "1" if actor.role.value == "admin" else "0", int(stamp_ts * 1000), stamp,
-            self.claim_url_prefix, lease_seconds * 1000, json.dumps(append) if append else "{}")
+            self.claim_url_prefix, lease_seconds * 1000, json.dumps(append) if append else "{}",
+            secrets.token_hex(8))
         kind = outcome[0]
         if kind == "not_found":
             raise NotFound(f"no claim {claim_id}")
@@ -308,7 +310,10 @@ class ClaimStore:
         reviewers ever get one claim). The same `idempotency_key` again returns the claim it
         leased while the actor still holds it."""
         stamp_ts = time.time()
-        token = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32] if idempotency_key else ""
+        # Without a key of the caller's, one of this call's own: a retry of the script after a
+        # lost reply then returns the claim it leased instead of leasing a second one.
+        token = (hashlib.sha256(idempotency_key.encode()).hexdigest()[:32] if idempotency_key
+                 else "call:" + secrets.token_hex(12))
         leased = self._lease_next(
             json.dumps(actor.to_dict()), int(stamp_ts * 1000), now_iso(stamp_ts),
             self.claim_url_prefix, lease_seconds * 1000,

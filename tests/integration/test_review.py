@@ -4,6 +4,9 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
+from service.claims import ClaimStatus, StaleVersion, TransitionRequest, plan_transition
 from tests.helpers import lease, make_claims, transition
 
 CLAIMS = [("Lakeview has 81,000 residents.", 0.5), ("The bridge cost 12 million dollars.", 0.9),
@@ -277,3 +280,27 @@ def test_every_change_writes_an_outbox_event_in_the_same_step(client, keys, arti
     last = events[-1]["data"]
     assert last["from"] == "in_review" and last["to"] == "dismissed" and last["version"] == 3
     assert last["url"].endswith(f"/api/v1/claims/{claim['id']}")
+
+
+def test_the_same_call_sent_again_after_a_lost_reply_applies_once(keys, article_with_claims, store,
+                                                                  monkeypatch):
+    """The Redis client retries a script once when the connection drops, which may be after
+    Redis ran it: the second run must answer as the first did, not lease or change again."""
+    article_with_claims(CLAIMS)
+    actor = actor_for(store, keys)
+    # The same call twice: the same per-call token (what the client's retry re-sends).
+    monkeypatch.setattr("service.store.claims.secrets.token_hex", lambda n: "f" * (2 * n))
+    first = store.lease_next(actor, lease_seconds=60)
+    again = store.lease_next(actor, lease_seconds=60)
+    assert again["id"] == first["id"] and again["version"] == first["version"] == 2
+    assert store.redis.zcard(store.keys.assignee(actor.key_id)) == 1
+
+    plan = plan_transition(TransitionRequest(to=ClaimStatus.DISMISSED, reason="duplicate"), actor=actor)
+    done = store.transition(first["id"], plan, expected_version=2, actor=actor, lease_seconds=60)
+    replayed = store.transition(first["id"], plan, expected_version=2, actor=actor, lease_seconds=60)
+    assert done["version"] == replayed["version"] == 3 and replayed["status"] == "dismissed"
+    assert [entry["version"] for entry in replayed["history"]] == [1, 2, 3]
+    # A different call from the same version is still stale.
+    monkeypatch.setattr("service.store.claims.secrets.token_hex", lambda n: "e" * (2 * n))
+    with pytest.raises(StaleVersion):
+        store.transition(first["id"], plan, expected_version=2, actor=actor, lease_seconds=60)

@@ -41,13 +41,14 @@ end
 
 -- Move claim `id` (its hash already read into `c`) to `to`; returns the new version.
 -- opts: lease_ms, lessee_json (who gets the lease; default the actor), fields, clear,
--- append, why.
+-- append, why, call_id (the transition call that made this change).
 local function move(id, c, to, actor_json, now_ms, now_iso, url_prefix, opts)
   local key = K.claim(id)
   local from = c.status
   local seq = tonumber(c.seq)
   local version = tonumber(c.version) + 1
   local writes = {'status', to, 'version', tostring(version), 'updated_at', now_iso}
+  if opts.call_id then table.insert(writes, 'last_call'); table.insert(writes, opts.call_id) end
   if from == 'in_review' then
     local holder = decode_or_null(c.assignee)
     if holder ~= cjson.null and type(holder) == 'table' then

@@ -1,6 +1,7 @@
 -- Move a claim to another state: check version, holder and step, then write it all at once.
 -- ARG: claim_id, expected_version (-1: not checked), steps_json, actor_json,
---       actor_key_id, is_admin, now_ms, now_iso, url_prefix, lease_ms, append_json
+--       actor_key_id, is_admin, now_ms, now_iso, url_prefix, lease_ms, append_json, call_id
+--       (call_id: unique per call, kept as the claim's last_call, so a retry is recognised)
 -- steps_json: {state: {to, holder_only, second_reviewer, lease_to_proposer, apply_proposed,
 --               fields?, clear, copied_from?}} — the step for the claim's current state
 -- → {'not_found'}, or {outcome, detail, claim hash (flat), claim history} with the claim as it
@@ -11,6 +12,7 @@ local id, expected = ARG[1], tonumber(ARG[2])
 local steps = cjson.decode(ARG[3])
 local actor_json, key_id, is_admin = ARG[4], ARG[5], ARG[6] == '1'
 local now_ms, now_iso, url_prefix = tonumber(ARG[7]), ARG[8], ARG[9]
+local call_id = ARG[12]
 
 local function decide()
   local c = hgetall(K.claim(id))
@@ -19,7 +21,11 @@ local function decide()
     move(id, c, 'pending', '"system"', now_ms, now_iso, url_prefix, {why = 'lease expired'})
     c = hgetall(K.claim(id))
   end
-  if expected >= 0 and tonumber(c.version) ~= expected then return {'stale', c.version} end
+  if expected >= 0 and tonumber(c.version) ~= expected then
+    -- This very call again (the client's retry after a lost reply) made the last change.
+    if c.last_call == call_id and tonumber(c.version) == expected + 1 then return {'ok', c.version} end
+    return {'stale', c.version}
+  end
   local step = steps[c.status]
   if not step then return {'refused', c.status} end
   if c.retracted == '1' and step.to ~= 'dismissed' then return {'refused', 'retracted'} end
@@ -51,7 +57,7 @@ local function decide()
     end
   end
   local opts = {fields = step.fields, clear = step.clear, append = cjson.decode(ARG[11]),
-                lease_ms = tonumber(ARG[10])}
+                lease_ms = tonumber(ARG[10]), call_id = call_id}
   if step.lease_to_proposer then opts.lessee_json = c.proposed_by end
   local version = move(id, c, step.to, actor_json, now_ms, now_iso, url_prefix, opts)
   return {'ok', tostring(version)}
