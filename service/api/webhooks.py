@@ -65,7 +65,7 @@ class Webhook(MethodView):
         return context.webhooks().get(webhook_id)
 
     @requires(Permission.ADMIN)
-    @blp.arguments(WebhookUpdateSchema)
+    @blp.arguments(WebhookUpdateSchema, required=False)  # every field is optional; none changes nothing
     @blp.response(200, WebhookSchema)
     @blp.alt_response(409, description="another subscription already posts to this URL")
     def patch(self, data, webhook_id):

@@ -118,6 +118,16 @@ def test_updating_events_url_and_active(client, keys):
     assert unknown.status_code == 404 and unknown.get_json()["code"] == 404
 
 
+def test_a_patch_without_a_body_changes_nothing_and_the_document_says_the_body_is_optional(client, keys):
+    made = subscribe(client, keys)
+    answer = client.patch(f"/api/v1/webhooks/{made['id']}", headers=keys["admin"])
+    assert answer.status_code == 200
+    assert {k: answer.get_json()[k] for k in ("url", "events", "active")} == \
+        {"url": made["url"], "events": made["events"], "active": True}
+    patch = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/webhooks/{webhook_id}"]["patch"]
+    assert patch["requestBody"]["required"] is False
+
+
 def test_deleting_a_webhook_removes_its_deliveries(client, keys, store, webhooks, article_with_claims):
     made = subscribe(client, keys)
     article_with_claims([("The bridge cost 12 million dollars.", 0.9)])
