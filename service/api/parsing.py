@@ -5,6 +5,7 @@ from __future__ import annotations
 import flask_smorest
 from flask import request
 from flask_smorest import abort
+from marshmallow import ValidationError
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -44,6 +45,17 @@ class BoundedParser(FlaskParser):
                   errors={"body": [f"at most {MAX_JSON_DEPTH} levels of nesting"]})
         check_json_shape(document)
         return document
+
+    def load_querystring(self, req, schema):
+        """The query as webargs reads it, but a parameter the document types as one value
+        given more than once is refused (webargs would take the first and ignore the rest,
+        so `cursor=a&cursor=<1,000 characters>` passed unchecked)."""
+        proxy = super().load_querystring(req, schema)
+        single = {field.data_key or name for name, field in schema.fields.items()} - proxy.multiple_keys
+        repeated = sorted(key for key in single if len(req.args.getlist(key)) > 1)
+        if repeated:
+            raise ValidationError({key: ["give this parameter once"] for key in repeated})
+        return proxy
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -141,6 +141,17 @@ def test_a_cursor_over_its_documented_length_is_refused(client, keys):
         assert error_shape(client.get(path, query_string={"cursor": "A" * 512}, headers=keys["admin"]), 400)
 
 
+def test_a_single_valued_query_parameter_given_twice_is_refused(client, keys):
+    # Else the first value is used and the rest pass unchecked, over the documented length too.
+    answer = client.get("/api/v1/claims", query_string=[("cursor", "A"), ("cursor", "A" * 600)],
+                        headers=keys["admin"])
+    assert "cursor" in error_shape(answer, 422)["errors"]
+    since = client.get("/api/v1/changes", query_string=[("since", "1-0"), ("since", "2-0")], headers=keys["admin"])
+    assert "since" in error_shape(since, 400)["errors"]
+    ids = client.get("/api/v1/articles", query_string=[("id", "art_a"), ("id", "art_b")], headers=keys["admin"])
+    assert ids.status_code == 200  # `id` is documented as repeatable
+
+
 def test_article_list_pages_with_a_cursor(client, keys):
     ids = [client.post("/api/v1/articles", json={"text": f"Article number {n} says 3 things."},
                        headers=keys["ingest"]).get_json()["id"] for n in range(5)]
