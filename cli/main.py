@@ -135,9 +135,10 @@ def cmd_extract(args, settings: Settings) -> int:
 # -- keys -------------------------------------------------------------------------------------
 def cmd_keys(args, settings: Settings) -> int:
     from service.auth import create_key
-    from service.claims import NotFound, Role
+    from service.claims import Role
+    from service.errors import LastAdminKey, NotFound
     from service.redis import EmbeddedRedisError, connect, redis_url_for_command
-    from service.store import LastAdminKey, Store
+    from service.store import Store
 
     try:
         with redis_url_for_command(settings) as url:

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import secrets
 
-from service.claims import ArticleStatus, DomainError, content_hash
+from service.claims import ArticleStatus, content_hash
+from service.errors import ArticleTooLarge
 from service.store import Store, now_iso
-
-
-class ArticleTooLarge(DomainError):
-    pass
 
 
 def article_body(data: dict, *, max_bytes: int) -> tuple[str, str]:

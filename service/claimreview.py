@@ -1,12 +1,8 @@
 """schema.org ClaimReview (JSON-LD) for a claim with a verdict (pure)."""
 from __future__ import annotations
 
-from service.claims import ClaimStatus, DomainError, Rating
-
-
-class NotReviewed(DomainError):
-    """Only verified and flagged claims have a ClaimReview."""
-
+from service.claims import ClaimStatus, Rating
+from service.errors import NotReviewed
 
 # DESIGN §5: ratings on the 1–5 scale; unproven has no value, only its name.
 RATING_VALUES: dict[Rating, int | None] = {

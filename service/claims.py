@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
 
+from service.errors import InvalidTransition
+
 
 class ClaimStatus(str, Enum):
     PENDING = "pending"
@@ -53,32 +55,6 @@ FLAGGED_RATINGS = frozenset(
     {Rating.HALF_TRUE, Rating.MOSTLY_FALSE, Rating.FALSE, Rating.MISLEADING, Rating.UNPROVEN}
 )
 VERDICT_STATES = frozenset({ClaimStatus.VERIFIED, ClaimStatus.FLAGGED, ClaimStatus.DISMISSED})
-
-
-class DomainError(Exception):
-    """Base of the failures the API maps to HTTP answers in one place."""
-
-    def __init__(self, message: str, *, errors: dict | None = None, current: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-        self.current = current
-
-
-class NotFound(DomainError):
-    pass
-
-
-class StaleVersion(DomainError):
-    pass
-
-
-class InvalidTransition(DomainError):
-    pass
-
-
-class LeaseConflict(DomainError):
-    """The claim is held by someone else (or by nobody) and the change needs the holder."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +117,7 @@ class TransitionPlan:
 
     to: ClaimStatus
     steps: dict[ClaimStatus, Step]
+    request: TransitionRequest
 
 
 # (from, to) → the rule, for messages; the table of DESIGN §5.
@@ -257,7 +234,7 @@ def plan_transition(request: TransitionRequest, *, actor: Actor, four_eyes: bool
     if errors:
         raise InvalidTransition(f"the transition to {to.value} is missing or has misfitting fields",
                                 errors=errors)
-    return TransitionPlan(to=to, steps=steps)
+    return TransitionPlan(to=to, steps=steps, request=request)
 
 
 def explain_refusal(current: ClaimStatus, request: TransitionRequest) -> str:
@@ -277,6 +254,29 @@ def explain_refusal(current: ClaimStatus, request: TransitionRequest) -> str:
         return (f"a pending claim reaches {to.value} only by review (take it from the queue first) "
                 "or by copied_from naming a confirmed match with that verdict")
     return f"moving a {current.value} claim to {to.value} needs {rule}"
+
+
+def refusal(plan: TransitionPlan, current: dict) -> InvalidTransition:
+    """The stored claim's state had no step in `plan`: why, in words, with the claim."""
+    if current["retracted"] and plan.to is not ClaimStatus.DISMISSED:
+        message = "the claim was retracted from its article; it can only be dismissed"
+    else:
+        message = explain_refusal(ClaimStatus(current["status"]), plan.request)
+    return InvalidTransition(message, errors={"to": [message]}, current=current)
+
+
+def copied_verdict(source: dict) -> tuple[TransitionRequest, list[str]]:
+    """Copying a claim's verdict to its matches: the transition each takes, and the matches
+    that may take it (confirmed and still pending)."""
+    status = ClaimStatus(source["status"])
+    if status not in (ClaimStatus.VERIFIED, ClaimStatus.FLAGGED):
+        raise InvalidTransition(f"the claim is {status.value}: only a verified or flagged verdict "
+                                "can be copied", current=source)
+    request = TransitionRequest(to=status, rating=Rating(source["rating"]),
+                                explanation=source["explanation"], copied_from=source["id"])
+    targets = [match["claim_id"] for match in source["matches"]
+               if match["tier"] == "confirmed" and match["status"] == ClaimStatus.PENDING.value]
+    return request, targets
 
 
 _SPACE = re.compile(r"\s+")

@@ -16,7 +16,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from enum import Enum
 from urllib.parse import urlsplit, urlunsplit
 
-from service.claims import DomainError
+from service.errors import InvalidWebhookSecret, UnsafeWebhookUrl
 
 SECRET_PREFIX = "whsec_"
 SECRET_MIN_BYTES, SECRET_MAX_BYTES = 24, 64
@@ -33,20 +33,8 @@ class DeliveryStatus(str, Enum):
     FAILED = "failed"          # given up: 410, or the retry schedule ran out
 
 
-class UnsafeWebhookUrl(DomainError):
-    """The URL is not http(s), or its host is (or resolves to) a non-public address."""
 
 
-class DuplicateWebhook(DomainError):
-    """Another subscription already posts to this URL."""
-
-
-class InvalidWebhookSecret(DomainError):
-    """A caller-supplied secret that is not `whsec_` + base64 of 24 to 64 bytes."""
-
-
-class WebhookDisabled(DomainError):
-    """The endpoint is disabled: re-enable it (PATCH active=true) before sending to it."""
 
 
 # -- secrets ---------------------------------------------------------------------------------

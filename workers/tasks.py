@@ -11,8 +11,8 @@ import requests
 from celery import signals
 from celery.exceptions import SoftTimeLimitExceeded
 
-from service.claims import NotFound
 from service.config import Settings
+from service.errors import NotFound
 from service.redis import connect, resolve_redis_url
 from service.store import Store, WebhookStore
 from service.subscriptions import dispatch

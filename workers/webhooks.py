@@ -17,9 +17,10 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 from urllib3.util import connection as urllib3_connection
 
+from service.errors import UnsafeWebhookUrl
 from service.events import message_id
 from service.store import WebhookStore, now_iso
-from service.webhooks import UnsafeWebhookUrl, parse_retry_after, public_addresses, retry_delay, secret_bytes
+from service.webhooks import parse_retry_after, public_addresses, retry_delay, secret_bytes
 
 log = logging.getLogger(__name__)
 

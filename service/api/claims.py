@@ -21,19 +21,11 @@ from schemas.claims import (
 )
 from service.api import context
 from service.api.access import current_actor, requires
-from service.api.errors import DOMAIN_STATUS
 from service.api.parsing import Blueprint
 from service.auth import Permission
 from service.claimreview import claim_review
-from service.claims import (
-    ClaimStatus,
-    DomainError,
-    InvalidTransition,
-    Rating,
-    TransitionRequest,
-    explain_refusal,
-    plan_transition,
-)
+from service.claims import ClaimStatus, TransitionRequest, copied_verdict, plan_transition
+from service.errors import DomainError
 
 blp = Blueprint("claims", __name__, url_prefix="/api/v1/claims",
                 description="Claims and their review states")
@@ -70,39 +62,32 @@ def with_etag(claim: dict):
     return claim, 200, {"ETag": f'"{claim["version"]}"'}
 
 
-def item_result(claim_id: str, data: dict, *, version: int | None) -> dict:
-    """One item of a multi-claim call: applied atomically on its own; its failure is reported,
-    not raised, so the other items still run."""
-    try:
-        claim = apply_transition(claim_id, data, version=version)
-    except DomainError as error:
-        code = next((s for cls, s in DOMAIN_STATUS.items() if isinstance(error, cls)), 422)
-        return {"id": claim_id, "code": code, "error": {"message": error.message, "errors": error.errors}}
-    claim.pop("history", None)
-    return {"id": claim_id, "code": 200, "claim": claim}
-
-
-def apply_transition(claim_id: str, data: dict, *, version: int | None) -> dict:
-    """Plan, then apply atomically; a refusal by the stored state says why in words."""
-    transition = TransitionRequest(
+def transition_request(data: dict) -> TransitionRequest:
+    return TransitionRequest(
         to=data["to"], rating=data.get("rating"), explanation=data.get("explanation"),
         reason=data.get("reason"), note=data.get("note"),
         evidence=tuple(data.get("evidence", ())), copied_from=data.get("copied_from"))
-    actor = current_actor()
-    settings = context.settings()
+
+
+def apply_transition(claim_id: str, transition: TransitionRequest, *, version: int | None) -> dict:
+    """Plan what the request needs, then apply it atomically to the stored claim."""
+    actor, settings = current_actor(), context.settings()
     plan = plan_transition(transition, actor=actor, four_eyes=settings.require_second_review)
+    return context.store().transition(
+        claim_id, plan, expected_version=version, actor=actor,
+        lease_seconds=settings.lease_seconds, note=transition.note, evidence=transition.evidence)
+
+
+def item_result(claim_id: str, transition: TransitionRequest, *, version: int | None) -> dict:
+    """One item of a multi-claim call: applied atomically on its own; its failure is reported,
+    not raised, so the other items still run."""
     try:
-        return context.store().transition(
-            claim_id, plan, expected_version=version, actor=actor,
-            lease_seconds=settings.lease_seconds, note=transition.note, evidence=transition.evidence)
-    except InvalidTransition as refused:
-        current = refused.current
-        if current and not refused.errors:
-            refused.message = ("the claim was retracted from its article; it can only be dismissed"
-                               if current["retracted"] and transition.to is not ClaimStatus.DISMISSED
-                               else explain_refusal(ClaimStatus(current["status"]), transition))
-            refused.errors = {"to": [refused.message]}
-        raise
+        claim = apply_transition(claim_id, transition, version=version)
+    except DomainError as error:
+        return {"id": claim_id, "code": error.status,
+                "error": {"message": error.message, "errors": error.errors}}
+    claim.pop("history", None)
+    return {"id": claim_id, "code": 200, "claim": claim}
 
 
 @blp.route("")
@@ -155,7 +140,7 @@ class ClaimTransitions(MethodView):
     @blp.alt_response(428, description="If-Match missing")
     def post(self, data, claim_id):
         """Move a claim to another state (DESIGN §5); needs If-Match with its version."""
-        return with_etag(apply_transition(claim_id, data, version=expected_version()))
+        return with_etag(apply_transition(claim_id, transition_request(data), version=expected_version()))
 
 
 @blp.route("/<claim_id:claim_id>/lease")
@@ -173,7 +158,7 @@ class ClaimLease(MethodView):
     @blp.alt_response(422, description="the claim is not leased to you")
     def delete(self, claim_id):
         """Release your lease: the claim goes back to pending."""
-        return with_etag(apply_transition(claim_id, {"to": ClaimStatus.PENDING}, version=None))
+        return with_etag(apply_transition(claim_id, TransitionRequest(to=ClaimStatus.PENDING), version=None))
 
 
 @blp.route("/bulk-transitions")
@@ -183,7 +168,7 @@ class BulkTransitions(MethodView):
     @blp.response(200, BulkResultsSchema)
     def post(self, data):
         """Up to 500 transitions, each atomic on its own; one result per item, in order."""
-        return {"results": [item_result(item["id"], item, version=item.get("version"))
+        return {"results": [item_result(item["id"], transition_request(item), version=item.get("version"))
                             for item in data["items"]]}
 
 
@@ -205,15 +190,8 @@ class CopyVerdict(MethodView):
     @blp.alt_response(422, description="the claim has no verdict (verified or flagged) to copy")
     def post(self, claim_id):
         """Copy this claim's verdict to every pending confirmed match, each atomically."""
-        source = context.store().get_claim(claim_id, with_history=False)
-        if source["status"] not in (ClaimStatus.VERIFIED.value, ClaimStatus.FLAGGED.value):
-            raise InvalidTransition(f"the claim is {source['status']}: only a verified or flagged "
-                                    "verdict can be copied", current=source)
-        verdict = {"to": ClaimStatus(source["status"]), "rating": Rating(source["rating"]),
-                   "explanation": source["explanation"], "copied_from": claim_id}
-        return {"results": [item_result(match["claim_id"], verdict, version=None)
-                            for match in source["matches"]
-                            if match["tier"] == "confirmed" and match["status"] == ClaimStatus.PENDING.value]}
+        verdict, targets = copied_verdict(context.store().get_claim(claim_id, with_history=False))
+        return {"results": [item_result(target, verdict, version=None) for target in targets]}
 
 
 @blp.route("/<claim_id:claim_id>/claimreview")

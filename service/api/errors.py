@@ -10,30 +10,9 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.http import HTTP_STATUS_CODES
 
 from schemas.common import ApiErrorSchema
-from service.articles import ArticleTooLarge
-from service.claimreview import NotReviewed
-from service.claims import DomainError, InvalidTransition, LeaseConflict, NotFound, StaleVersion
-from service.store import IdempotencyConflict, InvalidCursor, LastAdminKey
-from service.webhooks import DuplicateWebhook, InvalidWebhookSecret, UnsafeWebhookUrl, WebhookDisabled
+from service.errors import DomainError
 
 log = logging.getLogger(__name__)
-
-DOMAIN_STATUS: dict[type[DomainError], int] = {
-    NotFound: 404,
-    StaleVersion: 409,
-    InvalidTransition: 422,
-    LeaseConflict: 422,
-    IdempotencyConflict: 422,
-    InvalidCursor: 400,
-    ArticleTooLarge: 413,
-    NotReviewed: 409,
-    UnsafeWebhookUrl: 422,
-    InvalidWebhookSecret: 422,
-    DuplicateWebhook: 409,
-    WebhookDisabled: 409,
-    LastAdminKey: 409,
-}
-
 
 def _flatten(messages) -> dict:
     """webargs nests field errors by location ({"json": {"text": [...]}}): drop the location."""
@@ -108,8 +87,7 @@ class ClaimtrackApi(Api):
 def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
-        code = next((status for cls, status in DOMAIN_STATUS.items() if isinstance(error, cls)), 422)
-        return error_response(code, error.message, errors=error.errors, current=error.current)
+        return error_response(error.status, error.message, errors=error.errors, current=error.current)
 
     @app.errorhandler(redis.RedisError)
     def _redis_down(error: redis.RedisError):

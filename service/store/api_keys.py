@@ -5,9 +5,8 @@ import time
 
 import redis
 
-from service.claims import NotFound
+from service.errors import LastAdminKey, NotFound
 from service.ratelimits import Quota, QuotaState
-from service.store.errors import LastAdminKey
 from service.store.keys import PREFIX, Keys
 from service.store.scripts import Script
 from service.store.stamps import now_iso

@@ -6,8 +6,7 @@ import time
 
 import redis
 
-from service.claims import NotFound
-from service.store.errors import IdempotencyConflict
+from service.errors import IdempotencyConflict, NotFound
 from service.store.keys import PREFIX, Keys
 from service.store.paging import page, range_then_load
 from service.store.scripts import Script

@@ -10,15 +10,8 @@ from collections.abc import Iterable
 
 import redis
 
-from service.claims import (
-    Actor,
-    InvalidTransition,
-    LeaseConflict,
-    NotFound,
-    StaleVersion,
-    TransitionPlan,
-    entity_key,
-)
+from service.claims import Actor, TransitionPlan, entity_key, refusal
+from service.errors import InvalidTransition, LeaseConflict, NotFound, StaleVersion
 from service.store.articles import encode_article_fields
 from service.store.keys import PREFIX, Keys
 from service.store.paging import page
@@ -284,7 +277,7 @@ class ClaimStore:
         if kind in ("bad_copy", "bad_approval"):
             field_name = "copied_from" if kind == "bad_copy" else "rating"
             raise InvalidTransition(outcome[1], errors={field_name: [outcome[1]]}, current=current)
-        raise InvalidTransition(outcome[1], current=current)  # 'refused': the caller explains
+        raise refusal(plan, current)  # 'refused': no step for the state it is in
 
     # -- the queue and leases ---------------------------------------------------------------
     def renew_lease(self, claim_id: str, *, actor: Actor, lease_seconds: int) -> dict:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import redis
 
-from service.store.errors import InvalidCursor
+from service.errors import InvalidCursor
 
 # A filtered list looks at no more rows than this per page; its cursor resumes the walk.
 LIST_SCAN_LIMIT = 2000

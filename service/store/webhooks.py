@@ -6,13 +6,13 @@ import time
 
 import redis
 
-from service.claims import NotFound
+from service.errors import DuplicateWebhook, NotFound, WebhookDisabled
 from service.events import message_id, stream_position
 from service.store.keys import PREFIX, Keys
 from service.store.paging import page, range_then_load
 from service.store.scripts import Script
 from service.store.stamps import now_iso
-from service.webhooks import DuplicateWebhook, WebhookDisabled, url_key
+from service.webhooks import url_key
 
 
 class WebhookStore:

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from service.claims import ClaimStatus, StaleVersion, TransitionRequest, plan_transition
+from service.claims import ClaimStatus, TransitionRequest, plan_transition
+from service.errors import StaleVersion
 from tests.helpers import lease, make_claims, transition
 
 CLAIMS = [("Lakeview has 81,000 residents.", 0.5), ("The bridge cost 12 million dollars.", 0.9),

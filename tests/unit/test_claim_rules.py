@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.claims import (
-    TRANSITIONS,
-    Actor,
-    ClaimStatus,
-    InvalidTransition,
-    Rating,
-    Role,
-    TransitionRequest,
-    plan_transition,
-)
+from service.claims import TRANSITIONS, Actor, ClaimStatus, Rating, Role, TransitionRequest, plan_transition
+from service.errors import InvalidTransition
 
 REVIEWER = Actor(key_id="key_1", name="Ana", role=Role.REVIEWER)
 

@@ -7,7 +7,6 @@ from service.claims import (
     FLAGGED_MATCH_BOOST,
     Actor,
     ClaimStatus,
-    InvalidTransition,
     Rating,
     Role,
     TransitionRequest,
@@ -17,6 +16,7 @@ from service.claims import (
     plan_transition,
     queue_priority,
 )
+from service.errors import InvalidTransition
 
 REVIEWER = Actor(key_id="key_r", name="Rita", role=Role.REVIEWER)
 INGEST = Actor(key_id="key_i", name="Ivan", role=Role.INGEST)

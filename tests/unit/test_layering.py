@@ -16,6 +16,7 @@ PACKAGES = ("service", "workers", "schemas", "cli")
 LAYER_OF = {
     "service.config": "domain",
     "service.claims": "domain",
+    "service.errors": "domain",
     "service.events": "domain",
     "service.matching": "domain",
     "service.claimreview": "domain",

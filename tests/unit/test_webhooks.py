@@ -8,10 +8,9 @@ import time
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
+from service.errors import InvalidWebhookSecret, UnsafeWebhookUrl
 from service.events import CLAIM_IDS_PER_PAYLOAD, MAX_PAYLOAD_BYTES, SUBSCRIBABLE, webhook_payload
 from service.webhooks import (
-    InvalidWebhookSecret,
-    UnsafeWebhookUrl,
     check_secret,
     check_url,
     generate_secret,
