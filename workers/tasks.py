@@ -15,6 +15,7 @@ from service.config import Settings
 from service.errors import NotFound
 from service.redis import connect, resolve_redis_url
 from service.store import Store, WebhookStore
+from service.store.stats import WORKER_HEARTBEAT_SECONDS
 from service.subscriptions import dispatch
 from service.tasks import TaskName
 from service.webhooks import drain_lease_seconds
@@ -24,7 +25,6 @@ from workers.webhooks import drain, new_session
 
 log = logging.getLogger(__name__)
 SETTINGS = Settings.from_env()
-HEARTBEAT_SECONDS = 20
 # A drain task hands over after about 10 s; the limit only stops one stuck in a receiver.
 WEBHOOK_TASK_SOFT_LIMIT = 120
 
@@ -62,7 +62,7 @@ def _start_heartbeat(sender=None, **_kwargs) -> None:
                 store().mark_worker_seen(name)
             except redis.RedisError as exc:
                 log.warning("heartbeat failed: %s", exc)
-            stop.wait(HEARTBEAT_SECONDS)
+            stop.wait(WORKER_HEARTBEAT_SECONDS)
 
     threading.Thread(target=beat, name="claimtrack-heartbeat", daemon=True).start()
 

@@ -15,7 +15,10 @@ from service.store.claims import ClaimStore
 from service.store.keys import PREFIX, Keys
 from service.store.stamps import now_iso
 
-WORKER_SEEN_TTL_SECONDS = 90
+# A worker stamps `worker_seen` at start and every WORKER_HEARTBEAT_SECONDS after; the stamp
+# lapses after three missed beats, so a dead worker stops counting within 15 s.
+WORKER_HEARTBEAT_SECONDS = 5
+WORKER_SEEN_TTL_SECONDS = 3 * WORKER_HEARTBEAT_SECONDS
 # Upper bounds (seconds) of the time-to-verdict histogram: a minute to a week, then the rest.
 VERDICT_TIME_BUCKETS = (60, 300, 900, 3600, 4 * 3600, 86400, 7 * 86400)
 
@@ -105,7 +108,9 @@ class StatsStore:
 
     # -- health -------------------------------------------------------------------------
     def mark_worker_seen(self, worker: str) -> None:
-        self.redis.set(self.keys.worker_seen, json.dumps({"worker": worker, "at": now_iso()}),
+        now = time.time()
+        self.redis.set(self.keys.worker_seen,
+                       json.dumps({"worker": worker, "at": now_iso(now), "at_ms": int(now * 1000)}),
                        ex=WORKER_SEEN_TTL_SECONDS)
 
     def worker_seen(self) -> dict | None:

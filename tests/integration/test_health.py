@@ -1,6 +1,10 @@
 """/healthz, /readyz and the OpenAPI document."""
 from __future__ import annotations
 
+import time
+
+from service.app import create_app
+
 
 def test_healthz_answers_without_a_key(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
@@ -12,6 +16,28 @@ def test_readyz_wants_redis_and_a_recent_worker(client, store):
     store.mark_worker_seen("test-worker")
     answer = client.get("/readyz")
     assert answer.status_code == 200 and answer.get_json()["checks"]["redis"] == "ok"
+
+
+def test_readyz_ignores_a_heartbeat_left_by_the_previous_run(settings, store):
+    store.mark_worker_seen("previous-run-worker")  # still within its TTL when the service restarts
+    time.sleep(0.01)
+    client = create_app(settings, enqueue_extraction=[].append).test_client()
+    answer = client.get("/readyz")
+    assert answer.status_code == 503, answer.get_json()
+    assert "no worker heartbeat" in answer.get_json()["checks"]["worker"]
+    store.mark_worker_seen("this-run-worker")
+    assert client.get("/readyz").status_code == 200
+
+
+def test_readyz_turns_ready_on_a_running_workers_next_heartbeat(celery_worker, settings):
+    from service.store.stats import WORKER_HEARTBEAT_SECONDS
+
+    client = create_app(settings, enqueue_extraction=[].append).test_client()
+    deadline = time.monotonic() + 2 * WORKER_HEARTBEAT_SECONDS + 2
+    while (answer := client.get("/readyz")).status_code != 200:
+        assert time.monotonic() < deadline, answer.get_json()
+        time.sleep(0.2)
+    assert answer.get_json()["checks"]["worker"].startswith("seen at")
 
 
 def test_openapi_describes_every_path_from_the_schemas(client):
