@@ -8,7 +8,11 @@ from enum import StrEnum
 from celery import Celery
 
 from service.config import Settings
+from service.logs import current_request_id
 from service.redis import resolve_redis_url
+
+# The message header carrying the request id that caused a task (service/logs.py).
+REQUEST_ID_HEADER = "request_id"
 
 
 class Queue(StrEnum):
@@ -61,4 +65,6 @@ class TaskSender:
         self._celery.conf.update(messaging_config(settings))
 
     def send(self, name: TaskName, *args: str) -> None:
-        self._celery.send_task(name.value, args=list(args))
+        request_id = current_request_id()
+        self._celery.send_task(name.value, args=list(args),
+                               headers={REQUEST_ID_HEADER: request_id} if request_id else None)

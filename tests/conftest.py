@@ -82,6 +82,7 @@ def celery_worker(redis_server_url, tmp_path_factory):
             process.kill()
             raise RuntimeError(f"the Celery worker did not start:\n{log_path.read_text()[-3000:]}")
         time.sleep(0.2)
+    process.log_path = log_path  # its JSON log lines, for tests to read
     yield process
     process.terminate()
     try:

@@ -81,7 +81,10 @@ def extract_article(article_id: str) -> None:
         article = process_article(store(), article_id, spacy_model=SETTINGS.spacy_model,
                                   suggest_at=SETTINGS.match_suggest_threshold,
                                   confirm_at=SETTINGS.match_confirm_threshold)
-        log.info("article %s: %s claims", article_id, article["claim_count"])
+        log.info("article %s: %s claims", article_id, article["claim_count"],
+                 extra={"article_id": article_id, "claim_count": article["claim_count"],
+                        "extraction_ms": article["timings"].get("extraction_ms")})
+        _observe_extraction(article)
     except NotFound:
         log.warning("article %s is gone; nothing to extract", article_id)
     except SoftTimeLimitExceeded:
@@ -95,11 +98,20 @@ def extract_article(article_id: str) -> None:
     notify_webhooks()
 
 
+def _observe_extraction(article: dict) -> None:
+    """The run's duration into the extraction histogram (the article is done whatever happens here)."""
+    try:
+        store().observe_metric("extraction", article["timings"].get("extraction_ms", 0) / 1000)
+    except redis.RedisError as exc:
+        log.warning("could not record the extraction time of %s: %s", article["id"], exc)
+
+
 @app.task(name=TaskName.EXPIRE_LEASES, ignore_result=True)
 def expire_leases() -> int:
     """Return claims whose lease ran out to pending, without anyone touching them."""
     expired = store().expire_leases()
     if expired:
+        log.info("returned %d claim(s) with an expired lease to pending", len(expired))
         notify_webhooks()
     return len(expired)
 
@@ -117,6 +129,9 @@ def sweep_articles() -> dict:
     for article_id in stuck:
         store().fail_article(article_id, "extraction stopped without finishing "
                                          "(its worker was lost or hit the hard time limit)")
+    if lost or stuck:
+        log.info("article sweep: sent %d queued article(s) again, failed %d stuck in processing",
+                 len(lost), len(stuck))
     return {"requeued": len(lost), "failed": len(stuck)}
 
 
@@ -173,4 +188,6 @@ def sweep_webhooks() -> int:
                   "events may have been dropped before delivery")
     woken = dispatch(webhooks, public_url=SETTINGS.public_url) + webhooks.sweep()
     _start_drains(woken)
+    if woken:
+        log.info("webhook sweep: started %d endpoint drain(s)", len(woken))
     return len(woken)

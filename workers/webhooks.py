@@ -19,6 +19,7 @@ from urllib3.util import connection as urllib3_connection
 
 from service.errors import UnsafeWebhookUrl
 from service.events import message_id
+from service.logs import REQUEST_ID
 from service.store import WebhookStore, now_iso
 from service.webhooks import parse_retry_after, public_addresses, retry_delay, secret_bytes
 
@@ -166,6 +167,15 @@ def post(session: requests.Session, url: str, *, body: bytes, headers: dict,
 
 
 # -- an endpoint's line ------------------------------------------------------------------------
+def _log_attempt(webhook_id: str, delivery: dict, result: AttemptResult) -> None:
+    log.log(logging.INFO if result.succeeded else logging.WARNING,
+            "webhook %s delivery %s: %s", webhook_id, delivery["id"],
+            result.status_code if result.error is None else result.error,
+            extra={"webhook_id": webhook_id, "delivery_id": delivery["id"], "event_id": delivery["event_id"],
+                   "event_type": delivery.get("event_type"), "status_code": result.status_code,
+                   "latency_ms": result.latency_ms, "attempt": delivery["attempts"] + 1})
+
+
 def deliver(webhooks: WebhookStore, webhook_id: str, delivery: dict, token: str, *,
             session: requests.Session, schedule: tuple[int, ...], timeout: float,
             rng: random.Random | None = None) -> bool:
@@ -178,6 +188,13 @@ def deliver(webhooks: WebhookStore, webhook_id: str, delivery: dict, token: str,
                "webhook-signature": sign(delivery["secrets"], msg_id=msg_id, timestamp=timestamp,
                                          body=body)}
     result = post(session, delivery["url"], body=body, headers=headers, timeout=timeout)
+    # The line names the request that caused the event (an article's submission), not the one
+    # that happened to start this drain (service/logs.py).
+    request_token = REQUEST_ID.set(delivery.get("request_id"))
+    try:
+        _log_attempt(webhook_id, delivery, result)
+    finally:
+        REQUEST_ID.reset(request_token)
     attempt = {"attempt": delivery["attempts"] + 1, "at": now_iso(), "status_code": result.status_code,
                "latency_ms": result.latency_ms, "error": result.error,
                "response": result.response_body or None}

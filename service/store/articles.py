@@ -7,6 +7,7 @@ import time
 import redis
 
 from service.errors import IdempotencyConflict, NotFound
+from service.logs import current_request_id
 from service.store.keys import PREFIX, Keys
 from service.store.paging import page, range_then_load
 from service.store.scripts import Script
@@ -52,6 +53,13 @@ def _decode_article(raw: dict, *, with_text: bool, has_html: bool | None = None)
     return article
 
 
+def _request_id() -> dict[str, str]:
+    """The request submitting or correcting an article, kept with it: deliveries of the events
+    its extraction writes log it (webhooks_prelude.lua)."""
+    request_id = current_request_id()
+    return {"request_id": request_id} if request_id else {}
+
+
 class ArticleStore:
     """Articles and their way through extraction (queued → processing → done | failed)."""
 
@@ -66,7 +74,7 @@ class ArticleStore:
                        idempotency_key: str | None = None) -> tuple[bool, dict]:
         """Store a new article; the same content (or Idempotency-Key) again returns the stored one."""
         encoded = encode_article_fields(fields)
-        encoded.update(id=article_id, content_hash=content_hash)
+        encoded.update(id=article_id, content_hash=content_hash, **_request_id())
         outcome, stored_id = self._create(article_id, content_hash, idempotency_key or "",
                                           IDEMPOTENCY_TTL_SECONDS, json.dumps(encoded),
                                           int(time.time() * 1000))
@@ -137,7 +145,7 @@ class ArticleStore:
         """Replace an article's text (a correction); its claims are re-extracted next."""
         encoded = encode_article_fields(fields)
         outcome = self._correct(article_id, content_hash,
-                                json.dumps({**encoded, "content_hash": content_hash}),
+                                json.dumps({**encoded, "content_hash": content_hash, **_request_id()}),
                                 int(time.time() * 1000))
         if int(outcome[0]) == -1:
             raise NotFound(f"no article {article_id}")

@@ -36,6 +36,12 @@ TEMPLATES: dict[str, str] = {
     "stats_verdicts_by_reviewer": "stats:verdicts_by_reviewer",
     "stats_time_to_verdict": "stats:time_to_verdict",
     "worker_seen": "worker:seen",
+    # Prometheus counters and histograms written where the work is done (metrics.py)
+    "metrics_transitions": "metrics:transitions",  # claim state changes by target state
+    "metrics_articles": "metrics:articles",  # extraction runs by outcome (done, failed)
+    "metrics_extraction": "metrics:extraction",  # histogram of extraction seconds
+    "metrics_webhook_deliveries": "metrics:webhook_deliveries",  # attempts by outcome
+    "metrics_webhook_latency": "metrics:webhook_latency",  # histogram of attempt seconds
     # the event outbox (a stream)
     "events": "events",
     # API keys and their rate limits (a GCRA stamp per quota)

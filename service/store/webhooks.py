@@ -9,6 +9,7 @@ import redis
 from service.errors import DuplicateWebhook, NotFound, WebhookDisabled
 from service.events import message_id, stream_position
 from service.store.keys import PREFIX, Keys
+from service.store.metrics import WEBHOOK_LATENCY_BUCKETS, bucket_field
 from service.store.paging import page, range_then_load
 from service.store.scripts import Script
 from service.store.stamps import now_iso
@@ -230,10 +231,11 @@ class WebhookStore:
         if outcome[0] != "go":
             return None
         (_go, delivery_id, event_id, event_type, payload, attempts, failures, url, secret,
-         previous_secret) = outcome
+         previous_secret, request_id) = outcome
         return {"id": delivery_id, "event_id": event_id, "event_type": event_type,
                 "payload": payload, "attempts": int(attempts or 0), "failures": int(failures or 0),
-                "url": url, "secrets": [secret] + ([previous_secret] if previous_secret else [])}
+                "url": url, "secrets": [secret] + ([previous_secret] if previous_secret else []),
+                "request_id": request_id or None}
 
     def record_attempt(self, webhook_id: str, token: str, delivery_id: str, *, outcome: str,
                        attempt: dict, due_ms: int | None = None,
@@ -242,10 +244,12 @@ class WebhookStore:
         `due_ms`) or 'failed' (gives up and disables the endpoint with `disable_reason`)."""
         now = time.time()
         status_code = attempt.get("status_code")
+        latency = (attempt.get("latency_ms") or 0) / 1000
         return self._record(
             webhook_id, token, delivery_id, outcome, int(now * 1000), now_iso(now),
             json.dumps(attempt), "" if status_code is None else status_code,
-            attempt.get("latency_ms", 0), attempt.get("error") or "", due_ms or 0, disable_reason or "")
+            attempt.get("latency_ms", 0), attempt.get("error") or "", due_ms or 0, disable_reason or "",
+            bucket_field(WEBHOOK_LATENCY_BUCKETS, latency), latency)
 
     def sweep(self) -> list[tuple[str, str]]:
         """Endpoints to drain now: retries that fell due, and waiting lines without a drainer."""

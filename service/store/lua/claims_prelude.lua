@@ -109,6 +109,7 @@ local function move(id, c, to, actor_json, now_ms, now_iso, url_prefix, opts)
     end
   end
   redis.call('HSET', key, unpack(writes))
+  redis.call('HINCRBY', K.metrics_transitions, to, 1)
   if from ~= to then
     redis.call('ZREM', K.status(from), id)
     redis.call('ZADD', K.status(to), seq, id)

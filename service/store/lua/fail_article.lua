@@ -9,5 +9,6 @@ if ARG[4] ~= '' then table.insert(writes, 'timings'); table.insert(writes, ARG[4
 redis.call('HSET', key, unpack(writes))
 redis.call('ZREM', K.articles_queued, ARG[1])
 redis.call('ZREM', K.articles_processing, ARG[1])
+redis.call('HINCRBY', K.metrics_articles, 'failed', 1)
 emit('article.failed', {article_id = ARG[1], error = string.sub(ARG[2], 1, 500)}, ARG[3])
 return 1

@@ -1,9 +1,13 @@
 -- Log one delivery attempt and move the endpoint's line on.
 -- ARG: id, token, delivery_id, outcome ('succeeded' | 'retry' | 'failed'), now_ms,
---       now_iso, attempt_json, status_code | '', latency_ms, error | '', due_ms, disable_reason
+--       now_iso, attempt_json, status_code | '', latency_ms, error | '', due_ms, disable_reason,
+--       latency_bucket (the histogram field, metrics.py), latency_seconds
 -- 'failed' gives up on the delivery and disables the endpoint. → 'ok' | 'lost' | 'gone'
 local id, token, did, outcome, now_iso = ARG[1], ARG[2], ARG[3], ARG[4], ARG[6]
 local d = K.delivery(did)
+redis.call('HINCRBY', K.metrics_webhook_deliveries, outcome, 1)
+redis.call('HINCRBY', K.metrics_webhook_latency, ARG[13], 1)
+redis.call('HINCRBYFLOAT', K.metrics_webhook_latency, 'sum', ARG[14])
 local known = redis.call('EXISTS', d) == 1
 if known then
   local log = cjson.decode(redis.call('HGET', d, 'attempt_log') or '[]')

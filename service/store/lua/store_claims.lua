@@ -78,6 +78,7 @@ redis.call('HSET', akey, unpack(writes))
 redis.call('HDEL', akey, 'error')
 redis.call('ZREM', K.articles_queued, aid)
 redis.call('ZREM', K.articles_processing, aid)
+redis.call('HINCRBY', K.metrics_articles, 'done', 1)
 local live_ids = {}
 for _, id in ipairs(redis.call('ZRANGE', index, 0, -1)) do
   if keep[id] then table.insert(live_ids, id) end

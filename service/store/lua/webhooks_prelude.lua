@@ -15,12 +15,24 @@ end
 
 -- One delivery at the back of the endpoint's line and in its log. The log keeps about
 -- `log_cap` deliveries, dropping the oldest finished ones a few at a time.
+-- The events an article's extraction writes: their deliveries carry the request id that
+-- submitted (or corrected) the article, for the drainer's log lines (service/logs.py).
+local EXTRACTION_EVENTS = {['article.processed'] = true, ['article.failed'] = true, ['claim.created'] = true}
+local function request_id_of(event_type, payload)
+  if not EXTRACTION_EVENTS[event_type] then return '' end
+  local ok, event = pcall(cjson.decode, payload)
+  local aid = ok and type(event) == 'table' and type(event.data) == 'table' and event.data.article_id
+  if type(aid) ~= 'string' then return '' end
+  return redis.call('HGET', K.article(aid), 'request_id') or ''
+end
+
 local function add_delivery(id, event_id, event_type, payload, now_iso, log_cap)
   local seq = redis.call('INCR', K.seq_delivery)
   local did = 'dlv_' .. seq
   redis.call('HSET', K.delivery(did), 'id', did, 'webhook_id', id, 'event_id', event_id,
     'event_type', event_type, 'payload', payload, 'status', 'pending', 'attempts', '0',
-    'failures', '0', 'seq', tostring(seq), 'created_at', now_iso, 'updated_at', now_iso)
+    'failures', '0', 'seq', tostring(seq), 'created_at', now_iso, 'updated_at', now_iso,
+    'request_id', request_id_of(event_type, payload))
   redis.call('RPUSH', K.webhook_queue(id), did)
   local log = K.webhook_deliveries(id)
   redis.call('ZADD', log, seq, did)
