@@ -63,6 +63,11 @@ class Blueprint(flask_smorest.Blueprint):
 
     ARGUMENTS_PARSER = BoundedParser()
 
+    def arguments(self, schema, *args, **kwargs):
+        # webargs builds a new instance of a schema class on every request (fields deep-copied
+        # each time): hand it one instance, made here once.
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+
 
 def idempotency_key() -> str | None:
     """The request's Idempotency-Key header: absent → None, else 1 to 200 characters (400)."""
