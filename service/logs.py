@@ -9,9 +9,9 @@ the API, its extraction and the webhook work that extraction starts share one id
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
-import uuid
 from collections.abc import Iterable
 from contextvars import ContextVar
 
@@ -31,7 +31,8 @@ def sane_request_id(value: str | None) -> str | None:
 
 
 def new_request_id() -> str:
-    return uuid.uuid4().hex
+    """32 random hex digits (uuid4's randomness without building a UUID: a microsecond less)."""
+    return os.urandom(16).hex()
 
 
 def current_request_id() -> str | None:

@@ -39,10 +39,21 @@ def multiprocess_dir() -> str | None:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.environ.get("prometheus_multiproc_dir")
 
 
+# The labelled children, looked up once per label set (`labels()` validates and locks each call).
+_counters: dict[tuple[str, str, int], Counter] = {}
+_histograms: dict[tuple[str, str], Histogram] = {}
+
+
 def observe_request(route: str, method: str, status: int, started: float) -> None:
-    """Count one answered request; microseconds (an in-memory or mmap'd file increment)."""
-    HTTP_REQUESTS.labels(route, method, str(status)).inc()
-    HTTP_LATENCY.labels(route, method).observe(time.perf_counter() - started)
+    """Count one answered request: a few microseconds (in-memory, or mmap'd file, increments)."""
+    counter = _counters.get((route, method, status))
+    if counter is None:
+        counter = _counters[(route, method, status)] = HTTP_REQUESTS.labels(route, method, str(status))
+    histogram = _histograms.get((route, method))
+    if histogram is None:
+        histogram = _histograms[(route, method)] = HTTP_LATENCY.labels(route, method)
+    counter.inc()
+    histogram.observe(time.perf_counter() - started)
 
 
 class StoreCollector:
