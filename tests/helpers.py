@@ -2,6 +2,7 @@
 never from a conftest)."""
 from __future__ import annotations
 
+import json
 import subprocess
 import threading
 import time
@@ -13,7 +14,7 @@ from werkzeug.serving import make_server
 
 from service.claims import age_key, claim_id, entity_key
 from service.redis import free_port, redis_server_binary
-from service.store import Store
+from service.store import KEYS, Store
 from workers.articles import link_new_claims
 
 
@@ -89,3 +90,50 @@ def start_redis_server(data_dir: Path, *, port: int | None = None,
             time.sleep(0.05)
     process.kill()
     raise RuntimeError("the test redis-server did not start")
+
+
+STATUSES = ("pending", "in_review", "verified", "flagged", "dismissed", "awaiting_approval")
+
+
+def check_claims_consistent(client: redis.Redis, claim_ids: list[str], key_ids: list[str]) -> dict[str, list[dict]]:
+    """Each claim's state agrees with its history, its events and every index: one history entry
+    per version (2, 3, ... without a gap or repeat), each starting where the one before ended and
+    the last where the claim is; one claim.status_changed event per entry; in exactly the status
+    set of its state; in the queue iff pending; leased (lease set, assignee, the holder's set
+    among `key_ids`) iff in_review. `client` decodes responses. Returns each claim's history
+    (without a creation entry)."""
+    members = {s: set(client.zrange(KEYS.status(s), 0, -1)) for s in STATUSES}
+    queue = set(client.zrange(KEYS.queue_pending, 0, -1))
+    leases = dict(client.zrange(KEYS.leases, 0, -1, withscores=True))
+    held = {key_id: set(client.zrange(KEYS.assignee(key_id), 0, -1)) for key_id in key_ids}
+    events: dict[str, list[tuple[int, str, str]]] = {}
+    for _entry_id, fields in client.xrange(KEYS.events):
+        if fields["type"] == "claim.status_changed":
+            data = json.loads(fields["body"])["data"]
+            events.setdefault(data["claim_id"], []).append((data["version"], data["from"], data["to"]))
+
+    histories = {}
+    for cid in claim_ids:
+        claim = client.hgetall(KEYS.claim(cid))
+        status, version = claim["status"], int(claim["version"])
+        history = [json.loads(e) for e in client.lrange(KEYS.claim_history(cid), 0, -1)]
+        if history and history[0]["version"] == 1:  # a creation entry, where one is stored
+            history = history[1:]
+        histories[cid] = history
+        where = (cid, status, version, history[-3:])
+        assert [e["version"] for e in history] == list(range(2, version + 1)), where
+        assert [e["from"] for e in history] == ["pending", *(e["to"] for e in history)][:len(history)], where
+        assert (history[-1]["to"] if history else "pending") == status, where
+        # The outbox saw the same changes, once each.
+        assert events.get(cid, []) == [(e["version"], e["from"], e["to"]) for e in history], where
+        assert [s for s in STATUSES if cid in members[s]] == [status], where
+        assert (cid in queue) == (status == "pending"), where
+        if status == "in_review":
+            holder = json.loads(claim["assignee"])["key_id"]
+            assert history[-1]["actor"]["key_id"] == holder, where
+            assert leases.get(cid) == float(claim["lease_expires_ms"]), where
+            assert [k for k, ids in held.items() if cid in ids] == [holder], where
+        else:
+            assert cid not in leases and "assignee" not in claim and "lease_expires_ms" not in claim, where
+            assert not [k for k, ids in held.items() if cid in ids], where
+    return histories

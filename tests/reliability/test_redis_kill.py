@@ -3,7 +3,6 @@
 every claim's state, indexes, history and events agree. Then a clean SIGTERM restart keeps all."""
 from __future__ import annotations
 
-import json
 import random
 import signal
 import threading
@@ -21,7 +20,7 @@ from service.claims import Role
 from service.config import Settings
 from service.redis import connect, free_port
 from service.store import KEYS, Store
-from tests.helpers import make_claims, serving, start_redis_server
+from tests.helpers import check_claims_consistent, make_claims, serving, start_redis_server
 
 REVIEWERS = 6
 CLAIMS = 60
@@ -163,45 +162,7 @@ def check_consistent(client: redis.Redis, claim_ids: list[str], reviewers: list[
     """Each claim's state agrees with its indexes, history and events; every transition
     acknowledged to a reviewer is in the history, and nothing was applied more often than it was
     asked for. Returns the number of acknowledged transitions found."""
-    statuses = ("pending", "in_review", "verified", "flagged", "dismissed", "awaiting_approval")
-    members = {s: set(client.zrange(KEYS.status(s), 0, -1)) for s in statuses}
-    queue = set(client.zrange(KEYS.queue_pending, 0, -1))
-    leases = dict(client.zrange(KEYS.leases, 0, -1, withscores=True))
-    held = {r.key_id: set(client.zrange(KEYS.assignee(r.key_id), 0, -1)) for r in reviewers}
-    events: dict[str, list[tuple[int, str, str]]] = {}
-    for _entry_id, fields in client.xrange(KEYS.events):
-        if fields["type"] == "claim.status_changed":
-            data = json.loads(fields["body"])["data"]
-            events.setdefault(data["claim_id"], []).append((data["version"], data["from"], data["to"]))
-
-    histories = {}
-    for claim_id in claim_ids:
-        claim = client.hgetall(KEYS.claim(claim_id))
-        status, version = claim["status"], int(claim["version"])
-        history = [json.loads(e) for e in client.lrange(KEYS.claim_history(claim_id), 0, -1)]
-        if history and history[0]["version"] == 1:  # a creation entry, where one is stored
-            history = history[1:]
-        histories[claim_id] = history
-        where = (claim_id, status, version, history[-3:])
-        # One change per version: 2, 3, ... without a gap or repeat, each step starting where the
-        # one before ended, the last where the claim is.
-        assert [e["version"] for e in history] == list(range(2, version + 1)), where
-        assert [e["from"] for e in history] == ["pending", *(e["to"] for e in history)][:len(history)], where
-        assert (history[-1]["to"] if history else "pending") == status, where
-        # The outbox saw the same changes, once each.
-        assert events.get(claim_id, []) == [(e["version"], e["from"], e["to"]) for e in history], where
-        # Indexes.
-        assert [s for s in statuses if claim_id in members[s]] == [status], where
-        assert (claim_id in queue) == (status == "pending"), where
-        if status == "in_review":
-            holder = json.loads(claim["assignee"])["key_id"]
-            assert history[-1]["actor"]["key_id"] == holder, where
-            assert leases.get(claim_id) == float(claim["lease_expires_ms"]), where
-            assert [k for k, ids in held.items() if claim_id in ids] == [holder], where
-        else:
-            assert claim_id not in leases and "assignee" not in claim and "lease_expires_ms" not in claim, where
-            assert not [k for k, ids in held.items() if claim_id in ids], where
-
+    histories = check_claims_consistent(client, claim_ids, [r.key_id for r in reviewers])
     found = 0
     for reviewer in reviewers:
         leases_asked = sum(1 for c in reviewer.calls if c.claim_id is None or
