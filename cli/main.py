@@ -69,7 +69,8 @@ def cmd_up(args, settings: Settings) -> int:
             print(secret, flush=True)
         python = sys.executable
         commands = {
-            "web": [python, "-m", "gunicorn", "service.wsgi:app", "--bind", f"{args.host}:{args.port}",
+            "web": [python, "-m", "gunicorn", "service.wsgi:app", "--config", "python:service.gunicorn_conf",
+                    "--bind", f"{args.host}:{args.port}",
                     "--workers", str(args.web_workers), "--access-logfile", "-",
                     "--graceful-timeout", "20", "--no-control-socket"],
             "worker": [python, "-m", "celery", "-A", "workers.celery_app", "worker",
@@ -78,9 +79,12 @@ def cmd_up(args, settings: Settings) -> int:
             "beat": [python, "-m", "celery", "-A", "workers.celery_app", "beat",
                      "--schedule", str(data_dir / "celerybeat-schedule"), "--loglevel", settings.log_level],
         }
+        # Each gunicorn worker counts HTTP requests in its own files here, emptied when gunicorn
+        # starts (service/gunicorn_conf.py); /metrics adds them up.
+        environments = {"web": {**env, "PROMETHEUS_MULTIPROC_DIR": str(data_dir / "prometheus")}}
         for name, command in commands.items():
             # Own sessions: Ctrl-C reaches only this supervisor, which stops them in order.
-            children[name] = subprocess.Popen(command, env=env, start_new_session=True)
+            children[name] = subprocess.Popen(command, env=environments.get(name, env), start_new_session=True)
         base = f"http://{args.host}:{args.port}"
         print(f"claimtrack: the desk is at {base}/ (sign in with an API key); API on {base}/api/v1, "
               f"reference at {base}/api/v1/docs; Ctrl-C stops everything", flush=True)

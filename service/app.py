@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 
 from flask import Flask, request
 from flask_smorest import abort
@@ -10,9 +9,11 @@ from flask_smorest import abort
 from service.api import BLUEPRINTS, health, metrics
 from service.api.access import register_rate_limit_headers
 from service.api.errors import ClaimtrackApi, register_errorhandlers
+from service.api.observability import register_observability
 from service.api.webhooks import register_webhook_dispatch
 from service.config import Settings
 from service.dashboard import register_dashboard
+from service.logs import configure_logging
 from service.redis import connect, resolve_redis_url
 from service.store import Store, WebhookStore
 from service.tasks import TaskName, TaskSender
@@ -46,7 +47,8 @@ def create_app(settings: Settings | None = None, *, enqueue_extraction=None) -> 
     register_request_checks(app)
     register_webhook_dispatch(app)
     register_rate_limit_headers(app)
-    logging.basicConfig(level=settings.log_level)
+    register_observability(app)  # request ids, HTTP metrics
+    configure_logging(settings.log_level, service="web")
     return app
 
 
