@@ -14,6 +14,12 @@ from service.config import ConfigError, Settings
 from service.tasks import Queue
 
 STOP_GRACE_SECONDS = 30
+# gunicorn's request limits, raised above the app's own (service/api/limits.py) so that the app
+# sees an over-long URL or header and refuses it in the JSON error shape: the request line to
+# gunicorn's maximum, 8190 bytes; a header field to 16 KB; 200 header fields. The Procfile,
+# Dockerfile and docker-compose.yml pass the same flags (tests/unit/test_deployment_files.py).
+GUNICORN_LIMITS = ("--limit-request-line", "8190", "--limit-request-field_size", "16384",
+                   "--limit-request-fields", "200")
 
 
 def _published_at(value: str | None):
@@ -72,7 +78,7 @@ def cmd_up(args, settings: Settings) -> int:
             "web": [python, "-m", "gunicorn", "service.wsgi:app", "--config", "python:service.gunicorn_conf",
                     "--bind", f"{args.host}:{args.port}",
                     "--workers", str(args.web_workers), "--access-logfile", "-",
-                    "--graceful-timeout", "20", "--no-control-socket"],
+                    "--graceful-timeout", "20", "--no-control-socket", *GUNICORN_LIMITS],
             "worker": [python, "-m", "celery", "-A", "workers.celery_app", "worker",
                        "--concurrency", str(args.workers), "-Q", ",".join(Queue),
                        "--loglevel", settings.log_level, "-n", f"claimtrack-{os.getpid()}@%h"],

@@ -9,6 +9,7 @@ from flask_smorest import abort
 from service.api import BLUEPRINTS, health, metrics
 from service.api.access import register_rate_limit_headers
 from service.api.errors import ClaimtrackApi, register_errorhandlers
+from service.api.limits import register_size_limits
 from service.api.observability import register_observability
 from service.api.webhooks import register_webhook_dispatch
 from service.config import Settings
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, *, enqueue_extraction=None) -> 
     register_dashboard(app)
     register_errorhandlers(app)
     register_request_checks(app)
+    register_size_limits(app)  # runs first of the request checks
     register_webhook_dispatch(app)
     register_rate_limit_headers(app)
     register_observability(app)  # request ids, HTTP metrics

@@ -35,3 +35,22 @@ def test_every_server_setting_reaches_the_containers():
         environment = services[name]["environment"]
         assert environment["CLAIMTRACK_REDIS_URL"] == "redis://redis:6379/0"
         assert settings - CLI_ONLY <= set(environment), sorted(settings - CLI_ONLY - set(environment))
+
+
+def test_every_gunicorn_is_started_with_the_raised_request_limits():
+    """The app refuses long URLs and headers in the JSON error shape only if gunicorn lets them
+    through: every place that starts gunicorn passes the same limits, above the app's own."""
+    from cli.main import GUNICORN_LIMITS
+    from service.api.limits import MAX_HEADER_BYTES, MAX_HEADER_FIELDS, MAX_URL_BYTES
+
+    limits = dict(zip(GUNICORN_LIMITS[::2], (int(v) for v in GUNICORN_LIMITS[1::2]), strict=True))
+    assert set(limits) == {"--limit-request-line", "--limit-request-field_size", "--limit-request-fields"}
+    assert MAX_URL_BYTES + len("DELETE  HTTP/1.1") < limits["--limit-request-line"] <= 8190
+    assert MAX_HEADER_BYTES < limits["--limit-request-field_size"]
+    assert MAX_HEADER_FIELDS < limits["--limit-request-fields"]
+    flags = " ".join(GUNICORN_LIMITS)
+    procfile_web = next(line for line in (REPO / "Procfile").read_text().splitlines() if line.startswith("web:"))
+    assert flags in procfile_web
+    dockerfile_cmd = (REPO / "Dockerfile").read_text().split("CMD", 1)[1]
+    assert flags in " ".join(re.findall(r'"([^"]+)"', dockerfile_cmd))
+    assert flags in " ".join(compose()["services"]["web"]["command"])
