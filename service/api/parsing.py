@@ -1,6 +1,10 @@
 """Request bodies parsed within bounds: JSON nested too deep or holding too many values is a 400
-in the error shape, never a RecursionError (a 500) in the parser or in marshmallow."""
+in the error shape, never a RecursionError (a 500) in the parser or in marshmallow; a string
+that is not Unicode (a lone surrogate escape such as "\\ud800", which JSON's grammar allows) is
+a 400 too, never a UnicodeEncodeError (a 500) when it is hashed or stored."""
 from __future__ import annotations
+
+import re
 
 import flask_smorest
 from flask import request
@@ -14,10 +18,13 @@ from webargs.flaskparser import FlaskParser, is_json_request
 MAX_JSON_DEPTH = 32
 # A full bulk call (500 items of a few fields) holds about 5,000 values.
 MAX_JSON_VALUES = 50_000
+# UTF-16 surrogates: JSON may escape them ("\\ud800"), UTF-8 cannot encode one standing alone.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def check_json_shape(document) -> None:
-    """Abort with 400 when `document` nests deeper or holds more values than the limits."""
+    """Abort with 400 when `document` nests deeper or holds more values than the limits, or
+    holds a string (or key) with a lone surrogate."""
     stack = [(document, 1)]
     values = 0
     while stack:
@@ -26,6 +33,10 @@ def check_json_shape(document) -> None:
         if values > MAX_JSON_VALUES:
             abort(400, message=f"the JSON body holds more than {MAX_JSON_VALUES:,} values",
                   errors={"body": [f"at most {MAX_JSON_VALUES:,} values"]})
+        if isinstance(value, str) and SURROGATE.search(value) or (
+                isinstance(value, dict) and any(SURROGATE.search(key) for key in value)):
+            abort(400, message="the JSON body holds a string that is not valid Unicode (a lone surrogate escape)",
+                  errors={"body": ["strings must be valid Unicode: no lone \\ud800-\\udfff escapes"]})
         if isinstance(value, (dict, list)):
             if depth > MAX_JSON_DEPTH:
                 abort(400, message=f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels",

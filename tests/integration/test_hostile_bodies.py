@@ -35,3 +35,23 @@ def test_json_with_too_many_values_is_a_400(client, keys):
 def test_bodies_within_the_bounds_still_work(client, keys):
     nested_ok = {"text": "The bridge cost 12 million euros in 2021.", "title": "Bridge"}
     assert client.post("/api/v1/articles", json=nested_ok, headers=keys["ingest"]).status_code == 202
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udfff", "\\ud83d"])
+def test_a_lone_surrogate_escape_in_a_json_string_is_a_400(client, keys, store, escape):
+    """JSON's grammar allows "\\ud800"; UTF-8 cannot encode it: once a 500 when hashed or stored."""
+    pier = '"The pier at Sandholt is 300 metres long.'
+    for path, role, body in [
+        ("/api/v1/articles", "ingest", '{"text": ' + pier + escape + '"}'),
+        ("/api/v1/articles", "ingest", '{"text": ' + pier + '", "title": "' + escape + '"}'),
+        ("/api/v1/articles", "ingest", '{"text": ' + pier + '", "' + escape + '": 1}'),
+        ("/api/v1/keys", "admin", '{"role": "reviewer", "name": "night ' + escape + ' desk"}'),
+        ("/api/v1/claims/bulk-transitions", "reviewer", '{"items": [{"id": "clm_' + escape + '", "to": "pending"}]}'),
+    ]:
+        answer = client.post(path, data=body, content_type="application/json", headers=keys[role])
+        error_400(answer, "Unicode")
+    assert store.list_articles()[0] == []
+    # A surrogate pair is one character, and fine.
+    fine = client.post("/api/v1/articles", data='{"text": "The pier at Sandholt is 300 metres long. \\ud83d\\ude00"}',
+                       content_type="application/json", headers=keys["ingest"])
+    assert fine.status_code == 202, fine.get_json()

@@ -170,6 +170,13 @@ def test_null_bytes_resp_and_lua_text_are_stored_and_read_back_intact(api, keys,
         call("POST", "/api/v1/queue/next", role="reviewer", json={}, headers={"Idempotency-Key": line[:200]})
         call("GET", "/api/v1/me", role="reviewer", headers={"X-Note": line, "If-None-Match": line})
 
+    # A lone surrogate escape (valid JSON grammar, not Unicode): a 400, never a 500.
+    for path, role, body in [("/api/v1/articles", "ingest", '{"text": "The quay is 80 metres long. \\ud800"}'),
+                             ("/api/v1/webhooks", "admin", '{"url": "http://127.0.0.1:9/s", "events": '
+                                                          '["claim.created"], "description": "\\udc00"}')]:
+        answer = call("POST", path, role=role, data=body, headers={"Content-Type": "application/json"})
+        assert answer.status_code == 400, answer.text
+
     # Everything extracted, everything reads back byte for byte, nothing else in Redis changed.
     for article_id, body in articles.items():
         article = wait_extracted(call, article_id, 45)
