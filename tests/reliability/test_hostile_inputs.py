@@ -205,30 +205,25 @@ def capitalised_words(count: int) -> str:
 
 
 @pytest.mark.timeout(60)
-def test_an_article_of_100000_capitalised_words_ends_and_the_worker_goes_on(api, keys, store):
+def test_an_article_of_100000_capitalised_words_ends_and_the_worker_goes_on(api, keys, store, celery_worker):
     call = Caller(api, keys)
     text = capitalised_words(100_000)
     started = time.monotonic()
     big = call("POST", "/api/v1/articles", role="ingest", json={"text": text, "title": "Capital Letters"})
     assert big.status_code == 202, big.text
     # Bounded: done, or failed with a reason (the worker's time limit) — never stuck.
-    article = wait_extracted(call, big.json()["id"], 50)
+    article = wait_extracted(call, big.json()["id"], 45)
     took = time.monotonic() - started
     assert article["status"] == "done" or article["error"], article
     stored = store.get_article(article["id"], with_text=True)
     assert stored["text"] == text
 
-    # The worker is alive and still extracting.
-    assert celery_alive(store)
+    # The worker is alive (the same process) and still extracting.
+    assert celery_worker.poll() is None
     small = call("POST", "/api/v1/articles", role="ingest",
                  json={"text": "The orchard at Brindle Farm produced 40 tonnes of apples in 2022."}).json()
-    after = wait_extracted(call, small["id"], max(5.0, 58 - took))
+    after = wait_extracted(call, small["id"], max(5.0, 55 - took))
     assert after["status"] == "done" and after["claim_count"] >= 1, after
-
-
-def celery_alive(store) -> bool:
-    seen = store.worker_seen()
-    return seen is not None
 
 
 def raw(base: str, head: bytes) -> tuple[int, bytes]:
