@@ -8,6 +8,7 @@ from flask_smorest import abort
 
 from service.api import BLUEPRINTS, health, metrics
 from service.api.access import register_rate_limit_headers
+from service.api.encoding import FastJSONProvider
 from service.api.errors import ClaimtrackApi, register_errorhandlers
 from service.api.limits import register_size_limits
 from service.api.observability import register_observability
@@ -40,7 +41,7 @@ def create_app(settings: Settings | None = None, *, enqueue_extraction=None) -> 
         },
         MAX_CONTENT_LENGTH=settings.max_article_bytes + ENVELOPE_BYTES,
     )
-    app.json.sort_keys = False  # keys as the schemas order them; sorting every answer costs time
+    app.json = FastJSONProvider(app)
     register_extensions(app, settings, enqueue_extraction)
     register_api(app)
     register_dashboard(app)

@@ -31,6 +31,8 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
                             errors={"cursor": ["not a valid cursor"]}) from None
 
 
+# (bound, count, descending) → up to `count` rows past the bound; the last row's record may be
+# left None (page() reads at most count - 1 of them and only asks whether the last exists).
 Fetch = Callable[[str, int, bool], list[tuple[str, float, dict | None]]]
 
 
