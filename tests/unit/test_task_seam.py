@@ -26,10 +26,12 @@ def test_beat_sends_only_tasks_the_worker_defines():
     assert {entry["task"] for entry in celery_config(SETTINGS)["beat_schedule"].values()} <= set(TaskName)
 
 
-def test_a_deployed_worker_consumes_every_queue():
+def test_deployed_workers_consume_every_queue():
     procfile_worker = next(line for line in (REPO / "Procfile").read_text().splitlines()
                            if line.startswith("worker:"))
     command = shlex.split(procfile_worker)
-    compose_queues = re.search(r'"-Q",\s*"([^"]+)"', (REPO / "docker-compose.yml").read_text()).group(1)
-    for queues in (command[command.index("-Q") + 1], compose_queues):
-        assert set(queues.split(",")) == set(Queue)
+    assert set(command[command.index("-Q") + 1].split(",")) == set(Queue)
+    # compose splits them over two workers: together they consume every queue
+    compose_queues = re.findall(r'"-Q",\s*"([^"]+)"', (REPO / "docker-compose.yml").read_text())
+    assert len(compose_queues) == 2
+    assert {q for queues in compose_queues for q in queues.split(",")} == set(Queue)
