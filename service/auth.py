@@ -8,6 +8,7 @@ from enum import Enum
 from service.claims import Actor, Role
 from service.ratelimits import Quota, QuotaState
 from service.store import Store
+from service.store.api_keys import Along
 
 KEY_PREFIX = "ctk_"
 LAST_USED_RESOLUTION_SECONDS = 60
@@ -40,14 +41,17 @@ def create_key(store: Store, *, role: Role, name: str) -> tuple[dict, str]:
     return record, secret
 
 
-def authenticate(store: Store, secret: str, *,
-                 quota: Quota = UNLIMITED) -> tuple[Actor | None, QuotaState | None]:
+def authenticate(store: Store, secret: str, *, quota: Quota = UNLIMITED,
+                 along: Along | None = None) -> tuple[Actor | None, QuotaState | None]:
     """Who holds `secret` (None: unknown or revoked) and, for a known key, what taking one
-    request from its `quota` left; "last used" is kept to the minute, not written every time."""
+    request from its `quota` left; "last used" is kept to the minute, not written every time.
+    `along`: reads that share the lookup's round trip (their result is only used once the
+    caller is allowed)."""
     if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
         return None, None
     record, state = store.api_keys.authenticate(
-        hash_secret(secret), quota=quota, last_used_resolution_seconds=LAST_USED_RESOLUTION_SECONDS)
+        hash_secret(secret), quota=quota, last_used_resolution_seconds=LAST_USED_RESOLUTION_SECONDS,
+        along=along)
     if record is None:
         return None, None
     return Actor(key_id=record["id"], name=record["name"], role=Role(record["role"])), state

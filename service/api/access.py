@@ -1,6 +1,7 @@
 """Who is calling: Bearer API keys, checked against the role's permissions."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
 from flask import Flask, g, request
@@ -10,25 +11,29 @@ from service.api import context
 from service.auth import ROLE_PERMISSIONS, Permission, authenticate
 from service.claims import Actor
 from service.ratelimits import QuotaState
+from service.store.api_keys import Along
 
 
 def current_actor() -> Actor:
     return g.actor
 
 
-def requires(permission: Permission):
-    """Answer 401 without a valid key, 403 when the key's role lacks `permission`."""
+def requires(permission: Permission, *, along: Callable[..., Along] | None = None):
+    """Answer 401 without a valid key, 403 when the key's role lacks `permission`. `along`,
+    given the view's arguments, makes reads the view needs that travel in the key lookup's
+    round trip (the view finds them as `g.along`; nothing of them leaves unless allowed)."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
+            g.along = along(**kwargs) if along is not None else None
             header = request.headers.get("Authorization", "")
             scheme, _, secret = header.partition(" ")
             if scheme.lower() != "bearer" or not secret.strip():
                 abort(401, message="an API key is required: send Authorization: Bearer <key>",
                       headers={"WWW-Authenticate": 'Bearer realm="claimtrack"'})
             actor, quota = authenticate(context.store(), secret.strip(),
-                                        quota=context.settings().request_quota)
+                                        quota=context.settings().request_quota, along=g.along)
             if actor is None:
                 abort(401, message="the API key is not valid (unknown or revoked)",
                       headers={"WWW-Authenticate": 'Bearer realm="claimtrack", error="invalid_token"'})

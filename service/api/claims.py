@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import request
+from flask import g, request
 from flask.views import MethodView
 from flask_smorest import abort
 from werkzeug.routing import UnicodeConverter
@@ -114,11 +114,11 @@ class Claims(MethodView):
 
 @blp.route("/<claim_id:claim_id>")
 class Claim(MethodView):
-    @requires(Permission.READ)
+    @requires(Permission.READ, along=lambda claim_id: context.store().claims.claim_read(claim_id))
     @blp.response(200, ClaimSchema, headers={"ETag": {"schema": {"type": "string"}}})
     def get(self, claim_id):
         """One claim with its version (also as ETag) and history."""
-        return with_etag(context.store().get_claim(claim_id))
+        return with_etag(g.along.claim())
 
 
 @blp.route("/<claim_id:claim_id>/history")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from typing import Protocol
 
 import redis
 
@@ -15,6 +16,14 @@ from service.store.stamps import now_iso
 def _public(record: dict) -> dict:
     return {k: record.get(k) for k in ("id", "name", "role", "created_at", "last_used_at",
                                        "revoked_at")}
+
+
+class Along(Protocol):
+    """Reads that travel in the authentication's round trip."""
+
+    def queue(self, pipe: redis.client.Pipeline) -> None: ...
+
+    def take(self, replies: list) -> None: ...
 
 
 class ApiKeyStore:
@@ -37,15 +46,28 @@ class ApiKeyStore:
         pipe.execute()
         return _public(record)
 
-    def authenticate(self, secret_hash: str, *, quota: Quota,
-                     last_used_resolution_seconds: int) -> tuple[dict | None, QuotaState | None]:
+    def authenticate(self, secret_hash: str, *, quota: Quota, last_used_resolution_seconds: int,
+                     along: Along | None = None) -> tuple[dict | None, QuotaState | None]:
         """The active key whose secret hashes to `secret_hash` (None when unknown or revoked)
         and, for a known key, one request taken from `quota` (None when it is off), with
-        its last use noted to `last_used_resolution_seconds`: one round trip."""
+        its last use noted to `last_used_resolution_seconds`: one round trip, which `along`
+        (reads a view will need, side-effect free) may share: it gets their replies."""
         now = time.time()
-        reply = self._authenticate(secret_hash, int(now * 1000), now_iso(now),
-                                   now_iso(now - last_used_resolution_seconds),
-                                   quota.limit, quota.period_seconds * 1000)
+        args = (secret_hash, int(now * 1000), now_iso(now), now_iso(now - last_used_resolution_seconds),
+                quota.limit, quota.period_seconds * 1000)
+        pipe = self.redis.pipeline(transaction=False)
+        self._authenticate.queue(pipe, *args)
+        if along is not None:
+            along.queue(pipe)
+        reply, *rest = pipe.execute(raise_on_error=False)
+        if isinstance(reply, redis.exceptions.NoScriptError):
+            self._authenticate.load()
+            return self.authenticate(secret_hash, quota=quota, along=along,
+                                     last_used_resolution_seconds=last_used_resolution_seconds)
+        if isinstance(reply, Exception):
+            raise reply
+        if along is not None:
+            along.take(rest)
         if not reply:
             return None, None
         flat, state = reply

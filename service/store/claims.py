@@ -170,9 +170,16 @@ class ClaimStore:
 
     def get_claim(self, claim_id: str, *, with_history: bool = True) -> dict:
         pipe = self.redis.pipeline(transaction=False)
-        pipe.hgetall(self.keys.claim(claim_id))
-        pipe.lrange(self.keys.claim_history(claim_id), 0, -1)
-        raw, history = pipe.execute()
+        read = ClaimRead(self, claim_id)
+        read.queue(pipe)
+        read.take(pipe.execute())
+        return read.claim(with_history=with_history)
+
+    def claim_read(self, claim_id: str) -> ClaimRead:
+        """A read of one claim that can travel in another call's round trip."""
+        return ClaimRead(self, claim_id)
+
+    def _assemble(self, claim_id: str, raw: dict, history: list[str], *, with_history: bool = True) -> dict:
         if not raw:
             raise NotFound(f"no claim {claim_id}")
         claim = self._with_match_states([decode_claim(claim_id, raw)])[0]
@@ -356,3 +363,28 @@ class ClaimStore:
         if outcome[0] == "decided":
             raise InvalidTransition("this match is already confirmed", current=self.get_claim(claim_id))
         return self.get_claim(claim_id)
+
+
+class ClaimRead:
+    """One claim and its history, read in some round trip (`queue`, then `take` its replies):
+    the authentication's, for a view that reads one claim (service/api/access.py)."""
+
+    def __init__(self, store: ClaimStore, claim_id: str):
+        self.store, self.claim_id = store, claim_id
+        self._replies: list | None = None
+
+    def queue(self, pipe: redis.client.Pipeline) -> None:
+        pipe.hgetall(self.store.keys.claim(self.claim_id))
+        pipe.lrange(self.store.keys.claim_history(self.claim_id), 0, -1)
+
+    def take(self, replies: list) -> None:
+        self._replies = replies
+
+    def claim(self, *, with_history: bool = True) -> dict:
+        if self._replies is None:  # the trip it was to share never happened
+            return self.store.get_claim(self.claim_id, with_history=with_history)
+        for reply in self._replies:
+            if isinstance(reply, Exception):
+                raise reply
+        raw, history = self._replies
+        return self.store._assemble(self.claim_id, raw, history, with_history=with_history)

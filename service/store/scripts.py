@@ -64,3 +64,13 @@ class Script:
 
     def __call__(self, *args):
         return self._script(args=[*self._common, *args])
+
+    def queue(self, pipe, *args) -> None:
+        """Add this script's call to a pipeline as a plain EVALSHA (redis-py's own pipeline
+        scripts cost a SCRIPT EXISTS round trip per execute); see `load` for a server that
+        does not know it yet."""
+        pipe.evalsha(self._script.sha, 0, *self._common, *args)
+
+    def load(self) -> None:
+        """Make sure the server knows the script (after a restart or SCRIPT FLUSH)."""
+        self._script.registered_client.script_load(self._script.script)
