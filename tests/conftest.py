@@ -4,6 +4,7 @@ per test."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -33,6 +34,20 @@ def redis_server_url(tmp_path_factory):
     yield url
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of the test's own, to stop, kill or flood without touching the session's:
+    (process, url). Stopped afterwards, woken first if the test left it stopped (SIGSTOP)."""
+    directory = tmp_path / "own-redis"
+    directory.mkdir()
+    process, url = start_redis_server(directory)
+    yield process, url
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGCONT)
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture

@@ -3,19 +3,25 @@ never from a conftest)."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import redis
+import requests
 from werkzeug.serving import make_server
 
 from service.claims import age_key, claim_id, entity_key
 from service.redis import free_port, redis_server_binary
 from service.store import KEYS, Store
 from workers.articles import link_new_claims
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def make_claims(store: Store, article_id: str, texts_and_scores: list[tuple[str, float]], *,
@@ -65,6 +71,64 @@ def serving(app):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+def start_celery_worker(env: dict[str, str], log_path: Path, *args: str, name: str,
+                        timeout: float = 90) -> subprocess.Popen:
+    """A `celery worker` (`args`: its queues and options) with `env` over this process's
+    environment, in its own process group so a test can kill it pool and all, like a lost
+    machine; returns once it consumes (its log says " ready.")."""
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "--loglevel", "INFO",
+             "-n", f"{name}-{os.getpid()}-{time.monotonic_ns()}@%h", *args],
+            cwd=REPO, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while " ready." not in log_path.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait(timeout=30)
+            raise RuntimeError(f"the worker {name} did not start:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.1)
+    return process
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], *, workers: int = 1, log_path: Path | None = None,
+             ready_path: str = "/healthz", extra: tuple[str, ...] = ()):
+    """service.wsgi:app under a real gunicorn on a free port, started as `claimtrack up` starts
+    it (its config file and raised request limits) with `env` over this process's environment;
+    yields the base URL once `ready_path` answers at all. Its output goes to `log_path`."""
+    from cli.main import GUNICORN_LIMITS
+
+    port = free_port()
+    output = open(log_path, "w") if log_path else subprocess.DEVNULL  # closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "service.wsgi:app", "--config", "python:service.gunicorn_conf",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--no-control-socket",
+         *GUNICORN_LIMITS, *extra],
+        cwd=REPO, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(f"{base}{ready_path}", timeout=2)
+                break
+            except requests.RequestException:  # not listening yet, or still importing
+                if process.poll() is not None or time.monotonic() > deadline:
+                    tail = log_path.read_text()[-3000:] if log_path else ""
+                    raise RuntimeError(f"gunicorn did not start:\n{tail}") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        if log_path:
+            output.close()
 
 
 def start_redis_server(data_dir: Path, *, port: int | None = None,

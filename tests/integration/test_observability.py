@@ -4,9 +4,6 @@ that follows an article from the API into the extraction worker and its webhook 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import uuid
 from datetime import datetime
@@ -16,7 +13,7 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from service.redis import free_port
+from tests.helpers import gunicorn
 from tests.integration.test_worker import NEWS, wait_for
 from tests.integration.webhook_receiver import Receiver, start_webhook_worker, stop_worker
 
@@ -178,26 +175,12 @@ def test_gunicorns_processes_add_up_to_one_total_and_log_json(redis_url, tmp_pat
     directory = tmp_path / "prometheus"
     directory.mkdir()
     (directory / "counter_99999.db").write_bytes(b"left by an earlier run")
-    port = free_port()
-    env = {**os.environ, "CLAIMTRACK_REDIS_URL": redis_url, "CLAIMTRACK_DATA_DIR": str(tmp_path),
+    env = {"CLAIMTRACK_REDIS_URL": redis_url, "CLAIMTRACK_DATA_DIR": str(tmp_path),
            "PROMETHEUS_MULTIPROC_DIR": str(directory)}
     log_path = tmp_path / "gunicorn.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "service.wsgi:app", "--config", "python:service.gunicorn_conf",
-             "--bind", f"127.0.0.1:{port}", "--workers", "3", "--access-logfile", "-", "--no-control-socket"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if requests.get(f"{base}/api/v1/me", timeout=2).status_code == 401:
-                    break
-            except requests.RequestException:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.1)
+    # Ready when /api/v1/me answers (a /healthz probe would count among the requests below).
+    with gunicorn(env, workers=3, log_path=log_path, ready_path="/api/v1/me",
+                  extra=("--access-logfile", "-")) as base:
         assert not (directory / "counter_99999.db").exists()
         for n in range(30):  # a new connection each: gunicorn's workers share them out
             assert requests.get(f"{base}/healthz", headers={"X-Request-Id": f"gunicorn-{n}"},
@@ -210,9 +193,6 @@ def test_gunicorns_processes_add_up_to_one_total_and_log_json(redis_url, tmp_pat
             assert sample(samples, "claimtrack_http_request_duration_seconds_count", route="/healthz",
                           method="GET") == 30
         assert totals == {30.0}
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
     lines = json_lines(log_path)
     assert len(lines) == len(log_path.read_text().splitlines())  # every line is a JSON object
     access = [line for line in lines if line["logger"] == "gunicorn.access"]

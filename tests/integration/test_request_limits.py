@@ -3,19 +3,14 @@ the Flask test client and through a real gunicorn started with the flags `claimt
 only past gunicorn's own (raised) limits does gunicorn answer itself."""
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from cli.main import GUNICORN_LIMITS
 from service.api.limits import MAX_HEADER_BYTES, MAX_HEADER_FIELDS, MAX_HEADERS_BYTES, MAX_URL_BYTES
-from service.redis import free_port
+from tests.helpers import gunicorn
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -59,28 +54,11 @@ def test_a_header_over_the_limits_is_a_json_431(client, keys):
 
 
 @pytest.fixture
-def gunicorn(redis_url, tmp_path):
+def gunicorn_app(redis_url, tmp_path):
     """service.wsgi:app under gunicorn with `claimtrack up`'s request limits."""
-    port = free_port()
-    env = {**os.environ, "CLAIMTRACK_REDIS_URL": redis_url, "CLAIMTRACK_LOG_LEVEL": "WARNING",
-           "CLAIMTRACK_DATA_DIR": str(tmp_path)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "service.wsgi:app", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--no-control-socket", *GUNICORN_LIMITS],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
-        time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
+    with gunicorn({"CLAIMTRACK_REDIS_URL": redis_url, "CLAIMTRACK_LOG_LEVEL": "WARNING",
+                   "CLAIMTRACK_DATA_DIR": str(tmp_path)}) as base:
+        yield base
 
 
 def raw_request(base: str, request_line: str, headers: list[str]) -> tuple[int, bytes]:
@@ -97,31 +75,31 @@ def raw_request(base: str, request_line: str, headers: list[str]) -> tuple[int, 
 
 
 @pytest.mark.timeout(60)
-def test_gunicorn_lets_the_app_answer_414_and_431_in_json(gunicorn, keys):
+def test_gunicorn_lets_the_app_answer_414_and_431_in_json(gunicorn_app, keys):
     session = requests.Session()
-    long_url = f"{gunicorn}/api/v1/claims?q=" + "x" * 6000  # over the app's 4096, under gunicorn's 8190
+    long_url = f"{gunicorn_app}/api/v1/claims?q=" + "x" * 6000  # over the app's 4096, under gunicorn's 8190
     answer = session.get(long_url, headers=keys["reviewer"], timeout=10)
     assert answer.status_code == 414 and answer.headers["Content-Type"] == "application/json"
     error_shape(answer.json(), 414)
 
-    answer = session.get(f"{gunicorn}/api/v1/me", headers={**keys["reviewer"], "X-Trace": "t" * 12_000},
+    answer = session.get(f"{gunicorn_app}/api/v1/me", headers={**keys["reviewer"], "X-Trace": "t" * 12_000},
                          timeout=10)
     assert answer.status_code == 431 and answer.headers["Content-Type"] == "application/json"
     error_shape(answer.json(), 431)
 
     many = [f"X-Note-{n}: a note" for n in range(150)]  # over the app's 100, under gunicorn's 200
-    status, body = raw_request(gunicorn, "GET /api/v1/me HTTP/1.1", [f"Host: {gunicorn[7:]}", *many])
+    status, body = raw_request(gunicorn_app, "GET /api/v1/me HTTP/1.1", [f"Host: {gunicorn_app[7:]}", *many])
     assert status == 431 and b'"code":431' in body.replace(b" ", b"")
 
     # Beyond gunicorn's own limits gunicorn answers itself (README: HTTP API): not JSON, but a
     # clean 4xx, and the server goes on serving.
-    status, _body = raw_request(gunicorn, "GET /api/v1/claims?q=" + "x" * 9000 + " HTTP/1.1",
-                                [f"Host: {gunicorn[7:]}"])
+    status, _body = raw_request(gunicorn_app, "GET /api/v1/claims?q=" + "x" * 9000 + " HTTP/1.1",
+                                [f"Host: {gunicorn_app[7:]}"])
     assert status in (400, 414)
-    status, _body = raw_request(gunicorn, "GET /api/v1/me HTTP/1.1",
-                                [f"Host: {gunicorn[7:]}", "X-Trace: " + "t" * 20_000])
+    status, _body = raw_request(gunicorn_app, "GET /api/v1/me HTTP/1.1",
+                                [f"Host: {gunicorn_app[7:]}", "X-Trace: " + "t" * 20_000])
     assert status in (400, 431)
-    status, _body = raw_request(gunicorn, "GET /api/v1/me HTTP/1.1",
-                                [f"Host: {gunicorn[7:]}", "X-Note: before\x00after"])
+    status, _body = raw_request(gunicorn_app, "GET /api/v1/me HTTP/1.1",
+                                [f"Host: {gunicorn_app[7:]}", "X-Note: before\x00after"])
     assert status == 400
-    assert session.get(f"{gunicorn}/api/v1/me", headers=keys["reviewer"], timeout=10).status_code == 200
+    assert session.get(f"{gunicorn_app}/api/v1/me", headers=keys["reviewer"], timeout=10).status_code == 200

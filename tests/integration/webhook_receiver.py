@@ -5,7 +5,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -14,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from standardwebhooks import Webhook, WebhookVerificationError
+
+from tests.helpers import start_celery_worker
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -167,21 +168,11 @@ def start_webhook_worker(redis_url: str, directory: Path, *, schedule: str, time
     kill it, pool and all, like a lost machine). Returns once it consumes."""
     directory.mkdir(parents=True, exist_ok=True)
     log_path = directory / f"{name}.log"
-    env = {**os.environ, "CLAIMTRACK_REDIS_URL": redis_url, "CLAIMTRACK_LOG_LEVEL": "INFO",
+    env = {"CLAIMTRACK_REDIS_URL": redis_url, "CLAIMTRACK_LOG_LEVEL": "INFO",
            "CLAIMTRACK_WEBHOOK_ALLOW_PRIVATE": "1", "CLAIMTRACK_WEBHOOK_RETRY_SCHEDULE": schedule,
            "CLAIMTRACK_WEBHOOK_TIMEOUT": str(timeout)}
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-Q", "webhooks",
-             "--concurrency", "2", "--loglevel", "INFO", "-B", "--schedule", str(directory / f"{name}.beat"),
-             "-n", f"{name}-{os.getpid()}-{time.monotonic_ns()}@%h"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 90
-    while " ready." not in log_path.read_text():
-        if process.poll() is not None or time.monotonic() > deadline:
-            kill_worker(process)
-            raise RuntimeError(f"the webhooks worker did not start:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.2)
+    process = start_celery_worker(env, log_path, "-Q", "webhooks", "--concurrency", "2", "-B",
+                                  "--schedule", str(directory / f"{name}.beat"), name=name)
     return process
 
 

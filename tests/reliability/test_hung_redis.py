@@ -15,17 +15,7 @@ from service.claims import Role
 from service.config import Settings
 from service.redis import connect
 from service.store import Store
-from tests.helpers import serving, start_redis_server
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    """A redis-server of this test's own: stopping it must not stall the session's server."""
-    process, url = start_redis_server(tmp_path)
-    yield process, url
-    os.kill(process.pid, signal.SIGCONT)
-    process.terminate()
-    process.wait(timeout=10)
+from tests.helpers import serving
 
 
 def timed_get(url: str, **kwargs) -> tuple[requests.Response, float]:

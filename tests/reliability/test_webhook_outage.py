@@ -15,21 +15,13 @@ from service.claims import Role
 from service.config import Settings
 from service.redis import connect, free_port
 from service.store import KEYS, Store
-from tests.helpers import make_claims, serving, start_redis_server
+from tests.helpers import make_claims, serving
 from tests.integration.webhook_receiver import Receiver, start_webhook_worker, stop_worker, wait_for
 
 # Four attempts about a second apart, then the endpoint is disabled.
 SCHEDULE = (1, 1, 1)
 EVENTS = ("claim.created", "claim.status_changed")
 
-
-@pytest.fixture
-def own_redis(tmp_path):
-    """A redis-server of this test's own: its worker runs beat, whose tasks stay here."""
-    process, url = start_redis_server(tmp_path)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
 
 
 class Api:
@@ -50,15 +42,16 @@ class Api:
 
 @pytest.mark.timeout(90)
 def test_an_endpoint_disabled_by_a_long_outage_gets_every_event_once_when_re_enabled(own_redis, tmp_path):
-    settings = Settings(redis_url=own_redis, data_dir=tmp_path / "data", webhook_allow_private=True,
+    _own_redis_process, redis_url = own_redis
+    settings = Settings(redis_url=redis_url, data_dir=tmp_path / "data", webhook_allow_private=True,
                         webhook_timeout=2, webhook_retry_schedule=SCHEDULE)
-    store = Store(connect(own_redis))
+    store = Store(connect(redis_url))
     headers = {}
     for role in (Role.ADMIN, Role.INGEST, Role.REVIEWER):
         _record, secret = create_key(store, role=role, name=f"{role.value} desk")
         headers[role.value] = {"Authorization": f"Bearer {secret}"}
     port = free_port()  # nothing listens here: the receiver is down
-    worker = start_webhook_worker(own_redis, tmp_path / "worker", schedule=",".join(map(str, SCHEDULE)))
+    worker = start_webhook_worker(redis_url, tmp_path / "worker", schedule=",".join(map(str, SCHEDULE)))
     receiver = None
     try:
         with serving(create_app(settings)) as base:

@@ -8,7 +8,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from service.claims import Role
 from service.config import Settings
 from service.redis import connect
 from service.store import KEYS, Store
-from tests.helpers import serving, start_redis_server
+from tests.helpers import serving, start_celery_worker
 
 REPO = Path(__file__).resolve().parents[2]
 # A message taken by a worker that died comes back once it is older than this. The time limits
@@ -55,20 +54,10 @@ def start_worker(redis_url: str, directory: Path, name: str) -> tuple[subprocess
     pool too); returns once it consumes."""
     directory.mkdir(parents=True, exist_ok=True)
     log_path = directory / f"{name}.log"
-    env = {**os.environ, "CLAIMTRACK_REDIS_URL": redis_url, "CLAIMTRACK_LOG_LEVEL": "INFO",
+    env = {"CLAIMTRACK_REDIS_URL": redis_url, "CLAIMTRACK_LOG_LEVEL": "INFO",
            "CLAIMTRACK_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT)}
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "--concurrency", "1",
-             "-Q", "extraction,maintenance", "--loglevel", "INFO",
-             "-n", f"{name}-{os.getpid()}-{time.monotonic_ns()}@%h"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while " ready." not in log_path.read_text():
-        if process.poll() is not None or time.monotonic() > deadline:
-            kill_group(process)
-            raise RuntimeError(f"the worker {name} did not start:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.1)
+    process = start_celery_worker(env, log_path, "--concurrency", "1", "-Q", "extraction,maintenance",
+                                  name=name, timeout=60)
     return process, log_path
 
 
@@ -94,26 +83,19 @@ def events_for(client: redis.Redis, article_id: str) -> list[tuple[str, dict]]:
     return found
 
 
-@pytest.fixture
-def own_redis(tmp_path):
-    """A redis-server of this test's own: the broker and store the killed worker used."""
-    process, url = start_redis_server(tmp_path)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-
 
 @pytest.mark.timeout(120)
 def test_a_worker_killed_mid_extraction_leaves_the_article_to_its_successor_once(own_redis, tmp_path):
-    settings = Settings(redis_url=own_redis, data_dir=tmp_path / "data")
-    store = Store(connect(own_redis))
+    _own_redis_process, redis_url = own_redis
+    settings = Settings(redis_url=redis_url, data_dir=tmp_path / "data")
+    store = Store(connect(redis_url))
     client = store.redis
     _record, secret = create_key(store, role=Role.INGEST, name="wire desk")
     headers = {"Authorization": f"Bearer {secret}"}
     text = long_article()
     workers: list[subprocess.Popen] = []
     try:
-        first, first_log = start_worker(own_redis, tmp_path / "workers", "first")
+        first, first_log = start_worker(redis_url, tmp_path / "workers", "first")
         workers.append(first)
         with serving(create_app(settings)) as base:  # sends the real extraction task
             answer = requests.post(f"{base}/api/v1/articles", json={"text": text, "published_at": "2025-03-10"},
@@ -138,7 +120,7 @@ def test_a_worker_killed_mid_extraction_leaves_the_article_to_its_successor_once
             # default restore interval × throttle). Start the successor once the message is due,
             # so that its first sweep takes it back.
             time.sleep(max(0.0, delivered_at + VISIBILITY_TIMEOUT + 0.5 - time.time()))
-            second, second_log = start_worker(own_redis, tmp_path / "workers", "second")
+            second, second_log = start_worker(redis_url, tmp_path / "workers", "second")
             workers.append(second)
 
             deadline = time.monotonic() + 40
