@@ -23,9 +23,9 @@ blp = Blueprint("articles", __name__, url_prefix="/api/v1/articles",
 def charge_article(data: dict) -> None:
     """An article costs one from the caller's articles quota and its size from its bytes
     quota (429 when either is spent); one over the size limit is refused first (413)."""
-    _field, body = article_body(data, max_bytes=context.settings().max_article_bytes)
+    _field, _body, size = article_body(data, max_bytes=context.settings().max_article_bytes)
     articles, text_bytes = context.settings().article_quotas
-    take_quotas([(articles, 1), (text_bytes, len(body.encode("utf-8", "surrogatepass")))])
+    take_quotas([(articles, 1), (text_bytes, size)])
 
 
 @blp.route("")

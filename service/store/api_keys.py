@@ -54,7 +54,7 @@ class ApiKeyStore:
         (reads a view will need, side-effect free) may share: it gets their replies."""
         now = time.time()
         args = (secret_hash, int(now * 1000), now_iso(now), now_iso(now - last_used_resolution_seconds),
-                quota.limit, quota.period_seconds * 1000)
+                quota.name, quota.limit, quota.period_seconds * 1000)
         pipe = self.redis.pipeline(transaction=False)
         self._authenticate.queue(pipe, *args)
         if along is not None:

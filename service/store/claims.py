@@ -189,9 +189,7 @@ class ClaimStore:
 
     def _claim_from(self, claim_id: str, flat: list[str], history: list[str]) -> dict:
         """The claim as a script returned it: its hash as a flat list, its stored history."""
-        claim = self._with_match_states([decode_claim(claim_id, dict(zip(flat[::2], flat[1::2])))])[0]
-        claim["history"] = full_history(claim, [json.loads(entry) for entry in history])
-        return claim
+        return self._assemble(claim_id, dict(zip(flat[::2], flat[1::2])), history)
 
     def claim_history(self, claim_id: str) -> list[dict]:
         return self.get_claim(claim_id)["history"]

@@ -30,8 +30,8 @@ for _, item in ipairs(claims) do
     redis.call('ZADD', K.claims, seq, id)
     redis.call('ZADD', K.status('pending'), seq, id)
     redis.call('ZADD', K.queue_pending, priority_of(hgetall(key)), id)
-    -- No history entry: creation is implied by created_at (claims.creation_entry), which
-    -- saves a list key for every claim never reviewed.
+    -- No history entry: creation is implied by created_at (full_history in store/claims.py),
+    -- which saves a list key for every claim never reviewed.
     emit('claim.created', {claim_id = id, article_id = aid, from = cjson.null, to = 'pending',
       actor = 'system', version = 1, rating = cjson.null, url = url_prefix .. id}, now_iso)
     table.insert(created, id)
