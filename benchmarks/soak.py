@@ -8,7 +8,7 @@ judging claims, for `--seconds`. Afterwards it checks and prints:
   leases, holders: tests/helpers.py `check_claims_consistent`), and every transition answered 200
   to a reviewer is in a history exactly once;
 - every event of the outbox reached the receiver, verified, exactly once per `webhook-id`;
-- Redis `used_memory` and the worker's RSS (its main process and pool) sampled every 10 s:
+- Redis `used_memory` and the worker's memory (PSS of its main process and pool) sampled every 10 s:
   first, last, max;
 - request latency percentiles and error counts per kind of call.
 
@@ -100,8 +100,8 @@ class Calls:
 class Sample:
     at: float
     redis_used_memory: int
-    worker_rss: int
-    web_rss: int
+    worker_pss: int
+    web_pss: int
 
 
 @dataclass
@@ -212,8 +212,11 @@ class Service:
             pass
         return found
 
-    def rss(self, word: str) -> int:
-        """RSS of those processes and their children (the worker's pool)."""
+    def pss(self, word: str) -> int:
+        """Proportional set size of those processes and their children (the worker's pool):
+        a page the forked pool shares with its parent counts once in all, where summed RSS
+        counted it again in each child as it first touched it (spaCy's model, some 100 MiB,
+        in a child that takes its first article late), which looks like growth but is none."""
         total, seen = 0, set()
         for process in self.processes(word):
             for member in [process, *process.children(recursive=True)]:
@@ -221,7 +224,7 @@ class Service:
                     continue
                 seen.add(member.pid)
                 try:
-                    total += member.memory_info().rss
+                    total += member.memory_full_info().pss
                 except psutil.Error:
                     pass
         return total
@@ -352,7 +355,7 @@ def run_soak(seconds: float, directory: Path, *, reviewers: int = 20, rate: floa
         def sample() -> None:
             while True:
                 result.samples.append(Sample(time.monotonic() - started, int(client.info("memory")["used_memory"]),
-                                             service.rss("workers.celery_app worker"), service.rss("gunicorn")))
+                                             service.pss("workers.celery_app worker"), service.pss("gunicorn")))
                 if stop_sampling.wait(SAMPLE_SECONDS):
                     return
 
@@ -392,7 +395,7 @@ def run_soak(seconds: float, directory: Path, *, reviewers: int = 20, rate: floa
         stop_sampling.set()
         threads[0].join(timeout=30)
         result.samples.append(Sample(time.monotonic() - started, int(client.info("memory")["used_memory"]),
-                                     service.rss("workers.celery_app worker"), service.rss("gunicorn")))
+                                     service.pss("workers.celery_app worker"), service.pss("gunicorn")))
 
         # Events: once per webhook-id, each verified.
         delivered = receiver.delivered("/soak")
@@ -468,8 +471,8 @@ def report(result: SoakResult) -> str:
     lines.append(f"{'drain after load stopped':<48} {result.drain_seconds:.1f} s")
     if result.samples:
         first, last = result.samples[0], result.samples[-1]
-        for name, attr in (("Redis used_memory", "redis_used_memory"), ("worker RSS (main + pool)", "worker_rss"),
-                           ("web RSS (gunicorn master + workers)", "web_rss")):
+        for name, attr in (("Redis used_memory", "redis_used_memory"), ("worker PSS (main + pool)", "worker_pss"),
+                           ("web PSS (gunicorn master + workers)", "web_pss")):
             values = [getattr(s, attr) for s in result.samples]
             lines.append(f"{name + ' first / last / max':<48} {mib(getattr(first, attr))} / "
                          f"{mib(getattr(last, attr))} / {mib(max(values))}  ({len(values)} samples)")
@@ -479,9 +482,9 @@ def report(result: SoakResult) -> str:
                          f"{grown / len(result.articles) / 1024:.1f} KiB")
         warm = warm_samples(result)
         if warm:
-            lines.append(f"{'worker RSS from 20 s (pool warm) to the end':<48} {mib(warm[0].worker_rss)} -> "
-                         f"{mib(warm[-1].worker_rss)} ({(warm[-1].worker_rss / warm[0].worker_rss - 1) * 100:+.1f} %)")
-        per_sample = "  ".join(f"{s.at:.0f}s:{s.redis_used_memory / 1048576:.1f}/{s.worker_rss / 1048576:.0f}"
+            lines.append(f"{'worker PSS from 20 s (pool warm) to the end':<48} {mib(warm[0].worker_pss)} -> "
+                         f"{mib(warm[-1].worker_pss)} ({(warm[-1].worker_pss / warm[0].worker_pss - 1) * 100:+.1f} %)")
+        per_sample = "  ".join(f"{s.at:.0f}s:{s.redis_used_memory / 1048576:.1f}/{s.worker_pss / 1048576:.0f}"
                                for s in result.samples)
         lines.append(f"{'samples (s: Redis MiB / worker MiB)':<48} {per_sample}")
     lines.append("")

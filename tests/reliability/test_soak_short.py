@@ -31,8 +31,8 @@ def test_a_30_second_soak_holds_every_check(tmp_path):
     assert len(result.articles) >= 25 and result.claims >= 25
     assert result.transitions_acknowledged >= 50
     assert result.events_expected == result.events_delivered > 0
-    # Memory: the worker's RSS once warm (spaCy loaded in each pool process at its first
+    # Memory: the worker's PSS once warm (spaCy loaded in each pool process at its first
     # article, by 20 s) grows by less than 50 MiB; Redis grows only with what is stored.
     warm = soak.warm_samples(result)
-    assert warm and max(s.worker_rss for s in warm) - warm[0].worker_rss < 50 * 2**20, result.samples
+    assert warm and max(s.worker_pss for s in warm) - warm[0].worker_pss < 50 * 2**20, result.samples
     assert result.samples[-1].redis_used_memory < 64 * 1024 * 1024
