@@ -70,6 +70,8 @@ SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves"})
 PLURAL_PRONOUNS = GROUP_PRONOUNS | {"we", "us", "these", "those"}
 # Pronouns that open a relative clause as its subject: "who founded Lumo".
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+# Words that turn a statement into its opposite: claims differing by one are different facts.
+NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "cannot"})
 # Verbs of an "it" that refers to nothing: "it is not known if ...", "it seems that ...".
 EXPLETIVE_IT_VERBS = frozenset({"be", "seem", "appear", "take", "remain", "know", "say", "believe", "report",
                                 "think", "expect", "estimate", "come", "matter", "become", "make", "look"})
