@@ -16,13 +16,13 @@ _QUOTED = re.compile(r"\"[^\"]*(?:\"|$)|“[^”]*(?:”|$)|«[^»]*(?:»|$)")
 _IMPERATIVE_VERBS = (
     r"support|donate|subscribe|sign\s+up|sign\s+in|log\s+in|register|follow|share|click|tap|join|"
     r"contribute|give|chip\s+in|become|download|listen|watch|read|get|try|start|send|tell|"
-    r"visit|email|like|check\s+out|find\s+out|learn|discover|explore|see|enjoy|help|make|keep"
+    r"visit|email|like|check\s+out|find\s+out|learn|discover|explore|see|enjoy|help|make|keep|enter"
 )
 # What an imperative addresses in a call to action ("Support us", "Read the report"),
 # unlike a sentence opening with the same word as a noun ("Share prices fell").
 _CALL_OBJECT = (
     r"us|our|me|this|these|it|them|now|here|today|the|a|an|your|more|up|free|on|in|to|with|sure|"
-    r"access|all|other|fellow|thousands|millions|\d"
+    r"access|all|other|fellow|thousands|millions|independent|quality|local|trusted|fearless|\d"
 )
 # A call to action: an imperative at the start of a sentence or after "please", or
 # the fixed phrases of subscription, sharing and navigation widgets.
@@ -35,7 +35,8 @@ _CALL_TO_ACTION = re.compile(
     r"remind\s+me\s+later|read\s+more|learn\s+more|click\s+here|continue\s+reading|"
     r"already\s+a\s+(?:subscriber|member)|become\s+a\s+(?:member|subscriber|supporter|patron)|"
     r"make\s+a\s+(?:contribution|donation|gift)|every\s+contribution|tax[-\s]deductible|"
-    r"share\s+(?:this|it))\b",
+    r"share\s+(?:this|it)|readers\s+like\s+you|maybe\s+later|no,?\s+thanks|email\s+address|"
+    r"thanks?\s+(?:you\s+)?for\s+(?:reading|your\s+support|supporting|being\s+a\s+(?:reader|subscriber|member)))\b",
     re.IGNORECASE,
 )
 _APPEAL_MONEY = re.compile(
@@ -96,8 +97,15 @@ _LEGAL = re.compile(
 )
 _TERMINAL = tuple(".!?\"”’')]»…")
 
-# Where an appeal run may start, as a share of the text: publishers append appeals.
-_TAIL_FRACTION = 0.4
+# How far an appeal reaches past its last unmistakable block, in blocks either way: far
+# enough for a publisher's letter, not so far that an article in the first person goes with it.
+_APPEAL_REACH = 3
+_TINY_WORDS = 3
+# Appeals for money are short; a deals post quoting prices runs longer.
+_APPEAL_MONEY_WORDS = 60
+_SHORT_ASK_WORDS = 30
+# Share of words in the publisher's voice ("we", "our") that carries an appeal on.
+_VOICE_DENSITY = 0.06
 _SHORT_WORDS = 12
 _HEADING_WORDS = 10
 _CREDIT_WORDS = 25
@@ -119,6 +127,8 @@ class BlockSignals:
     credit: bool
     related_links: bool
     legal: bool
+    # The reader asked for support or a subscription in a few words ("Journalism needs your support.").
+    reader_ask: bool = False
 
     @property
     def address_density(self) -> float:
@@ -146,19 +156,25 @@ class BlockSignals:
         )
 
     @property
-    def suggestive(self) -> bool:
-        """Boilerplate when it follows an appeal near the end of the article."""
+    def continues_appeal(self) -> bool:
+        """Boilerplate when it follows an appeal: the publisher's voice, a call to action or a
+        credit. Addressing the reader alone is not enough: service journalism does that throughout."""
         return (
-            self.address_density >= 0.03
+            (self.publisher_voice > 0 and self.address_density >= _VOICE_DENSITY)
             or self.calls_to_action > 0
             or self.credit
-            or self.list_item
-            or self.words <= _SHORT_WORDS
+            or self.reader_ask
         )
 
     @property
+    def widget_line(self) -> bool:
+        """A link-like line ("Email address", "No thanks") or a closing formula ("Thank you."):
+        boilerplate between two appeal blocks or after the last, a subheading before news."""
+        return self.list_item or self.words <= _TINY_WORDS
+
+    @property
     def leads_in(self) -> bool:
-        """Boilerplate when an appeal follows it near the end: the publisher's voice."""
+        """Boilerplate when an appeal follows it: the publisher's voice."""
         return self.calls_to_action > 0 or (
             self.publisher_voice > 0 and self.address_density >= _LEAD_IN_DENSITY
         )
@@ -166,7 +182,8 @@ class BlockSignals:
 
 def block_signals(block_text: str) -> BlockSignals:
     unquoted = _QUOTED.sub(" ", block_text)
-    words = [word.lower().replace("’", "'") for word in _WORD.findall(unquoted)]
+    # "US" is the country, not the publisher's "us".
+    words = [word.lower().replace("’", "'") for word in _WORD.findall(unquoted) if word != "US"]
     publisher_voice = sum(word in PUBLISHER_VOICE for word in words)
     reader_address = sum(word in READER_ADDRESS for word in words)
     calls_to_action = len(_CALL_TO_ACTION.findall(unquoted))
@@ -177,8 +194,11 @@ def block_signals(block_text: str) -> BlockSignals:
         publisher_voice=publisher_voice,
         reader_address=reader_address,
         calls_to_action=calls_to_action,
+        # The publisher asking for money ("support us from just $2"), not an article on how
+        # much a reader may put into a pension ("you can contribute up to $19,000").
         appeal_money=bool(_APPEAL_MONEY.search(unquoted) and _APPEAL_WORDS.search(unquoted))
-        and (reader_address > 0 or calls_to_action > 0),
+        and (publisher_voice > 0 or calls_to_action > 0)
+        and word_count <= _APPEAL_MONEY_WORDS,
         salutation=word_count <= 6 and bool(_SALUTATION.match(stripped)),
         heading=word_count <= _HEADING_WORDS and (stripped.endswith(":") or not stripped.endswith(_TERMINAL)),
         headline=word_count <= _HEADLINE_WORDS and not stripped.endswith(_TERMINAL),
@@ -193,11 +213,15 @@ def block_signals(block_text: str) -> BlockSignals:
         related_links=word_count <= 25
         and bool(_RELATED_LINKS.match(stripped) or _LIST_HEADING.match(stripped)),
         legal=word_count <= 60 and bool(_LEGAL.search(stripped)),
+        reader_ask=reader_address > 0 and word_count <= _SHORT_ASK_WORDS and bool(_APPEAL_WORDS.search(unquoted)),
     )
 
 
 def boilerplate_flags(text: str, blocks: list[Block]) -> list[bool]:
-    """For each block, whether it is boilerplate (yields no claims)."""
+    """For each block, whether it is boilerplate (yields no claims).
+
+    Decided by what the blocks say, wherever they stand: a publisher's appeal in the middle of
+    an article, or an article pasted twice with its appeal, is found like one at the end."""
     signals = [block_signals(text[block.start : block.end]) for block in blocks]
     flags = [signal.certain for signal in signals]
     # Unpunctuated short lines in a row are lists of links or teasers; a lone one is a
@@ -206,21 +230,12 @@ def boilerplate_flags(text: str, blocks: list[Block]) -> list[bool]:
         neighbours = signals[max(0, index - 1) : index] + signals[index + 1 : index + 2]
         if signal.headline and any(neighbour.headline for neighbour in neighbours):
             flags[index] = True
-    tail_start = _TAIL_FRACTION * len(text)
+    for index, in_appeal in enumerate(_appeal_runs(signals)):
+        flags[index] = flags[index] or in_appeal
 
-    # Once an appeal begins near the end, what follows it belongs to it while it still
-    # reads like one (short, addressing the reader, asking for something).
     # A list of links ("Related:") goes on while its items do.
-    in_appeal = [False] * len(blocks)
     in_list = False
-    for index, (block, signal) in enumerate(zip(blocks, signals)):
-        continues = index > 0 and in_appeal[index - 1]
-        if signal.opens_appeal:
-            in_appeal[index] = continues or block.start >= tail_start
-        elif flags[index]:
-            in_appeal[index] = continues
-        elif continues and signal.suggestive:
-            flags[index] = in_appeal[index] = True
+    for index, signal in enumerate(signals):
         if signal.related_links:
             in_list = True
         elif in_list and (signal.list_item or signal.credit):
@@ -228,12 +243,44 @@ def boilerplate_flags(text: str, blocks: list[Block]) -> list[bool]:
         else:
             in_list = False
 
-    # Backwards: a short heading ("A word from our editors:") belongs to the boilerplate it
-    # introduces; near the end, so does the publisher's voice leading into an appeal.
+    # Backwards: a short heading ("A word from our editors:") belongs to the boilerplate it introduces.
     for index in range(len(blocks) - 2, -1, -1):
         if flags[index + 1] and not flags[index]:
-            signal = signals[index]
-            leads_into_appeal = in_appeal[index + 1] and blocks[index].start >= tail_start and signal.leads_in
-            flags[index] = signal.heading or leads_into_appeal
-            in_appeal[index] = leads_into_appeal
+            flags[index] = signals[index].heading
     return flags
+
+
+def _appeal_runs(signals: list[BlockSignals]) -> list[bool]:
+    """The blocks of appeals: each block that opens one, what follows it while it still reads
+    like one (short, in the publisher's voice, asking for something) and the publisher's voice
+    leading into it, at most _APPEAL_REACH blocks either side of a block that opens an appeal."""
+    in_appeal = [signal.opens_appeal for signal in signals]
+    # Credits and legal lines inside an appeal carry it on to what follows them.
+    anchors = [signal.opens_appeal or signal.certain for signal in signals]
+    reach = 0
+    for index in range(1, len(signals)):
+        if anchors[index] and (in_appeal[index - 1] or signals[index].opens_appeal):
+            in_appeal[index] = True
+            reach = 0
+        elif in_appeal[index - 1] and reach < _APPEAL_REACH and (
+                signals[index].continues_appeal or signals[index].widget_line and _appeal_goes_on(signals, index + 1)):
+            in_appeal[index] = True
+            reach += 1
+    reach = 0
+    for index in range(len(signals) - 2, -1, -1):
+        if in_appeal[index]:
+            reach = 0
+        elif in_appeal[index + 1] and reach < _APPEAL_REACH and signals[index].leads_in:
+            in_appeal[index] = True
+            reach += 1
+    return in_appeal
+
+
+def _appeal_goes_on(signals: list[BlockSignals], index: int) -> bool:
+    """The text ends at `index`, or an appeal goes on there (past any link-like lines)."""
+    while index < len(signals) and signals[index].widget_line and not signals[index].calls_to_action:
+        index += 1
+    if index == len(signals):
+        return True
+    following = signals[index]
+    return following.opens_appeal or following.certain or following.continues_appeal
