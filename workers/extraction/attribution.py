@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from .coreference import BOUND, ArticleContext, antecedent, pronoun_class
-from .entities import name_key
+from .entities import name_key, titled_person
 from .lexicon import NOUN_SUBJECT_DEPS, REPORTING_VERBS, SPEAKER_PHRASE_DEPS
 from .sentences import quoted_tokens
 
@@ -73,6 +73,9 @@ def speaker_name(speaker: Token, phrase: str, sentence: Span, entities: tuple[Sp
     if speaker.pos_ == "PRON" and pronoun_class(speaker.lower_):
         found = antecedent(speaker, sentence, entities, quoted_tokens(sentence, open_quote), set(), context)
         return found.name if found is not None and found is not BOUND else phrase
+    titled = titled_person(speaker, context.names)
+    if titled is not None:
+        return titled
     name = next((entity.text for entity in entities if entity.start <= speaker.i < entity.end), speaker.text)
     if name_key(phrase) == name_key(name):
         # A short name grows to the full one; "the Kremlin" keeps its article.

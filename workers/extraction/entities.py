@@ -2,15 +2,70 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import functools
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
 
 from spacy.tokens import Span, Token
 
-from .lexicon import HONORIFICS
+from .lexicon import HONORIFICS, PLACE_LABELS, TITLE_NOUNS, TYPED_NAME_LABELS
 from .sentences import ParsedSentence
 
 _POSSESSIVE = ("'s", "’s", "'", "’")
+# Countries, capitals, continents, US states and cities of 100,000 or more (scripts/build_gazetteer.py).
+PLACES_PATH = Path(__file__).with_name("places.txt")
+# Votes for one type of a name, beside one vote per mention of the tagger's label: a title before a
+# name or a longer person name that holds it outweighs two stray labels; the gazetteer one.
+_PERSON_CUE_VOTES = 2.0
+_PLACE_CUE_VOTES = 1.5
+# Words before a person's name that make a title, not a name: "Russian President", "Finance Minister".
+_TITLE_DEPS = frozenset({"compound", "amod", "nmod"})
+
+
+@functools.lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """The gazetteer's names, case-folded."""
+    lines = PLACES_PATH.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
+
+
+class NameMention(NamedTuple):
+    """One mention of a name in the article: its text, the tagger's label, the title before it."""
+
+    text: str
+    label: str
+    # "russian president" of "Russian President Vladimir Putin" or "Vladimir Putin, the Russian president".
+    role: tuple[str, ...] = ()
+
+
+def name_mentions(entities: Iterable[Span]) -> Iterable[NameMention]:
+    """`entities` as mentions, each person with the title the sentence gives them."""
+    for entity in entities:
+        yield NameMention(entity.text, entity.label_, person_role(entity) if entity.label_ == "PERSON" else ())
+
+
+def person_role(entity: Span) -> tuple[str, ...]:
+    """The title the sentence puts before or beside a person's name, as lower-case words; () when none."""
+    doc = entity.doc
+    root = entity.root
+    words: list[Token] = []
+    index = entity.start - 1
+    while index >= 0 and doc[index].dep_ in _TITLE_DEPS and (
+            entity.start <= doc[index].head.i < entity.end or doc[index].head in words):
+        words.insert(0, doc[index])
+        index -= 1
+    if not words:
+        # "Vladimir Putin, the Russian president," or "the Russian president, Vladimir Putin,".
+        noun = next((child for child in root.children if child.dep_ == "appos"), None)
+        if noun is None and root.dep_ == "appos":
+            noun = root.head
+        if noun is not None and noun.lower_ in TITLE_NOUNS:
+            words = [token for token in noun.subtree if token.i <= noun.i and (
+                token == noun or token.dep_ in _TITLE_DEPS and token.head.i <= noun.i)]
+    role = tuple(token.lower_ for token in words if token.lower_ not in HONORIFICS)
+    return role if role and role[-1] in TITLE_NOUNS else ()
 
 
 def name_key(text: str) -> tuple[str, ...]:
@@ -38,10 +93,11 @@ class CanonicalNames:
     names ("Smith" for "John Smith" and "Jane Smith") stays as written.
     """
 
-    def __init__(self, mentions: Iterable[tuple[str, str]]):
+    def __init__(self, mentions: Iterable[NameMention | tuple[str, str]]):
         surface_by_key: dict[tuple[str, ...], str] = {}
         person_keys: set[tuple[str, ...]] = set()
-        for text, label in mentions:
+        mentions = [NameMention(*mention) for mention in mentions]
+        for text, label, _role in mentions:
             key = name_key(text)
             if not key:
                 continue
@@ -57,6 +113,48 @@ class CanonicalNames:
                 self._full_names_by_part[key[:length]].add(key)
                 self._full_names_by_part[key[-length:]].add(key)
         self._surface_by_key = surface_by_key
+        self._person_keys = person_keys
+        self._types = self._vote_types(mentions)
+        self._people_by_role: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for mention in mentions:
+            if mention.role:
+                person = self.canonical(mention.text)
+                for length in range(1, len(mention.role) + 1):
+                    self._people_by_role[mention.role[-length:]].add(person)
+
+    def _vote_types(self, mentions: list[NameMention]) -> dict[str, str]:
+        """One type per name in the article ("Kyiv" a place, "Modi" a person, whatever one mention's
+        label): the tagger's labels over every mention, a title, a longer person name, the gazetteer."""
+        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        for text, label, role in mentions:
+            if label not in TYPED_NAME_LABELS:
+                continue
+            canonical = self.canonical(text)
+            votes[canonical][label] += 1
+            if role:
+                votes[canonical]["PERSON"] += _PERSON_CUE_VOTES
+        gazetteer = places()
+        types = {}
+        for canonical, counts in votes.items():
+            if name_key(canonical) in self._person_keys:
+                counts["PERSON"] += _PERSON_CUE_VOTES
+            elif canonical.casefold() in gazetteer:
+                place = max(PLACE_LABELS, key=lambda label: (counts[label], label == "GPE"))
+                counts[place] += _PLACE_CUE_VOTES
+            # Ties go to the label the article used first.
+            types[canonical] = max(counts, key=lambda label: counts[label])
+        return types
+
+    def label(self, text: str, label: str) -> str:
+        """The one type the article gives the name `text` (tagged `label` here)."""
+        if label not in TYPED_NAME_LABELS:
+            return label
+        return self._types.get(self.canonical(text), label)
+
+    def person_by_role(self, words: Iterable[str]) -> str | None:
+        """The one person the article gives the title `words` ("russian president", "prime minister")."""
+        people = self._people_by_role.get(tuple(word.lower() for word in words), set())
+        return next(iter(people)) if len(people) == 1 else None
 
     def canonical(self, text: str) -> str:
         return (
@@ -69,6 +167,19 @@ class CanonicalNames:
         """The one full person name in the article that `text` is the first or last part of."""
         longest = _longest_unambiguous(self._full_names_by_part.get(name_key(text), set()))
         return self._surface_by_key[longest] if longest else None
+
+
+def titled_person(head: Token, names: CanonicalNames) -> str | None:
+    """The person a title stands for: "the Russian president" as the Vladimir Putin the article
+    calls Russian President; None when the article gives no one, or more than one, that title."""
+    if head.lower_ not in TITLE_NOUNS or head.pos_ != "NOUN" or head.tag_ != "NN":
+        return None
+    modifiers = [child for child in head.children if child.i < head.i]
+    if not any(child.dep_ == "det" and child.lower_ == "the" for child in modifiers) or any(
+            child.dep_ not in ("det", *_TITLE_DEPS) for child in modifiers):
+        return None
+    words = [child.lower_ for child in modifiers if child.dep_ in _TITLE_DEPS] + [head.lower_]
+    return names.person_by_role(words)
 
 
 def _longest_unambiguous(candidates: set[tuple[str, ...]]) -> tuple[str, ...] | None:
@@ -99,7 +210,7 @@ def person_name(entity: Span, names: CanonicalNames) -> str | None:
     if any(char.isdigit() for char in entity.text) or not entity.text[:1].isupper():
         return None  # "COVID-19" or words run together ("aJan"), now and then tagged as a person
     full = names.full_person_name(entity.text)
-    return full or (names.canonical(entity.text) if entity.label_ == "PERSON" else None)
+    return full or (names.canonical(entity.text) if names.label(entity.text, entity.label_) == "PERSON" else None)
 
 
 def claim_entities(sentence: ParsedSentence, mentions: list[Span], names: CanonicalNames,
@@ -121,5 +232,6 @@ def claim_entities(sentence: ParsedSentence, mentions: list[Span], names: Canoni
             run = []
     ordered = sorted(found.items(), key=lambda item: item[1])
     return [
-        {"text": text, "label": label, "canonical": names.canonical(text)} for (text, label), _ in ordered
+        {"text": text, "label": names.label(text, label), "canonical": names.canonical(text)}
+        for (text, label), _ in ordered
     ]

@@ -80,6 +80,15 @@ COUNTRY_NOUNS = frozenset({"country", "nation"})
 
 # -- names and gender ------------------------------------------------------------------------------
 
+# Labels of names that may be given one type per article (`entities.CanonicalNames.label`).
+TYPED_NAME_LABELS = frozenset({"PERSON", "GPE", "LOC", "ORG", "NORP", "FAC"})
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+# Nouns a title ends in: "Russian President" Vladimir Putin, "the finance minister".
+TITLE_NOUNS = frozenset(
+    """president minister premier chancellor secretary governor mayor senator congressman congresswoman
+    representative ambassador envoy king queen prince princess pope emperor chairman chairwoman chair ceo
+    spokesman spokeswoman spokesperson commander general admiral chief director leader judge prosecutor
+    attorney-general mp lawmaker""".split())
 # Courtesy titles are not part of the name: "Ms Solberg" is the "Ingrid Solberg" of the article.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord"})
 # What the article itself says of a person's gender: a title or a noun right beside the name.

@@ -14,7 +14,7 @@ from .claims import ClaimDate, ExtractedClaim, ExtractionResult
 from .coreference import ArticleContext
 from .dates import is_relative_date, resolve_date
 from .decomposition import decompose
-from .entities import CanonicalNames, claim_entities
+from .entities import CanonicalNames, NameMention, claim_entities, name_mentions
 from .genders import person_genders
 from .kinds import atom_kind
 from .language import DEFAULT_LANGUAGE, detect_language, normalise_language
@@ -138,14 +138,12 @@ def _distinct_blocks(text: str, blocks: list[Block]) -> list[Block]:
 
 def _name_mentions(
     sentences: list[ParsedSentence], title: str | None, nlp: spacy.Language
-) -> Iterator[tuple[str, str]]:
-    """Every entity mention of the kept text and the title, as (text, label)."""
+) -> Iterator[NameMention]:
+    """Every entity mention of the kept text and the title."""
     for sentence in sentences:
-        for entity in sentence.entities:
-            yield entity.text, entity.label_
+        yield from name_mentions(sentence.entities)
     if title and title.strip():
-        for entity in nlp(parse_safe(title)[:1000]).ents:
-            yield entity.text, entity.label_
+        yield from name_mentions(nlp(parse_safe(title)[:1000]).ents)
 
 
 def _relative_base(published_at: datetime.date | datetime.datetime | str | None) -> datetime.datetime | None:

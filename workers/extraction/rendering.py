@@ -18,6 +18,7 @@ from .coreference import (
     pronoun_class,
 )
 from .dates import absolute_date_text
+from .entities import titled_person
 from .lexicon import COUNTRY_NOUNS, DEMONSTRATIVES, DOUBLE_QUOTES, NOUN_SUBJECT_DEPS, NUMERIC_LABELS, QUOTE_MARKS
 from .sentences import quoted_tokens
 
@@ -48,6 +49,9 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
     replacements: dict[int, str] = {}
     dropped: set[int] = set()
     entity_at = {index: entity for entity in entities for index in range(entity.start, entity.end)}
+    for token in sequence:
+        if token.dep_ in NOUN_SUBJECT_DEPS and token.i not in quoted:
+            _name_titled_subject(token, inside, context, replacements, dropped)
     named_so_far = False
     # Pronoun classes already replaced by a noun phrase: a second "their" means the same people.
     resolved: set[frozenset[str]] = set()
@@ -103,6 +107,18 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
             needs_context = True
     text = _join(atom, sequence, replacements, dropped, reopened)
     return RenderedClaim(text, needs_context, sequence)
+
+
+def _name_titled_subject(head: Token, inside: set[int], context: ArticleContext, replacements: dict[int, str],
+                         dropped: set[int]) -> None:
+    """"The Russian president told ..." as "Vladimir Putin told ...", where the article ties the title
+    to one person."""
+    person = titled_person(head, context.names)
+    phrase = [token for token in head.subtree if token.i <= head.i]
+    if person is None or not all(token.i in inside for token in phrase):
+        return
+    replacements[phrase[0].i] = person
+    dropped.update(token.i for token in phrase[1:])
 
 
 def _possessive(name: str) -> str:
