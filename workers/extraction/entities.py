@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -96,8 +96,8 @@ class CanonicalNames:
     def __init__(self, mentions: Iterable[NameMention | tuple[str, str]]):
         surface_by_key: dict[tuple[str, ...], str] = {}
         person_keys: set[tuple[str, ...]] = set()
-        mentions = [NameMention(*mention) for mention in mentions]
-        for text, label, _role in mentions:
+        typed = [NameMention(*mention) for mention in mentions]
+        for text, label, _role in typed:
             key = name_key(text)
             if not key:
                 continue
@@ -114,9 +114,9 @@ class CanonicalNames:
                 self._full_names_by_part[key[-length:]].add(key)
         self._surface_by_key = surface_by_key
         self._person_keys = person_keys
-        self._types = self._vote_types(mentions)
+        self._types = self._vote_types(typed)
         self._people_by_role: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        for mention in mentions:
+        for mention in typed:
             if mention.role:
                 person = self.canonical(mention.text)
                 for length in range(1, len(mention.role) + 1):
@@ -125,7 +125,7 @@ class CanonicalNames:
     def _vote_types(self, mentions: list[NameMention]) -> dict[str, str]:
         """One type per name in the article ("Kyiv" a place, "Modi" a person, whatever one mention's
         label): the tagger's labels over every mention, a title, a longer person name, the gazetteer."""
-        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         for text, label, role in mentions:
             if label not in TYPED_NAME_LABELS:
                 continue
