@@ -49,3 +49,49 @@ def test_a_role_description_as_speaker_becomes_the_person(nlp):
     reported = next(claim for claim in claims if "Narva" in claim.text)
     assert reported.attribution == "Alar Karis"
     assert reported.text.startswith("Alar Karis told reporters")
+
+
+def _claims(nlp, text: str) -> list[tuple[str, bool]]:
+    return [(claim.text, claim.needs_context) for claim in extract_claims(text, nlp=nlp).claims]
+
+
+def test_leading_discourse_markers_go(nlp):
+    text = ("But the ferry strike has delayed grain exports from Tallinn.\n"
+            "However, the port of Tallinn reopened on 3 May 2024.\n"
+            "Meanwhile, rail freight from Tartu rose by 8 percent in 2023.\n")
+    assert [claim for claim, _ in _claims(nlp, text)] == [
+        "The ferry strike has delayed grain exports from Tallinn.",
+        "The port of Tallinn reopened on 3 May 2024.",
+        "Rail freight from Tartu rose by 8 percent in 2023."]
+
+
+def test_the_war_is_the_one_the_article_placed(nlp):
+    text = ("Rebels launched a military offensive in Myanmar in October 2023.\n"
+            "The war has cut rice exports by 20 percent, traders said.\n")
+    assert _claims(nlp, text)[1] == ("The war in Myanmar has cut rice exports by 20 percent, traders said.", False)
+
+
+def test_a_war_the_article_never_placed_needs_context(nlp):
+    assert _claims(nlp, "The war has cut rice exports by 20 percent, traders said.") == [
+        ("The war has cut rice exports by 20 percent, traders said.", True)]
+
+
+def test_bare_relations_are_between_the_parties_named_before(nlp):
+    text = ("A new trade agreement improved relations between Chile and Peru in 2022.\n"
+            "The dispute over fishing rights has strained relations, officials in Lima said.\n")
+    assert _claims(nlp, text)[1] == (
+        "The dispute over fishing rights has strained relations between Chile and Peru, officials in Lima said.", False)
+
+
+def test_he_in_a_reported_clause_is_resolved_by_role(nlp):
+    text = ("Estonian President Alar Karis met Latvian President Edgars Rinkevics in Riga on 2 May 2024.\n"
+            "The Estonian president told Rinkevics he understood he had concerns about the rail link.\n")
+    claims = extract_claims(text, nlp=nlp).claims
+    assert claims[1].text == "Alar Karis told Edgars Rinkevics he understood Edgars Rinkevics had concerns about the rail link."
+    assert claims[1].attribution == "Alar Karis"
+    assert not claims[1].needs_context
+
+
+def test_he_after_two_men_without_a_frame_needs_context(nlp):
+    text = "Officials said John Carter and Peter Hall met in Leeds on 2 May 2024, where he praised the rail link."
+    assert all(needs for claim, needs in _claims(nlp, text) if " he " in claim)

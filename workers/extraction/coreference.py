@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from .entities import CanonicalNames, person_name
+from .entities import CanonicalNames, person_name, titled_person
 from .lexicon import (
+    CONFLICT_NOUNS,
     DEMONSTRATIVES,
     EXPLETIVE_IT_VERBS,
     GROUP_LABELS,
@@ -18,10 +19,12 @@ from .lexicon import (
     PERSON_PRONOUNS,
     PLURAL_NOUN_TAGS,
     PRONOUN_GENDER,
+    RELATION_NOUNS,
     REPORTING_VERBS,
     SUBJECT_PHRASE_DEPS,
     THING_LABELS,
     THING_PRONOUNS,
+    TITLE_NOUNS,
 )
 
 # Two sentences back: "The car is new. Its pillars give it a sleek side. It has LED lights."
@@ -49,10 +52,16 @@ class ArticleContext:
     # The subjects of the last sentences, most recent last: where "it", "they", "he" and "she" look
     # after their own sentence. A reported sentence gives what is said's subject, then the speaker.
     recent_subjects: list[list[Mention]] = field(default_factory=list)
+    # Where the article's war is ("Ukraine" of "its military offensive in Ukraine"), for a later "the war".
+    conflict_place: str | None = None
+    # Between whom the last "relations" were ("between Moscow and New Delhi"), for a later bare "relations".
+    relation_parties: str | None = None
 
     def remember(self, sentence: Span, entities: tuple[Span, ...]) -> None:
         self.mentions += sentence_mentions(sentence, entities, self.names)
         del self.mentions[:-50]
+        self.conflict_place = conflict_place(sentence, entities, self.names) or self.conflict_place
+        self.relation_parties = relation_parties(sentence) or self.relation_parties
         subjects = _subjects(sentence)
         if subjects and subjects[0].lower_ in ("it", "they", "he", "she") and not is_expletive(subjects[0]):
             # "The ferry ... . It sails ... . It carries ...": the topic goes on through the pronouns.
@@ -68,6 +77,37 @@ class ArticleContext:
     def topic(self, agrees: Callable[[Mention], bool]) -> Mention | None:
         """The latest recent subject that a pronoun agreeing by `agrees` can stand for."""
         return next((mention for mention in self.subject_mentions() if agrees(mention)), None)
+
+
+def conflict_place(sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> str | None:
+    """The country a war of `sentence` is in: "an offensive in Ukraine", "the Ukraine war", "the invasion
+    of Ukraine"."""
+    places = {index: entity for entity in entities for index in range(entity.start, entity.end)
+              if names.label(entity.text, entity.label_) == "GPE"}
+    for token in sentence:
+        if token.lemma_ not in CONFLICT_NOUNS or token.pos_ != "NOUN":
+            continue
+        # "launched its offensive in Ukraine": the place may hang on the verb.
+        verb_children = list(token.head.children) if token.dep_ in ("dobj", "nsubj", "nsubjpass") else []
+        for child in [*token.children, *verb_children]:
+            heads = [grandchild for grandchild in child.children if grandchild.dep_ == "pobj"] if (
+                child.dep_ == "prep" and child.lower_ in ("in", "on", "against", "of")) else [child] if (
+                child.dep_ == "compound") else []
+            place = next((places[head.i] for head in heads if head.i in places), None)
+            if place is not None:
+                return names.canonical(place.text)
+    return None
+
+
+def relation_parties(sentence: Span) -> str | None:
+    """"between Moscow and New Delhi" of "relations between Moscow and New Delhi"."""
+    for token in sentence:
+        if token.lower_ in RELATION_NOUNS:
+            parties = next((child for child in token.children if child.dep_ == "prep" and child.lower_ in (
+                "between", "with")), None)
+            if parties is not None and any(grandchild.dep_ == "pobj" for grandchild in parties.children):
+                return sentence.doc[parties.i : parties.right_edge.i + 1].text
+    return None
 
 
 def sentence_mentions(sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> list[Mention]:
@@ -213,6 +253,66 @@ def antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted:
         if mention is not None and agrees(mention):
             return mention
     return context.topic(agrees)
+
+
+def reported_person(token: Token, names: CanonicalNames) -> tuple[str, bool] | None:
+    """Who "he" or "she" in reported speech is, by role: the subject of what a speaker says is the
+    speaker ("Putin told Modi he understood ..."), the subject of a clause inside that the one spoken
+    to ("... he understood he had concerns"). (name, is the speaker); None when no frame says."""
+    if token.dep_ not in NOUN_SUBJECT_DEPS or token.head.dep_ != "ccomp":
+        return None
+    verb = token.head.head
+    frame = _speech_frame(verb, names)
+    if frame is not None:
+        return frame[0], True
+    inner_subject = next((child for child in verb.children if child.dep_ in NOUN_SUBJECT_DEPS), None)
+    if inner_subject is None or inner_subject.lower_ != token.lower_ or verb.dep_ != "ccomp":
+        return None
+    frame = _speech_frame(verb.head, names)
+    if frame is None or frame[1] is None:
+        return None
+    return frame[1], False
+
+
+def _speech_frame(verb: Token, names: CanonicalNames) -> tuple[str, str | None] | None:
+    """The person who speaks through `verb`, and the person spoken to when there is one."""
+    if verb.lemma_ not in REPORTING_VERBS:
+        return None
+    speaker = next((child for child in verb.children if child.dep_ in NOUN_SUBJECT_DEPS), None)
+    speaker_name = _person_at(speaker, names) if speaker is not None else None
+    if speaker_name is None:
+        return None
+    addressee = next((child for child in verb.children if child.dep_ in ("dative", "dobj")), None)
+    return speaker_name, _person_at(addressee, names) if addressee is not None else None
+
+
+def _person_at(token: Token, names: CanonicalNames) -> str | None:
+    entity = next((entity for entity in token.doc.ents if entity.start <= token.i < entity.end), None)
+    if entity is not None:
+        return person_name(entity, names)
+    return titled_person(token, names)
+
+
+def nearest_thing(token: Token, sentence: Span, quoted: set[int], names: CanonicalNames) -> tuple[int, str] | None:
+    """The nearest thing before `token` in its sentence that an "it" can stand for, as (index, text):
+    a place or organisation named, or a definite singular noun phrase ("the conflict")."""
+    doc = token.doc
+    for index in range(token.i - 1, sentence.start - 1, -1):
+        other = doc[index]
+        if index in quoted:
+            continue
+        if other.ent_type_:
+            entity = next((entity for entity in doc.ents if entity.start <= index < entity.end), None)
+            if entity is not None and names.label(entity.text, entity.label_) in THING_LABELS:
+                return entity.root.i, names.canonical(entity.text)
+            continue
+        if other.pos_ != "NOUN" or other.tag_ != "NN" or other.lower_ in TITLE_NOUNS or other.dep_ not in (
+                "pobj", "dobj", "nsubj", "nsubjpass"):
+            continue
+        phrase = [child for child in other.subtree if child.i <= other.i]
+        if phrase[0].lower_ == "the" and all(child.pos_ in ("DET", "ADJ", "NOUN") for child in phrase):
+            return other.i, " ".join([phrase[0].lower_, *(child.text for child in phrase[1:])])
+    return None
 
 
 def country_named_before(token: Token, sentence: Span, entities: tuple[Span, ...],

@@ -89,6 +89,16 @@ TITLE_NOUNS = frozenset(
     representative ambassador envoy king queen prince princess pope emperor chairman chairwoman chair ceo
     spokesman spokeswoman spokesperson commander general admiral chief director leader judge prosecutor
     attorney-general mp lawmaker""".split())
+# A sentence's link to the one before, no part of its fact: "But the war ...", "However, ...".
+DISCOURSE_MARKERS = frozenset(
+    """but and yet so however meanwhile moreover furthermore nevertheless nonetheless still also besides
+    additionally instead indeed""".split())
+# Markers that open a sentence without a comma after them ("But the war ..."); the rest need one.
+BARE_DISCOURSE_MARKERS = frozenset({"but", "and", "yet", "so"})
+# "The war" names the one the article is about: "the war in Ukraine", once the article has placed it.
+CONFLICT_NOUNS = frozenset({"war", "conflict", "offensive", "invasion", "fighting", "hostilities"})
+# "Relations" alone are between parties the article named before: "relations between A and B".
+RELATION_NOUNS = frozenset({"relations", "ties"})
 # Courtesy titles are not part of the name: "Ms Solberg" is the "Ingrid Solberg" of the article.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord"})
 # What the article itself says of a person's gender: a title or a noun right beside the name.

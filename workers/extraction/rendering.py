@@ -15,11 +15,27 @@ from .coreference import (
     country_named_before,
     is_expletive,
     lone_proper_noun,
+    nearest_thing,
     pronoun_class,
+    reported_person,
 )
 from .dates import absolute_date_text
-from .entities import titled_person
-from .lexicon import COUNTRY_NOUNS, DEMONSTRATIVES, DOUBLE_QUOTES, NOUN_SUBJECT_DEPS, NUMERIC_LABELS, QUOTE_MARKS
+from .entities import person_name, titled_person
+from .lexicon import (
+    BARE_DISCOURSE_MARKERS,
+    CONFLICT_NOUNS,
+    COUNTRY_NOUNS,
+    DEMONSTRATIVES,
+    DISCOURSE_MARKERS,
+    DOUBLE_QUOTES,
+    NOUN_SUBJECT_DEPS,
+    NUMERIC_LABELS,
+    PERSON_PRONOUNS,
+    PRONOUN_GENDER,
+    QUOTE_MARKS,
+    RELATION_NOUNS,
+    THING_PRONOUNS,
+)
 from .sentences import quoted_tokens
 
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?%)\]”’])")
@@ -49,15 +65,24 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
     replacements: dict[int, str] = {}
     dropped: set[int] = set()
     entity_at = {index: entity for entity in entities for index in range(entity.start, entity.end)}
+    dropped.update(_discourse_marker(atom, sequence))
+    # People the claim names before each pronoun: with two of one gender, "he" needs a rule to say who.
+    people: list[str] = []
+    titled: dict[int, str] = {}
     for token in sequence:
         if token.dep_ in NOUN_SUBJECT_DEPS and token.i not in quoted:
-            _name_titled_subject(token, inside, context, replacements, dropped)
+            person = _name_titled_subject(token, inside, context, replacements, dropped)
+            if person is not None:
+                titled[token.left_edge.i] = person
     named_so_far = False
     # Pronoun classes already replaced by a noun phrase: a second "their" means the same people.
     resolved: set[frozenset[str]] = set()
     needs_context = False
     replaced_names: set[str] = set()
     for position, token in enumerate(sequence):
+        if token.i in titled:
+            people.append(titled[token.i])
+            named_so_far = True
         if token.i in replacements or token.i in dropped:
             continue
         entity = entity_at.get(token.i)
@@ -70,6 +95,9 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
         if entity is not None or token.pos_ == "PROPN":
             mention = entity if entity is not None else lone_proper_noun(token)
             full = context.names.full_person_name(mention.text) if mention is not None else None
+            person = full or (person_name(entity, context.names) if entity is not None else None)
+            if person is not None and token.i not in quoted:
+                people.append(person)
             if mention is not None and full and full not in replaced_names and full != mention.text.strip():
                 replacements[mention.start] = _possessive(full) if mention.text.endswith(("'s", "’s")) else full
                 dropped.update(range(mention.start + 1, mention.end))
@@ -82,7 +110,15 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
             continue
         lower = token.lower_
         group = pronoun_class(lower)
-        if (token.pos_ == "PRON" and group and not is_expletive(token) and not named_so_far
+        possessive = token.tag_ == "PRP$" or lower in ("his", "its", "their", "hers", "theirs")
+        if token.pos_ == "PRON" and group and named_so_far and not is_expletive(token):
+            # A name comes before the pronoun in the claim; which one, or one outside it?
+            referent_name = _named_referent(token, lower, people, sentence, quoted, inside, context)
+            if referent_name is _AMBIGUOUS:
+                needs_context = True
+            elif referent_name is not None:
+                replacements[token.i] = _possessive(referent_name) if possessive else referent_name
+        elif (token.pos_ == "PRON" and group and not is_expletive(token) and not named_so_far
                 and group not in resolved):
             referent = antecedent(token, sentence, entities, quoted, inside, context)
             if referent is BOUND:
@@ -91,7 +127,6 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
             if referent is None:
                 needs_context = True
                 continue
-            possessive = token.tag_ == "PRP$" or lower in ("his", "its", "their", "hers", "theirs")
             replacements[token.i] = _possessive(referent.name) if possessive else referent.name
             if referent.label == "NOUN":
                 resolved.add(group)
@@ -105,20 +140,95 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 named_so_far = True
         elif lower in DEMONSTRATIVES and token.dep_ in NOUN_SUBJECT_DEPS and position == 0:
             needs_context = True
+        elif _is_bare(token, CONFLICT_NOUNS, "the") or _is_bare(token, RELATION_NOUNS, None):
+            # "The war" and "relations" alone lean on the article: the war it placed, the parties it named.
+            anchored = _anchored_noun(token, context)
+            if anchored is None:
+                needs_context = True
+            else:
+                replacements[token.i] = anchored
     text = _join(atom, sequence, replacements, dropped, reopened)
     return RenderedClaim(text, needs_context, sequence)
 
 
 def _name_titled_subject(head: Token, inside: set[int], context: ArticleContext, replacements: dict[int, str],
-                         dropped: set[int]) -> None:
+                         dropped: set[int]) -> str | None:
     """"The Russian president told ..." as "Vladimir Putin told ...", where the article ties the title
-    to one person."""
+    to one person; that person, or None."""
     person = titled_person(head, context.names)
     phrase = [token for token in head.subtree if token.i <= head.i]
     if person is None or not all(token.i in inside for token in phrase):
-        return
+        return None
     replacements[phrase[0].i] = person
     dropped.update(token.i for token in phrase[1:])
+    return person
+
+
+def _discourse_marker(atom: Atom, sequence: list[Token]) -> list[int]:
+    """"But" of "But the war ..." and "However," of "However, there were ...": the link to the
+    sentence before says nothing of the claim's own."""
+    if atom.lead or len(sequence) < 3:
+        return []
+    first, second = sequence[0], sequence[1]
+    if first.i != first.sent.start or first.lower_ not in DISCOURSE_MARKERS or first.dep_ not in ("cc", "advmod") or (
+            first.head.dep_ != "ROOT"):
+        return []
+    if second.text == ",":
+        return [first.i, second.i]
+    return [first.i] if first.lower_ in BARE_DISCOURSE_MARKERS else []
+
+
+# A pronoun whose referent the claim cannot tell: two people of its gender named before it, no rule.
+_AMBIGUOUS = "\0ambiguous"
+
+
+def _named_referent(token: Token, lower: str, people: list[str], sentence: Span, quoted: set[int],
+                    inside: set[int], context: ArticleContext) -> str | None:
+    """A pronoun after a name in the claim: None when it refers to something the claim names (as it
+    is, it reads right), the name to write when the referent is outside the claim, `_AMBIGUOUS` when
+    two people of its gender precede it and the reporting frame does not say which."""
+    if lower in PERSON_PRONOUNS:
+        gender = PRONOUN_GENDER[lower]
+        agreeing = {person for person in people if context.genders.get(person, gender) == gender}
+        if len(agreeing) < 2:
+            return None
+        role = reported_person(token, context.names)
+        if role is None:
+            return _AMBIGUOUS
+        name, is_speaker = role
+        return None if is_speaker else name
+    if lower in THING_PRONOUNS:
+        nearest = nearest_thing(token, sentence, quoted, context.names)
+        if nearest is None or nearest[0] in inside:
+            return None
+        index, phrase = nearest
+        head = token.doc[index]
+        if _is_bare(head, CONFLICT_NOUNS, "the"):
+            anchored = _anchored_noun(head, context)
+            return f"the {anchored}" if anchored else _AMBIGUOUS
+        return phrase
+    return None
+
+
+def _is_bare(token: Token, nouns: frozenset[str], determiner: str | None) -> bool:
+    """"the war" or "relations" with nothing that says which: no modifier, no "in ..." or "between ..."."""
+    if token.lower_ not in nouns or token.pos_ != "NOUN":
+        return False
+    children = list(token.children)
+    if determiner is None:
+        # "diplomatic relations" still leave open between whom.
+        return all(child.dep_ == "amod" for child in children)
+    return len(children) == 1 and children[0].lower_ == determiner
+
+
+def _anchored_noun(token: Token, context: ArticleContext) -> str | None:
+    """"war" as "war in Ukraine", "relations" as "relations between Moscow and New Delhi"."""
+    if token.lower_ in RELATION_NOUNS:
+        return f"{token.text} {context.relation_parties}" if context.relation_parties else None
+    if context.conflict_place is None:
+        return None
+    preposition = "of" if token.lemma_ == "invasion" else "in"
+    return f"{token.text} {preposition} {context.conflict_place}"
 
 
 def _possessive(name: str) -> str:
