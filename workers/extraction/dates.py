@@ -7,9 +7,9 @@ import functools
 import re
 
 from dateparser.date import DateDataParser
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
-from .lexicon import DATE_PREPOSITIONS, MONTHS
+from .lexicon import DATE_PREPOSITIONS, MONTHS, REPORTING_VERBS
 
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 _DECADE = re.compile(r"\b\d{2,4}['’]?s\b", re.IGNORECASE)
@@ -36,7 +36,6 @@ _VAGUE_PREFIX = re.compile(
     r"the\s+middle\s+of|since|from|until|till|by|in|on|of|during|around|about|the)[\s-]+)+",
     re.IGNORECASE,
 )
-_YEAR_RANGE = re.compile(r"^((?:1[5-9]|20)\d\d)\s*[-–/]\s*\d{2,4}$")
 # The relative core of a DATE entity: what "earlier this year" or "last month" hinge on.
 _RELATIVE_CORE = re.compile(
     r"\b(?:(?:this|last|next|past|previous|coming)\s+(?:week|month|year|spring|summer|autumn|fall|winter)"
@@ -46,6 +45,42 @@ _RELATIVE_CORE = re.compile(
     re.IGNORECASE,
 )
 _RANGE_SEPARATOR = re.compile(r"\s*(?:\band\b|\bto\b|\bthrough\b|\buntil\b|–|—|-)\s*", re.IGNORECASE)
+
+# Date ranges: "July 8 and 9", "8–9 July 2024", "from 8 to 9 July", "July 30 to August 2",
+# "between 2019 and 2021", "2023-24". Each end is read on its own, the missing month or year
+# taken from the other end.
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR_WORD = r"(?:1[5-9]|20)\d\d"
+_TO = r"\s*(?:-|–|—|\bto\b|\band\b|\bthrough\b|\bthru\b|\buntil\b|\btill\b)\s*"
+_RANGE_LEAD = re.compile(r"^(?:(?:from|between|on|in|during|over)\s+)?(?:the\s+)?", re.IGNORECASE)
+_RANGES = (
+    # July 8 and 9 | July 8, 2024 to July 10, 2024 | July 30 to August 2, 2024
+    re.compile(rf"^(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})(?:,?\s+(?P<y1>{_YEAR_WORD}))?{_TO}"
+               rf"(?:(?P<m2>{_MONTH})\s+)?(?P<d2>{_DAY})(?:,?\s+(?P<y2>{_YEAR_WORD}))?$", re.IGNORECASE),
+    # 8–9 July | 8 to 9 July 2024 | 30 July to 2 August
+    re.compile(rf"^(?P<d1>{_DAY})(?:\s+(?:of\s+)?(?P<m1>{_MONTH}))?(?:,?\s+(?P<y1>{_YEAR_WORD}))?{_TO}"
+               rf"(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR_WORD}))?$", re.IGNORECASE),
+    # May to July 2024 | May 2023 to July 2024
+    re.compile(rf"^(?P<m1>{_MONTH})(?:\s+(?P<y1>{_YEAR_WORD}))?{_TO}(?P<m2>{_MONTH})(?:\s+(?P<y2>{_YEAR_WORD}))?$",
+               re.IGNORECASE),
+    # 2019-2021 | 2023-24 | between 2019 and 2021
+    re.compile(rf"^(?P<y1>{_YEAR_WORD}){_TO}(?P<y2>{_YEAR_WORD}|\d\d)$", re.IGNORECASE),
+)
+# Words that tie a date to the calendar on their own: no year needs guessing for them.
+_ANCHORED = re.compile(
+    r"\b(?:yesterday|today|tomorrow|tonight|ago|last|next|this|past|coming|previous|later|earlier|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|weekend)\b",
+    re.IGNORECASE,
+)
+_MONTH_WORD = re.compile(rf"\b{_MONTH}(?=\s|$|,)", re.IGNORECASE)
+
+# The tense of the clause a date modifies, as `resolve_date` takes it: True for what will
+# happen, False for what has happened, None when the clause does not say.
+Tense = bool | None
+_FUTURE_AUXILIARIES = frozenset({"will", "'ll", "’ll", "wo", "shall", "would"})
+_PERFECT_AUXILIARIES = frozenset({"have", "has", "had", "'ve", "’ve", "having"})
 
 
 def is_relative_date(text: str) -> bool:
@@ -63,28 +98,157 @@ def is_specific_date(text: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def resolve_date(text: str, base: datetime.datetime | None, future: bool = False) -> str | None:
-    """ISO value of a DATE entity's text, at the precision it states (2024, 2024-06, 2024-06-04).
+def resolve_date(text: str, base: datetime.datetime | None, future: Tense = None) -> str | None:
+    """ISO value of a DATE entity's text, at the precision it states (2024, 2024-06, 2024-06-04);
+    a range as an ISO interval of its two ends ("July 8 and 9" -> "2024-07-08/2024-07-09").
 
     Relative dates resolve against `base`; without a base they stay unresolved (None).
-    `future` says the sentence speaks of what will happen ("will visit Monday").
+    `future` is the tense of the clause the date modifies (`date_tense`): a weekday or a date
+    without its year said of the past ("said Thursday", "opened on December 28") is the last
+    one on or before `base`, said of the future ("will visit Thursday") the next one from it.
     """
     text = " ".join(text.split())
     if _DECADE.search(text) or _FREQUENCY.match(text) or _DURATION.match(text):
         return None
-    year_range = _YEAR_RANGE.match(text)
-    if year_range:
-        return year_range.group(1)
     relative = is_relative_date(text)
     if relative and base is None:
         return None
+    ends = _range_ends(text)
+    if ends is not None:
+        return _resolve_range(*ends, base, future)
     weekday = _BARE_WEEKDAY.match(text)
     if weekday and base is not None:
-        return _nearest_weekday(_WEEKDAYS.index(weekday.group(1).lower()), base, future=future).isoformat()
+        return _nearest_weekday(_WEEKDAYS.index(weekday.group(1).lower()), base, future=bool(future)).isoformat()
     for candidate in _candidates(text):
         iso = _parse(candidate, base)
         if iso is not None:
-            return iso
+            return _in_tense(iso, base, future) if _lacks_year(text) else iso
+    return None
+
+
+def _range_ends(text: str) -> tuple[str, str] | None:
+    """The two ends of a range, each with its month and year ("8–9 July" -> "8 July", "9 July")."""
+    core = _RANGE_LEAD.sub("", text, count=1)
+    for pattern in _RANGES:
+        match = pattern.match(core)
+        if match is None:
+            continue
+        parts = {key: value for key, value in match.groupdict().items() if value}
+        if set(parts) == {"y1", "y2"}:
+            first, second = parts["y1"], parts["y2"]
+            if len(second) == 2:
+                second = first[:2] + second
+            return (first, second) if first < second else None
+        month1, month2 = parts.get("m1") or parts.get("m2"), parts.get("m2") or parts.get("m1")
+        year1, year2 = parts.get("y1") or parts.get("y2"), parts.get("y2") or parts.get("y1")
+        if "d1" in parts and ("d2" not in parts or int(_digits(parts["d1"])) > 31 or int(_digits(parts["d2"])) > 31):
+            return None
+        first = " ".join(filter(None, (parts.get("d1"), month1, year1)))
+        second = " ".join(filter(None, (parts.get("d2"), month2, year2)))
+        return first, second
+    return None
+
+
+def _digits(day: str) -> str:
+    return re.sub(r"\D", "", day)
+
+
+def _resolve_range(first: str, second: str, base: datetime.datetime | None, future: Tense) -> str | None:
+    start, end = _parse(first, base), _parse(second, base)
+    if start is None or end is None or len(start) != len(end):
+        return start
+    if end < start and not _YEAR.search(second):
+        # "December 30 to January 2": the end falls in the next year.
+        end = _shift_year(end, 1)
+    if _lacks_year(first) and _lacks_year(second):
+        # Said of the past, a range starts on or before `base`; of the future, it ends on or after it.
+        if future is False:
+            years = int(_in_tense(start, base, future)[:4]) - int(start[:4])
+        else:
+            years = int(_in_tense(end, base, future)[:4]) - int(end[:4])
+        start, end = _shift_year(start, years), _shift_year(end, years)
+    if end < start:
+        return None
+    return start if start == end else f"{start}/{end}"
+
+
+def _lacks_year(text: str) -> bool:
+    """A calendar date whose year the reader must supply ("December 28", "in March")."""
+    return not _YEAR.search(text) and not _ANCHORED.search(text) and bool(_MONTH_WORD.search(text))
+
+
+def _in_tense(iso: str, base: datetime.datetime | None, future: Tense) -> str:
+    """A date read without its year moved to the year its tense asks for: said of the past, not
+    after `base`; said of the future, not before it."""
+    if base is None or future is None or "W" in iso:
+        return iso
+    published = _at_precision(base, iso)
+    if future is False and iso > published:
+        return _shift_year(iso, -1)
+    if future is True and iso < published:
+        return _shift_year(iso, 1)
+    return iso
+
+
+def _at_precision(base: datetime.datetime, iso: str) -> str:
+    return base.date().isoformat()[: len(iso)]
+
+
+def _shift_year(iso: str, years: int) -> str:
+    year, rest = iso[:4], iso[4:]
+    if rest == "-02-29" and years:
+        rest = "-02-28"
+    return f"{int(year) + years:04d}{rest}"
+
+
+def date_tense(entity: Span) -> Tense:
+    """The tense of the clause the DATE entity modifies, from that clause's head verb: True for
+    the future ("will meet Thursday", "is due to arrive Thursday", "is visiting on Thursday",
+    "opens Thursday"), False for the past ("said Thursday", "a statement issued Thursday"),
+    None when it cannot tell. Only the clause counts: in "said Thursday that he will visit" the
+    date is of the saying, in the past."""
+    verb = _governing_verb(entity.root)
+    return _verb_tense(verb) if verb is not None else None
+
+
+def _governing_verb(token: Token) -> Token | None:
+    steps = 0
+    while token.head.i != token.i and steps < 12:
+        token = token.head
+        steps += 1
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+    return None
+
+
+def _verb_tense(verb: Token, depth: int = 0) -> Tense:
+    auxiliaries = [child for child in verb.children if child.dep_ in ("aux", "auxpass")]
+    words = {child.lower_ for child in auxiliaries}
+    if words & _FUTURE_AUXILIARIES:
+        return True
+    if words & _PERFECT_AUXILIARIES:
+        return False
+    if any(child.tag_ == "MD" for child in auxiliaries):
+        # "could sign on Friday", "must leave by Monday".
+        return True
+    if "to" in words or (verb.tag_ in ("VB", "VBG") and not auxiliaries):
+        # An infinitive or a participle clause takes the time of what governs it: "is due to
+        # arrive Thursday", "planned to open on Thursday", "visiting Paris on Thursday, she said".
+        governor = _governing_verb(verb)
+        if governor is None or depth > 4:
+            return None
+        tense = _verb_tense(governor, depth + 1)
+        return tense
+    finite = next((child for child in auxiliaries if child.tag_ in ("VBD", "VBZ", "VBP")), None)
+    if finite is not None:
+        # "was held", "were meeting" against "is held", "are meeting" (the present as future).
+        return finite.tag_ != "VBD"
+    if verb.tag_ == "VBD" or verb.tag_ == "VBN":
+        return False
+    if verb.tag_ in ("VBZ", "VBP"):
+        # "The summit opens Thursday": the present with a date is a timetable. Reporting
+        # verbs in the present ("says") report what was said.
+        return None if verb.lemma_ in REPORTING_VERBS else True
     return None
 
 
@@ -99,7 +263,7 @@ def _candidates(text: str) -> list[str]:
 
 def _nearest_weekday(weekday: int, base: datetime.datetime, *, future: bool) -> datetime.date:
     # News convention: "said Thursday" is the latest Thursday up to the publication day,
-    # "will visit Monday" the next one from it.
+    # "will visit Monday" the next one from it; a weekday in no tense is taken as past.
     today = base.date()
     if future:
         return today + datetime.timedelta(days=(weekday - today.weekday()) % 7)
@@ -132,15 +296,15 @@ def _parser(base: datetime.datetime | None) -> DateDataParser:
 
 def absolute_date_text(entity: Span, base: datetime.datetime | None) -> str | None:
     """The DATE entity's words with their relative core spelled out against `base` ("last month" ->
-    "in June 2024", "earlier this year" -> "earlier in 2024"); None when they stay as written."""
+    "in June 2024", "earlier this year" -> "earlier in 2024", "said Thursday" -> "said on 4 July
+    2024"), in the tense of the clause the entity modifies; None when they stay as written."""
     text = entity.text
     if base is None or not is_relative_date(text):
         return None
     core = _RELATIVE_CORE.search(text)
     if core is None:
         return None
-    future = any(token.tag_ == "MD" for token in entity.sent)
-    iso = resolve_date(core.group().strip(), base, future)
+    iso = resolve_date(core.group().strip(), base, date_tense(entity))
     if iso is None or "W" in iso:
         # A week has no spelling a reader would use.
         return None

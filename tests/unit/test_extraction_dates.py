@@ -1,0 +1,111 @@
+"""Dates in claims resolved in the tense of their clause, and ranges kept whole (issue 13, defect 2).
+
+Publication is Monday 8 July 2024 throughout: the Thursday before it is 4 July, the one after 11 July."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from workers.extraction import extract_claims
+from workers.extraction.dates import date_tense, resolve_date
+
+MONDAY = datetime.datetime(2024, 7, 8)
+PAST, FUTURE = False, True
+
+
+@pytest.mark.parametrize(("text", "tense", "iso"), [
+    ("Thursday", PAST, "2024-07-04"),
+    ("Thursday", None, "2024-07-04"),
+    ("Thursday", FUTURE, "2024-07-11"),
+    ("Thursday night", FUTURE, "2024-07-11"),
+    ("Monday", PAST, "2024-07-08"),
+    ("Monday", FUTURE, "2024-07-08"),
+    ("next Thursday", PAST, "2024-07-11"),
+    ("last Thursday", FUTURE, "2024-07-04"),
+    ("yesterday", FUTURE, "2024-07-07"),
+    ("tomorrow", PAST, "2024-07-09"),
+    ("last month", FUTURE, "2024-06"),
+    ("next month", PAST, "2024-08"),
+    ("last week", None, "2024-W27"),
+    ("next year", None, "2025"),
+])
+def test_relative_dates_resolve_against_publication(text, tense, iso):
+    assert resolve_date(text, MONDAY, tense) == iso
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("July 8 and 9", "2024-07-08/2024-07-09"),
+    ("8–9 July", "2024-07-08/2024-07-09"),
+    ("8 to 9 July 2024", "2024-07-08/2024-07-09"),
+    ("from 8 to 9 July", "2024-07-08/2024-07-09"),
+    ("between July 8 and 10", "2024-07-08/2024-07-10"),
+    ("July 30 to August 2, 2024", "2024-07-30/2024-08-02"),
+    ("May to July 2024", "2024-05/2024-07"),
+    ("2019-2021", "2019/2021"),
+    ("2023-24", "2023/2024"),
+])
+def test_ranges_keep_both_ends_as_an_iso_interval(text, iso):
+    assert resolve_date(text, MONDAY, FUTURE) == iso
+
+
+def test_a_date_without_its_year_takes_the_year_its_tense_asks_for():
+    assert resolve_date("December 28", MONDAY, PAST) == "2023-12-28"
+    assert resolve_date("December 28", MONDAY, FUTURE) == "2024-12-28"
+    assert resolve_date("in March", MONDAY, PAST) == "2024-03"
+    assert resolve_date("in March", MONDAY, FUTURE) == "2025-03"
+    assert resolve_date("December 30 to January 2", MONDAY, PAST) == "2023-12-30/2024-01-02"
+    # A year that is written is kept whatever the tense.
+    assert resolve_date("December 28, 2024", MONDAY, PAST) == "2024-12-28"
+
+
+def test_nothing_said_of_the_past_lands_after_publication():
+    texts = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+             "January 5", "June 30", "July 9", "December 31", "in November", "July 20 and 21"]
+    for offset in range(0, 400, 7):
+        base = datetime.datetime(2023, 12, 25) + datetime.timedelta(days=offset)
+        for text in texts:
+            iso = resolve_date(text, base, PAST)
+            assert iso is not None
+            start = iso.split("/")[0]
+            assert start <= base.date().isoformat()[: len(start)], (text, base, iso)
+            future = resolve_date(text, base, FUTURE)
+            assert future is not None
+            end = future.split("/")[-1]
+            assert end >= base.date().isoformat()[: len(end)], (text, base, future)
+
+
+@pytest.mark.parametrize(("sentence", "date", "tense"), [
+    ("The Lindqvist government said Thursday that the minister will visit Tallinn.", "Thursday", PAST),
+    ("The two ministers will meet in Tallinn on Thursday.", "Thursday", FUTURE),
+    ("The delegation is due to arrive in Tallinn on Thursday.", "Thursday", FUTURE),
+    ("The foreign minister is visiting Estonia on Thursday.", "Thursday", FUTURE),
+    ("The harbour festival opens Thursday.", "Thursday", FUTURE),
+    ("The ferry company said it would resume sailings on Thursday.", "Thursday", FUTURE),
+    ("A statement issued Thursday said the talks had failed.", "Thursday", PAST),
+    ("The council was meeting on Thursday when the power failed.", "Thursday", PAST),
+    ("The port has been closed since Thursday.", "Thursday", PAST),
+])
+def test_tense_is_that_of_the_clause_the_date_modifies(nlp, sentence, date, tense):
+    entity = next(entity for entity in nlp(sentence).ents if entity.text == date)
+    assert date_tense(entity) is tense
+
+
+def test_said_thursday_is_the_thursday_before_publication(nlp):
+    text = "Prime Minister Ilse Varga will visit Tallinn on July 8 and 9, her office said Thursday.\n"
+    result = extract_claims(text, published_at="2024-07-08", nlp=nlp)
+    claim = result.claims[0]
+    assert "said on 4 July 2024" in claim.text
+    assert "11 July" not in claim.text
+    assert {date["text"]: date["iso"] for date in claim.dates} == {
+        "July 8 and 9": "2024-07-08/2024-07-09",
+        "Thursday": "2024-07-04",
+    }
+
+
+def test_a_date_of_the_future_is_the_next_one(nlp):
+    text = "The Tallinn port authority will open its new ferry terminal on Thursday, officials said.\n"
+    result = extract_claims(text, published_at="2024-07-08", nlp=nlp)
+    assert "on 11 July 2024" in result.claims[0].text
+    assert result.claims[0].dates == [{"text": "Thursday", "iso": "2024-07-11"}]
