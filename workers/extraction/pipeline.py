@@ -12,7 +12,7 @@ from .attribution import speaker_name
 from .boilerplate import boilerplate_flags
 from .claims import ClaimDate, ExtractedClaim, ExtractionResult
 from .coreference import ArticleContext
-from .dates import is_relative_date, resolve_date
+from .dates import date_tense, is_relative_date, resolve_date
 from .decomposition import decompose
 from .entities import CanonicalNames, NameMention, claim_entities, name_mentions
 from .genders import person_genders
@@ -183,9 +183,12 @@ def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: Artic
         entities = tuple(entity for entity in sentence.entities if entity.start in inside)
         dates: list[ClaimDate] = []
         relative_dates = False
-        for date_text in dict.fromkeys(entity.text for entity in entities if entity.label_ in DATE_LABELS):
-            relative_dates = relative_dates or is_relative_date(date_text)
-            dates.append({"text": date_text, "iso": resolve_date(date_text, context.base, analysis.future)})
+        for date in entities:
+            if date.label_ not in DATE_LABELS or any(known["text"] == date.text for known in dates):
+                continue
+            relative_dates = relative_dates or is_relative_date(date.text)
+            # In the tense of the clause the date modifies: "said Thursday that he will visit".
+            dates.append({"text": date.text, "iso": resolve_date(date.text, context.base, date_tense(date))})
         names = [entity for entity in entities if entity.label_ in NAME_LABELS]
         claims.append(ExtractedClaim(
             text=rendered.text,
