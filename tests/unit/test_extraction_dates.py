@@ -109,3 +109,13 @@ def test_a_date_of_the_future_is_the_next_one(nlp):
     result = extract_claims(text, published_at="2024-07-08", nlp=nlp)
     assert "on 11 July 2024" in result.claims[0].text
     assert result.claims[0].dates == [{"text": "Thursday", "iso": "2024-07-11"}]
+
+
+def test_a_date_without_its_year_is_written_with_it(nlp):
+    text = (
+        "The Tallinn ferry company raised its fares on December 28, the company said.\n"
+        "The company's board will meet from 8 to 9 August to discuss the timetable.\n"
+    )
+    texts = [claim.text for claim in extract_claims(text, published_at="2024-07-08", nlp=nlp).claims]
+    assert any("on December 28, 2023" in claim for claim in texts)
+    assert any("from 8 to 9 August 2024" in claim for claim in texts)

@@ -74,6 +74,7 @@ _ANCHORED = re.compile(
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|weekend)\b",
     re.IGNORECASE,
 )
+_ENDS_WITH_DAY = re.compile(r"\d(?:st|nd|rd|th)?$", re.IGNORECASE)
 _MONTH_WORD = re.compile(rf"\b{_MONTH}(?=\s|$|,)", re.IGNORECASE)
 
 # The tense of the clause a date modifies, as `resolve_date` takes it: True for what will
@@ -303,7 +304,7 @@ def absolute_date_text(entity: Span, base: datetime.datetime | None) -> str | No
         return None
     core = _RELATIVE_CORE.search(text)
     if core is None:
-        return None
+        return _with_year(text, resolve_date(text, base, date_tense(entity)))
     iso = resolve_date(core.group().strip(), base, date_tense(entity))
     if iso is None or "W" in iso:
         # A week has no spelling a reader would use.
@@ -321,6 +322,18 @@ def absolute_date_text(entity: Span, base: datetime.datetime | None) -> str | No
     if needs_preposition or leading_on:
         absolute = ("on " if len(iso) == 10 else "in ") + absolute
     return f"{prefix_words} {absolute}".strip() + text[core.end():]
+
+
+def _with_year(text: str, iso: str | None) -> str | None:
+    """A calendar date written without its year, with the year it resolved to ("July 8 and 9" ->
+    "July 8 and 9, 2024", "8 to 9 July" -> "8 to 9 July 2024", "in December" -> "in December 2023")."""
+    if iso is None or "W" in iso or not _lacks_year(text):
+        return None
+    year = iso.split("/")[-1][:4]
+    stripped = text.rstrip()
+    # "July 8" takes a comma before its year, "8 July" and "December" do not.
+    comma = "," if _ENDS_WITH_DAY.search(stripped) else ""
+    return f"{stripped}{comma} {year}{text[len(stripped):]}"
 
 
 def _spelled(iso: str) -> str:
