@@ -116,9 +116,12 @@ def test_a_trip_for_an_event_gives_the_trip_and_the_event_apart(nlp):
 
 
 def test_a_participle_after_they_takes_a_plural_verb(nlp):
-    result = extract_claims("Nurses at the clinic treated 40 patients on Monday.\n"
-                            "They worked through the night, using two diesel generators.", nlp=nlp)
-    assert claim_with(result, "generators").text == "Nurses were using two diesel generators."
+    result = extract_claims("Nurses at the clinic treat 40 patients a day.\n"
+                            "They work through the night, using two diesel generators.", nlp=nlp)
+    assert claim_with(result, "generators").text == "Nurses use two diesel generators."
+    past = extract_claims("Nurses at the clinic treated 40 patients on Monday.\n"
+                          "They worked through the night, using two diesel generators.", nlp=nlp)
+    assert claim_with(past, "generators").text == "Nurses used two diesel generators."
 
 
 def test_a_participle_that_frames_the_clause_is_not_split_off(nlp):

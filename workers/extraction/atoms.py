@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Token
 
@@ -22,12 +22,20 @@ class Atom:
     link: str = ""
     # A reporting frame after the proposition ("..., the Kremlin said").
     trailer: list[Token] = field(default_factory=list)
+    # Words written in place of a token's own: a participle in the main verb's tense ("declined").
+    words: dict[int, str] = field(default_factory=dict)
+    # Who a proposition is reported by, written before it ("Reports said"); it then owns its
+    # attribution and takes no reporting frame of the sentence.
+    prefix: str = ""
+    attribution: str | None = None
+    # A word the atom cannot resolve from its sentence ("some" of what?).
+    needs_context: bool = False
 
 
 def without(atom: Atom, dropped: set[int]) -> Atom:
     """`atom` without the tokens at the indexes `dropped`."""
     tokens = without_edges([token for token in atom.tokens if token.i not in dropped])
-    return Atom(tokens, lead=atom.lead, link=atom.link, trailer=atom.trailer)
+    return replace(atom, tokens=tokens)
 
 
 def without_edges(tokens: list[Token]) -> list[Token]:

@@ -4,26 +4,37 @@ from __future__ import annotations
 
 import itertools
 
+from lemminflect import getInflection
 from spacy.tokens import Span, Token
 
 from .atoms import MIN_CLAUSE_TOKENS, Atom, has_pronoun, size, within, without, without_edges
 from .lexicon import (
+    BOUNDING_MARKS,
     CONCESSIVE_MARKS,
+    DOCUMENT_NOUNS,
+    EMPHASIS_ADVERBS,
     EVENT_NOUNS,
     FRAMING_PARTICIPLES,
+    GROUP_PRONOUNS,
     NOMINAL_POS,
     NOUN_SUBJECT_DEPS,
     PAST_TAGS,
     PLURAL_NOUN_TAGS,
     PLURAL_PRONOUNS,
     RELATIVE_PRONOUNS,
+    REPORT_NOUNS,
     REPORTING_VERBS,
+    SAYING_LEMMAS,
+    TEMPORAL_MARKS,
+    THING_PRONOUNS,
     TRIP_VERBS,
     VERB_POS,
 )
 from .lists import enumerated
 
 _MAX_ATOMS = 6
+# A part of something named before: "some" of "some of its citizens".
+_PARTITIVES = frozenset({"some", "many", "most", "several", "few", "all", "dozens", "hundreds", "thousands"})
 
 
 def decompose(sentence: Span) -> list[Atom]:
@@ -45,31 +56,55 @@ def _propositions(sentence: Span) -> list[Atom]:
         # Reported speech: split what was said, keep who said it on every part.
         frame = [token for token in sentence if not within(token, content)]
         head = content
+    # "X said Y, following reports Z": what the reports said is theirs, not the speaker's.
+    reported: list[Atom] = []
+    for child in root.children if frame else []:
+        if child.dep_ in ("prep", "advcl") and (found := _reported(child)):
+            reported += found
+            cut = {token.i for token in _detached_tokens(root, child)}
+            frame = [token for token in frame if token.i not in cut]
     atoms = _clauses(head, subject=None)
-    if len(atoms) < 2:
+    if len(atoms) + len(reported) < 2:
         return [whole]
     atoms = atoms[:_MAX_ATOMS]
     if frame:
         frame_first = frame[0].i < head.left_edge.i
         for atom in atoms:
+            if atom.prefix:
+                continue
             if frame_first and not atom.lead:
                 atom.tokens = sorted([*without_edges(frame), *atom.tokens], key=lambda token: token.i)
             else:
                 atom.trailer = without_edges(frame)
-    return atoms
+    return [*atoms, *reported][:_MAX_ATOMS]
 
 
-def _clauses(verb: Token, *, subject: list[Token] | None) -> list[Atom]:
-    """`verb`'s own clause, then the clauses split off it, in text order of their verbs."""
+def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | None = None,
+             tense: str | None = None) -> list[Atom]:
+    """`verb`'s own clause, then the clauses split off it, in text order of their verbs.
+
+    `subject` and `aux` are borrowed from a clause `verb` is coordinated with ("India has ramped
+    up ... and not joined ..."); `tense` is the tense of the clause it hangs from."""
     own_subject = _subject_tokens(verb)
     subject = own_subject or subject
+    tense = _tense(verb, aux or []) or tense
+    # Children cut out of the main clause, and those whose facts are added with the main kept whole.
     detached: list[Token] = []
     atoms: list[Atom] = []
     leading_done = False
     for child in verb.children:
         if child.dep_ == "conj" and child.pos_ in VERB_POS and size(child) >= MIN_CLAUSE_TOKENS:
             detached.append(child)
-            atoms += _clauses(child, subject=subject)
+            atoms += _clauses(child, subject=subject, aux=_borrowed_aux(verb, child) if subject else None,
+                              tense=tense)
+        elif child.dep_ == "advcl" and (document := _document_says(child, tense)) is not None:
+            # "signed a declaration calling for ...": the declaration calls, not the signer.
+            detached.append(child)
+            atoms.append(document)
+        elif child.dep_ == "attr" and any(other.dep_ == "expl" for other in verb.children) and (
+                reported := _what_reports_said(child)):
+            # "There have been reports that X": what the reports said is all the sentence states.
+            return reported
         elif child.dep_ == "advcl" and subject and child.i < verb.i and _is_participle(child):
             # One leading phrase, even when the parser cut it in two ("re - elected").
             leading = None if leading_done else _leading_phrase(verb, child)
@@ -77,15 +112,28 @@ def _clauses(verb: Token, *, subject: list[Token] | None) -> list[Atom]:
                 continue
             leading_done = True
             detached.append(child)
-            atoms.append(Atom(leading, lead=subject, link=_link(subject, verb, child)))
+            atoms.append(_finite(Atom(leading, lead=subject), [child], subject, verb,
+                                 _participle_tense(tense, leading)))
         elif child.dep_ == "advcl" and subject and _is_participle(child):
-            phrase = _participle_phrase(verb, child)
             detached.append(child)
-            atoms.append(Atom(phrase, lead=subject, link=_link(subject, verb, child)))
+            atoms += _participle_clauses(verb, child, subject, tense)
         elif child.dep_ == "advcl" and _is_concessive(child) and size(child) >= MIN_CLAUSE_TOKENS and not (
                 _refers_across(verb, child)):
             detached.append(child)
             atoms += [_without_marker(atom, child) for atom in _clauses(child, subject=None)]
+        elif child.dep_ == "advcl" and _is_temporal(child):
+            events = [_without_marker(atom, child) for atom in _clauses(child, subject=None)]
+            _refer_back(events, verb, child)
+            if all(_stands_alone(atom) for atom in events):
+                if not _bounds(verb, child):
+                    detached.append(child)
+                atoms += events
+        elif child.dep_ in ("prep", "advcl") and (absolute := _absolute(_with_of(child), tense)) is not None:
+            detached.append(child)
+            atoms.append(absolute)
+        elif child.dep_ in ("prep", "advcl") and (reported := _reported(child)):
+            detached.append(child)
+            atoms += reported
     for token in _subtree_tokens(verb):
         if _is_predicate_relative(token, verb) and subject:
             # "Reyes is a chemist who founded Lumo": Reyes is a chemist; Reyes founded Lumo.
@@ -98,12 +146,312 @@ def _clauses(verb: Token, *, subject: list[Token] | None) -> list[Atom]:
             if atom is not None:
                 detached.append(token)
                 atoms.append(atom)
+        elif token.dep_ == "acl" and not any(within(token, child) for child in detached) and (
+                document := _document_says(token, tense)) is not None:
+            detached.append(token)
+            atoms.append(document)
+    lead = [] if own_subject or subject is None else [*subject, *(aux or [])]
     if not detached:
-        return [Atom(without_edges(_subtree_tokens(verb)), lead=[] if own_subject else subject or [])]
+        return [Atom(without_edges(_subtree_tokens(verb)), lead=lead), *atoms]
     dropped = {token.i for child in detached for token in _detached_tokens(verb, child)}
     own = [token for token in _subtree_tokens(verb) if token.i not in dropped]
-    main = Atom(without_edges(own), lead=[] if own_subject or subject is None else subject)
+    main = Atom(without_edges(own), lead=lead)
     return [main, *atoms] if len(main.tokens) >= MIN_CLAUSE_TOKENS else atoms
+
+
+# -- tense: a participle or an absolute clause written as a sentence of its own ---------------
+
+
+def _tense(verb: Token, borrowed: list[Token]) -> str | None:
+    """"past", "perfect", "present" or "will" of a finite clause; None for other modals or none."""
+    auxiliaries = [child for child in verb.children if child.dep_ in ("aux", "auxpass") and child.i < verb.i]
+    auxiliaries = [*borrowed, *auxiliaries]
+    if any(token.lower_ == "to" for token in auxiliaries):
+        return None
+    modal = next((token for token in auxiliaries if token.tag_ == "MD"), None)
+    if modal is not None:
+        return "will" if modal.lower_ in ("will", "'ll", "wo") else None
+    first = auxiliaries[0] if auxiliaries else verb
+    if first.lemma_ == "have" and first.tag_ in ("VBZ", "VBP") and auxiliaries:
+        return "perfect"
+    if first.tag_ == "VBD":
+        return "past"
+    if first.tag_ in ("VBZ", "VBP"):
+        return "present"
+    return None
+
+
+def _participle_tense(tense: str | None, phrase: list[Token]) -> str | None:
+    """A present perfect becomes a past when the phrase names a time that is over ("last month")."""
+    if tense != "perfect":
+        return tense
+    for token in phrase:
+        if token.ent_type_ == "DATE" and token.ent_iob_ == "B":
+            ancestors = [ancestor.lower_ for ancestor in itertools.islice(token.ancestors, 2)]
+            if not any(word in ("since", "for", "over", "during", "from") for word in ancestors):
+                return "past"
+    return tense
+
+
+def _plural(subject: list[Token]) -> bool:
+    return any(token.tag_ in PLURAL_NOUN_TAGS or token.lower_ in PLURAL_PRONOUNS for token in subject) or any(
+        token.dep_ == "cc" for token in subject)
+
+
+def _inflected(lemma: str, tag: str) -> str | None:
+    forms = getInflection(lemma, tag=tag)
+    return forms[0] if forms else None
+
+
+def _verb_form(verb: Token, tense: str | None, subject: list[Token]) -> str | None:
+    """`verb` (a bare participle) as the finite verb of `subject` in `tense`: "declined", "has provided"."""
+    plural = _plural(subject) or any(token.lower_ in ("i", "you") for token in subject)
+    if verb.lemma_ == "be":
+        return {"past": "were" if plural else "was", "perfect": "have been" if plural else "has been",
+                "present": "are" if plural else "is", "will": "will be"}.get(tense or "")
+    if tense == "past":
+        return _inflected(verb.lemma_, "VBD")
+    if tense == "perfect":
+        participle = _inflected(verb.lemma_, "VBN")
+        return participle and ("have " if plural else "has ") + participle
+    if tense == "present":
+        return _inflected(verb.lemma_, "VBP" if plural else "VBZ")
+    if tense == "will":
+        return "will " + verb.lemma_
+    return None
+
+
+def _be(subject: list[Token], tense: str | None) -> str | None:
+    plural = _plural(subject)
+    return {"past": "were" if plural else "was", "perfect": "are" if plural else "is",
+            "present": "are" if plural else "is", "will": "will be"}.get(tense or "")
+
+
+def _finite(atom: Atom, verbs: list[Token], subject: list[Token], main: Token, tense: str | None) -> Atom:
+    """An atom whose verb is a bare participle, made a sentence: "..., notably declining to sign" as
+    "declined to sign"; a past participle ("Re-elected ...") or an unknown tense takes "was"."""
+    inside = {token.i for token in atom.tokens}
+    verb = next((token for token in verbs if token.i in inside), None)
+    form = _verb_form(verb, tense, subject) if verb is not None and verb.tag_ == "VBG" else None
+    if verb is None or form is None:
+        atom.link = _link(subject, main, verbs[0])
+        return atom
+    # The writer's stress ("notably") and what only ties the phrase to its clause ("thereby") go.
+    stress = {child.i for child in verb.children if child.dep_ == "advmod" and child.lower_ in EMPHASIS_ADVERBS}
+    atom.tokens = without_edges([token for token in atom.tokens if token.i not in stress])
+    atom.words = {**atom.words, verb.i: form}
+    return atom
+
+
+def _participle_clauses(verb: Token, clause: Token, subject: list[Token], tense: str | None) -> list[Atom]:
+    """"..., providing a market for Russia after it was cut off ...": the participle phrase with the
+    main clause's subject and tense, and what its own clauses say."""
+    tense = _participle_tense(tense, list(clause.subtree))
+    verbs = [clause, *(token for token in clause.subtree if token.dep_ == "conj" and token.head == clause)]
+    atoms = _clauses(clause, subject=subject, tense=tense)
+    return [_finite(atom, verbs, subject, verb, tense) if atom.lead == subject else atom for atom in atoms]
+
+
+def _borrowed_aux(verb: Token, conj: Token) -> list[Token] | None:
+    """"India has ramped up ... and not joined": "joined" borrows "has". Only where the conjunct's
+    form needs the auxiliary ("has ... not joined", "will visit ... and meet")."""
+    if any(child.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "expl") for child in conj.children):
+        return None
+    auxiliaries = [child for child in verb.children if child.dep_ in ("aux", "auxpass") and child.i < verb.i]
+    if not auxiliaries or any(token.lower_ == "to" for token in auxiliaries):
+        return None
+    last = auxiliaries[-1]
+    tag = conj.tag_
+    if tag == "VBD" and _inflected(conj.lemma_, "VBN") == conj.lower_:
+        tag = "VBN"
+    if tag == "VBN" and (last.lemma_ == "have" or last.lemma_ == "be" and last.dep_ == "auxpass" and not any(
+            child.dep_ == "dobj" for child in conj.children)):
+        return auxiliaries
+    if tag == "VBG" and last.lemma_ == "be" and last.dep_ == "aux":
+        return auxiliaries
+    if tag == "VB" and (last.tag_ == "MD" or last.lemma_ == "do"):
+        return auxiliaries
+    return None
+
+
+# -- subordinate facts: when, with what, by whose report ------------------------------------------
+
+
+def _is_temporal(clause: Token) -> bool:
+    """"after it was cut off from its markets": a past event with its own subject."""
+    marks = [child for child in clause.children if child.dep_ == "mark"]
+    if len(marks) != 1 or marks[0].lower_ not in TEMPORAL_MARKS or size(clause) < MIN_CLAUSE_TOKENS:
+        return False
+    if not any(child.dep_ in NOUN_SUBJECT_DEPS for child in clause.children):
+        return False
+    return _tense(clause, []) in ("past", "perfect")
+
+
+def _refer_back(atoms: list[Atom], verb: Token, clause: Token) -> None:
+    """"..., providing a market for the mine after it was shut": "it" is the nearest thing named
+    before the clause. A name is left to the renderer, which finds names; a common noun is written
+    in, unless the main clause's subject could be meant too: then the claim needs its context."""
+    pronoun = next((child for child in clause.children if child.dep_ in NOUN_SUBJECT_DEPS), None)
+    if pronoun is None or pronoun.lower_ not in THING_PRONOUNS | GROUP_PRONOUNS or clause.i < verb.i:
+        return
+    before = [token for token in pronoun.sent if token.i < clause.left_edge.i and token.pos_ in NOMINAL_POS]
+    nearest = next((token for token in reversed(before) if _may_stand_for(pronoun, token)
+                    and token.dep_ not in ("compound", "poss")), None)
+    if nearest is None:
+        return
+    # Only the clause's own subject competes: a participle phrase's borrowed one is further away.
+    subject = next((token for token in verb.children if token.dep_ in NOUN_SUBJECT_DEPS), None)
+    phrase = [token for token in nearest.subtree if token.i <= nearest.i]
+    unsure = subject is not None and subject != nearest and _may_stand_for(pronoun, subject)
+    if not unsure and (nearest.pos_ == "PROPN" or nearest.ent_type_):
+        # A name: the renderer finds it, and names it in full.
+        return
+    group = THING_PRONOUNS if pronoun.lower_ in THING_PRONOUNS else GROUP_PRONOUNS
+    for atom in atoms:
+        if pronoun not in atom.tokens:
+            continue
+        # Later pronouns of the same kind are bound to the subject: "it lost its funding".
+        atom.words = {**atom.words, **{token.i: token.text for token in atom.tokens if token.lower_ in group}}
+        if unsure or has_pronoun(phrase):
+            atom.needs_context = True
+        else:
+            atom.words[pronoun.i] = "".join(token.text_with_ws for token in phrase).strip()
+
+
+def _bounds(verb: Token, clause: Token) -> bool:
+    """"has not visited since the war began", "the first trip since ...": without the clause the main
+    clause says something else; it keeps it."""
+    if any(child.lower_ in BOUNDING_MARKS or child.dep_ == "advmod" and child.lower_ in ("only", "just", "not")
+           for child in clause.children):
+        # "changed their mind only after ...": the clause is what the main clause is about.
+        return True
+    rest = [token for token in verb.subtree if not within(token, clause)]
+    return any(token.dep_ == "neg" or token.tag_ in ("JJS", "RBS") or token.ent_type_ == "ORDINAL" or
+               token.lower_ in ("never", "first", "last", "only") for token in rest)
+
+
+def _stands_alone(atom: Atom) -> bool:
+    """A subordinate clause cut out whole: a subject and a verb of its own, no dangling link."""
+    tokens = [*atom.lead, *atom.tokens]
+    return len(tokens) >= MIN_CLAUSE_TOKENS and any(token.dep_ in NOUN_SUBJECT_DEPS for token in tokens)
+
+
+def _absolute(prep: Token, tense: str | None) -> Atom | None:
+    """"with Russia isolated in the West": Russia is isolated in the West (in the main clause's tense).
+    The parser gives it three shapes: "with" + a clause with a subject, "with" marking such a clause,
+    or "with" + a noun that a participle modifies ("with hundreds of people lining the road")."""
+    if prep.lower_ != "with":
+        return None
+    if prep.dep_ == "mark":
+        predicate: Token | None = prep.head
+    else:
+        predicate = next((child for child in prep.children if child.dep_ == "pcomp"), None)
+    if predicate is not None:
+        subject = next((child for child in predicate.children if child.dep_ in NOUN_SUBJECT_DEPS), None)
+        if subject is None or subject.pos_ not in NOMINAL_POS or predicate.tag_ not in ("VBN", "VBD", "VBG", "JJ"):
+            return None
+        if predicate.tag_ == "VBD" and _inflected(predicate.lemma_, "VBN") != predicate.lower_:
+            return None
+        lead = list(subject.subtree)
+        tokens = [token for token in predicate.subtree if not within(token, subject) and token != prep]
+    else:
+        noun = next((child for child in prep.children if child.dep_ == "pobj"), None)
+        if noun is None or noun.pos_ not in NOMINAL_POS:
+            return None
+        predicate = next((token for token in noun.subtree if token.dep_ in ("acl", "amod") and token.i > token.head.i
+                          and token.head.pos_ in NOMINAL_POS and token.tag_ in ("VBN", "VBG")
+                          and token.right_edge.i == noun.right_edge.i), None)
+        if predicate is None:
+            return None
+        lead = [token for token in noun.subtree if not within(token, predicate)]
+        tokens = list(predicate.subtree)
+    link = _be(lead, tense)
+    if link is None or any(token.dep_ == "mark" or token.lower_ in RELATIVE_PRONOUNS for token in tokens):
+        return None
+    lead, tokens = without_edges(lead), without_edges(tokens)
+    if len(lead) + len(tokens) < MIN_CLAUSE_TOKENS or has_pronoun(lead):
+        return None
+    return Atom(tokens, lead=lead, link=link)
+
+
+def _with_of(child: Token) -> Token:
+    """The "with" of an absolute clause: the child itself, or the mark of a clause."""
+    return next((mark for mark in child.children if mark.dep_ == "mark" and mark.lower_ == "with"), child)
+
+
+def _reported(prep: Token) -> list[Atom]:
+    """"following reports some were left stranded": what the reports said, said by them."""
+    if prep.dep_ == "advcl" and prep.lower_ != "following":
+        return []
+    noun = next((child for child in prep.children if child.dep_ in ("pobj", "dobj")), None)
+    return [] if noun is None else _what_reports_said(noun)
+
+
+def _what_reports_said(noun: Token) -> list[Atom]:
+    """"reports (that) some were left stranded": one atom per proposition, "Reports said ..."."""
+    if noun.lemma_ not in REPORT_NOUNS:
+        return []
+    clause = next((child for child in noun.children if child.dep_ in ("relcl", "acl", "ccomp")
+                   and child.pos_ in VERB_POS and child.i > noun.i), None)
+    if clause is None:
+        return []
+    subject = next((child for child in clause.children if child.dep_ in NOUN_SUBJECT_DEPS), None)
+    if subject is None or subject.lower_ in RELATIVE_PRONOUNS or subject.i < noun.i:
+        return []
+    if clause.left_edge.lower_ in RELATIVE_PRONOUNS and clause.left_edge.dep_ != "mark":
+        return []
+    source = without_edges([token for token in noun.subtree if not within(token, clause)])
+    said = "".join(token.text_with_ws for token in source).strip()
+    atoms = [_without_marker(atom, clause) for atom in _clauses(clause, subject=None)]
+    if not source or not all(_stands_alone(atom) for atom in atoms):
+        return []
+    for atom in atoms:
+        atom.prefix = said + " said"
+        atom.attribution = said
+        _name_the_part(atom, subject)
+    return atoms
+
+
+def _name_the_part(atom: Atom, subject: Token) -> None:
+    """"... release some of the workers, following reports some were left stranded": the bare "some"
+    is the "some of the workers" named before it in the sentence; unnamed, it needs its context."""
+    if subject.lower_ not in _PARTITIVES or any(True for _ in subject.children):
+        return
+    named = next((token for token in subject.sent if token.i < subject.i and token.lower_ == subject.lower_
+                  and any(child.lower_ == "of" for child in token.children)), None)
+    clause = None if named is None else next(
+        (token for token in named.subtree if token.dep_ in ("relcl", "acl")), None)
+    phrase = [] if named is None else without_edges(
+        [token for token in named.subtree if clause is None or not within(token, clause)])
+    if not phrase or has_pronoun(phrase):
+        # "some of its citizens": whose, the sentence alone does not say safely.
+        atom.needs_context = True
+        return
+    for part in ("lead", "tokens"):
+        tokens: list[Token] = getattr(atom, part)
+        if subject in tokens:
+            at = tokens.index(subject)
+            setattr(atom, part, [*tokens[:at], *phrase, *tokens[at + 1:]])
+
+
+def _document_says(participle: Token, tense: str | None) -> Atom | None:
+    """"a joint statement calling for X": the statement called for X. The parser often hangs the
+    participle on the nearest noun ("a statement at a summit calling for"): the document is the
+    nearest one before it with nothing but its modifiers and prepositions between."""
+    if participle.tag_ != "VBG" or participle.lemma_ not in SAYING_LEMMAS or participle.i < participle.head.i:
+        return None
+    doc = participle.doc
+    document = next((doc[index] for index in range(participle.i - 1, participle.sent.start - 1, -1)
+                     if doc[index].lemma_ in DOCUMENT_NOUNS and doc[index].pos_ == "NOUN"), None)
+    if document is None or any(doc[index].pos_ in VERB_POS or doc[index].is_punct
+                               for index in range(document.i + 1, participle.i)):
+        return None
+    lead = [token for token in document.subtree if token.i <= document.i]
+    form = {"past": "VBD", "perfect": "VBD", "present": "VBZ" if document.tag_ == "NN" else "VBP"}.get(tense or "")
+    word = _inflected(participle.lemma_, form) if form else None
+    if word is None:
+        return None
+    return Atom(without_edges(list(participle.subtree)), lead=without_edges(lead), words={participle.i: word})
 
 
 def _subject_tokens(verb: Token) -> list[Token]:
@@ -206,17 +554,37 @@ def _is_concessive(clause: Token) -> bool:
 
 def _refers_across(verb: Token, clause: Token) -> bool:
     """"Although the museum closed, its garden stayed open": apart, "its" would lose the museum.
-    A pronoun after a noun of its own part ("while a pig has 38 chromosomes in its cells") stays."""
+    A pronoun after a noun of its own part that it can stand for ("even though India has ramped up
+    its purchases") stays."""
     rest, own = [token for token in verb.subtree if not within(token, clause)], list(clause.subtree)
-    first, second = (own, rest) if clause.i < verb.i else (rest, own)
-    unanchored = list(itertools.takewhile(lambda token: token.pos_ not in NOMINAL_POS, first))
-    return has_pronoun(second) or has_pronoun(unanchored)
+    return _unanchored_pronoun(rest) or _unanchored_pronoun(own)
+
+
+def _unanchored_pronoun(tokens: list[Token]) -> bool:
+    """A third-person pronoun with no noun before it in `tokens` that it could stand for."""
+    seen: list[Token] = []
+    for token in tokens:
+        if token.pos_ in NOMINAL_POS:
+            seen.append(token)
+        elif has_pronoun([token]) and not any(_may_stand_for(token, noun) for noun in seen):
+            return True
+    return False
+
+
+def _may_stand_for(pronoun: Token, noun: Token) -> bool:
+    lower = pronoun.lower_
+    if lower in THING_PRONOUNS:
+        return noun.tag_ in ("NN", "NNP") and noun.ent_type_ not in ("PERSON", "NORP")
+    if lower in GROUP_PRONOUNS:
+        return noun.tag_ in PLURAL_NOUN_TAGS or noun.ent_type_ in ("ORG", "NORP", "GPE")
+    # "he", "she": a person named, or a noun that may be one ("the minister").
+    return noun.ent_type_ == "PERSON" or noun.tag_ == "NN" and not noun.ent_type_
 
 
 def _without_marker(atom: Atom, clause: Token) -> Atom:
-    """The clause without its "(even) though"."""
+    """The clause without its "(even) though", "shortly after"."""
     marker = {child.i for child in clause.children if child.dep_ == "mark"}
-    marker |= {child.i for child in clause.children if child.lower_ == "even" and child.i + 1 in marker}
+    marker |= {child.i for child in clause.children if child.dep_ == "advmod" and child.i + 1 in marker}
     atom.tokens = without_edges([token for token in atom.tokens if token.i not in marker])
     return atom
 

@@ -222,6 +222,23 @@ FRAMING_PARTICIPLES = frozenset(
     including compared according provided supposing barring""".split())
 # Subordinate clauses the sentence asserts as true alongside its main clause.
 CONCESSIVE_MARKS = frozenset({"although", "though", "whereas", "while"})
+# Subordinate clauses that date the main one ("after it was cut off"): a past event of their own.
+TEMPORAL_MARKS = frozenset({"after", "before", "when", "once", "since", "until", "till"})
+# Of these, the ones the main clause's truth hangs on ("has not visited since ..."): it keeps them.
+BOUNDING_MARKS = frozenset({"before", "since", "until", "till"})
+# How the writer stresses a participle phrase ("notably declining to sign"): no part of its fact.
+EMPHASIS_ADVERBS = frozenset(
+    """notably particularly especially significantly importantly crucially tellingly pointedly
+    conspicuously thereby thus""".split())
+# A noun whose content clause is reported, not asserted: "following reports (that) some were left".
+REPORT_NOUNS = frozenset({"report"})
+# Documents, and the participles that say what a document says: "a joint statement calling for ...".
+DOCUMENT_NOUNS = frozenset(
+    """statement declaration resolution letter petition communique communiqué motion proposal
+    report document""".split())
+SAYING_LEMMAS = frozenset(
+    """call urge demand say state ask warn condemn accuse propose recommend reaffirm express pledge
+    insist reject affirm""".split())
 # "the talks between Moscow and Delhi" or "a mix of sand and clay" name one thing, not a list.
 COLLECTIVE_HEADS = frozenset({
     "between", "among", "amongst", "combination", "mix", "mixture", "blend", "difference", "ratio",

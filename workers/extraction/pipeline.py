@@ -200,7 +200,7 @@ def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: Artic
             entities=claim_entities(sentence, names, context.names, inside),
             dates=dates,
             kind=atom_kind(analysis.kind, entities),
-            attribution=attribution,
+            attribution=atom.attribution if atom.attribution is not None else attribution,
             needs_context=rendered.needs_context,
             relative_dates_unresolved=relative_dates and context.base is None,
         ))

@@ -77,13 +77,13 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
     named_so_far = False
     # Pronoun classes already replaced by a noun phrase: a second "their" means the same people.
     resolved: set[frozenset[str]] = set()
-    needs_context = False
+    needs_context = atom.needs_context
     replaced_names: set[str] = set()
     for position, token in enumerate(sequence):
         if token.i in titled:
             people.append(titled[token.i])
             named_so_far = True
-        if token.i in replacements or token.i in dropped:
+        if token.i in replacements or token.i in dropped or token.i in atom.words:
             continue
         entity = entity_at.get(token.i)
         if entity is not None and entity.label_ == "DATE":
@@ -237,7 +237,7 @@ def _possessive(name: str) -> str:
 
 
 def _join(atom: Atom, sequence: list[Token], replacements: dict[int, str], dropped: set[int], opening: str) -> str:
-    pieces: list[str] = []
+    pieces: list[str] = [atom.prefix + " "] if atom.prefix else []
     lead_end = len(atom.lead)
     trailer_start = len(atom.lead) + len(atom.tokens)
     for position, token in enumerate(sequence):
@@ -247,7 +247,9 @@ def _join(atom: Atom, sequence: list[Token], replacements: dict[int, str], dropp
             pieces.append(", ")
         if token.i in dropped:
             continue
-        word = replacements.get(token.i, token.text)
+        word = replacements.get(token.i, atom.words.get(token.i, token.text))
+        if position == 0 and atom.prefix and token.i == token.sent.start and token.pos_ != "PROPN":
+            word = word[:1].lower() + word[1:]
         if position == lead_end and atom.lead and token.i == token.sent.start and token.pos_ != "PROPN":
             word = word[:1].lower() + word[1:]
         if position == trailer_start and token.pos_ != "PROPN" and token.i != token.sent.start:

@@ -1,0 +1,230 @@
+"""Deeper atomicity: concessive, absolute, temporal, reported and document clauses each their own claim,
+participles in the main verb's tense; on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from workers.extraction import ExtractionResult, extract_claims
+from workers.extraction.lexicon import NOUN_SUBJECT_DEPS
+
+
+def claims_of(nlp, text: str) -> ExtractionResult:
+    return extract_claims(text, nlp=nlp, language="en")
+
+
+def texts(result: ExtractionResult) -> list[str]:
+    return [claim.text for claim in result.claims]
+
+
+# -- concessive clauses -----------------------------------------------------------------------
+
+
+def test_a_coordinated_concessive_clause_gives_one_claim_per_proposition(nlp):
+    result = claims_of(nlp, "Freight traffic on the canal has fallen sharply, even though Egypt has cut its transit "
+                            "fees and not raised its insurance levies on tankers.")
+    assert texts(result) == [
+        "Freight traffic on the canal has fallen sharply.",
+        "Egypt has cut its transit fees.",
+        # The second verb borrows "has": "Egypt not raised ..." would not be English.
+        "Egypt has not raised its insurance levies on tankers.",
+    ]
+
+
+def test_a_concessive_clause_whose_pronoun_points_out_of_it_stays_whole(nlp):
+    sentence = "Freight traffic on the canal has fallen sharply, even though it has cut its transit fees."
+    assert texts(claims_of(nlp, sentence)) == [sentence]
+
+
+# -- absolute clauses -------------------------------------------------------------------------
+
+
+def test_an_absolute_clause_becomes_a_claim_in_the_main_clause_tense(nlp):
+    assert texts(claims_of(nlp, "Oslo sees the harbour as a key partner, with Sweden isolated in the north.")) == [
+        "Oslo sees the harbour as a key partner.",
+        "Sweden is isolated in the north.",
+    ]
+    assert texts(claims_of(nlp, "The council approved the new budget in March, with the library closed for "
+                                "repairs.")) == [
+        "The council approved the new budget in March.",
+        "The library was closed for repairs.",
+    ]
+
+
+def test_an_absolute_clause_with_a_participle_on_its_noun(nlp):
+    assert texts(claims_of(nlp, "The mayor opened the new bridge in May, with hundreds of residents lining the "
+                                "riverbank.")) == [
+        "The mayor opened the new bridge in May.",
+        "Hundreds of residents were lining the riverbank.",
+    ]
+
+
+def test_with_and_a_plain_noun_is_no_clause(nlp):
+    sentence = "The team won the match with a late goal."
+    assert texts(claims_of(nlp, sentence)) == [sentence]
+
+
+# -- reported evidence ------------------------------------------------------------------------
+
+
+def test_what_reports_said_is_a_claim_attributed_to_the_reports(nlp):
+    result = claims_of(nlp, "The port authority said it was inspecting two cranes at the terminal, following "
+                            "reports that a crane collapsed during a storm in January.")
+    assert texts(result) == [
+        "The port authority said it was inspecting two cranes at the terminal.",
+        "Reports said a crane collapsed during a storm in January.",
+    ]
+    assert [claim.attribution for claim in result.claims] == ["The port authority", "reports"]
+
+
+def test_coordinated_reports_give_one_claim_each_and_a_bare_some_is_named(nlp):
+    result = claims_of(nlp, "The ministry said it was trying to bring home some of the workers, following reports "
+                            "some were left unpaid in two factories and forced to sleep on site.")
+    assert texts(result) == [
+        "The ministry said it was trying to bring home some of the workers.",
+        "Reports said some of the workers were left unpaid in two factories.",
+        "Reports said some of the workers were forced to sleep on site.",
+    ]
+
+
+def test_there_have_been_reports_states_only_what_the_reports_said(nlp):
+    result = claims_of(nlp, "However, there have been reports that local farmers have lost their contracts and "
+                            "have been unable to sell their grain at the market.")
+    assert texts(result) == [
+        "Reports said local farmers have lost their contracts.",
+        "Reports said local farmers have been unable to sell their grain at the market.",
+    ]
+    assert all(claim.attribution == "reports" for claim in result.claims)
+
+
+# -- what a document says -----------------------------------------------------------------------
+
+
+def test_a_document_calling_for_something_is_its_own_claim(nlp):
+    assert texts(claims_of(nlp, "Sweden voted against a resolution at the forum in Oslo in 2022 calling for fishing "
+                                "quotas to be cut.")) == [
+        "Sweden voted against a resolution at the forum in Oslo in 2022.",
+        "A resolution called for fishing quotas to be cut.",
+    ]
+
+
+# -- temporal clauses ---------------------------------------------------------------------------
+
+
+def test_a_temporal_clause_in_a_participle_phrase_gets_the_referent_of_its_pronoun(nlp):
+    assert texts(claims_of(nlp, "Austria has also become a large buyer of Slovenian timber, supplying a steady "
+                                "market for Slovenia after it was hit by a trade ban.")) == [
+        "Austria has also become a large buyer of Slovenian timber.",
+        "Austria has supplied a steady market for Slovenia.",
+        "Slovenia was hit by a trade ban.",
+    ]
+
+
+def test_a_temporal_clause_before_or_after_the_main_clause(nlp):
+    assert texts(claims_of(nlp, "The airline cancelled 40 flights after its pilots went on strike in June.")) == [
+        "The airline cancelled 40 flights.",
+        "The airline's pilots went on strike in June.",
+    ]
+    assert texts(claims_of(nlp, "Shortly after the river flooded the town in 2019, the council built a new "
+                                "levee.")) == [
+        "The council built a new levee.",
+        "The river flooded the town in 2019.",
+    ]
+
+
+def test_a_main_clause_bounded_by_its_temporal_clause_keeps_it(nlp):
+    sentence = "Kim has not visited Seoul since her father died in 2015."
+    assert texts(claims_of(nlp, sentence)) == [sentence, "Kim's father died in 2015."]
+
+
+def test_an_ambiguous_pronoun_in_a_temporal_clause_needs_context(nlp):
+    result = claims_of(nlp, "Vietnam sold the frigate to Chile after it lost its funding.")
+    assert texts(result) == ["Vietnam sold the frigate to Chile.", "It lost its funding."]
+    assert [claim.needs_context for claim in result.claims] == [False, True]
+
+
+@pytest.mark.parametrize("sentence", [
+    "When prices rise, demand falls.",
+    "The bridge will reopen after the repairs are finished.",
+])
+def test_habitual_or_future_temporal_clauses_are_not_facts_of_their_own(nlp, sentence):
+    assert texts(claims_of(nlp, sentence)) == [sentence]
+
+
+# -- several complements of one reporting verb ----------------------------------------------
+
+
+def test_each_complement_of_a_reporting_verb_is_a_claim_with_its_speaker(nlp):
+    result = claims_of(nlp, "The governor told reporters the dam was safe and that the repairs would end in May.")
+    assert texts(result) == [
+        "The governor told reporters the dam was safe.",
+        "The governor told reporters that the repairs would end in May.",
+    ]
+    assert [claim.attribution for claim in result.claims] == ["The governor", "The governor"]
+
+
+# -- participles in the main verb's tense --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "participle"), [
+    # A present perfect with a time that is over: a simple past; the writer's "notably" goes.
+    ("The coastguard has not been a strong ally of the fishermen, notably refusing to patrol the northern bay "
+     "in 2021.", "The coastguard refused to patrol the northern bay in 2021."),
+    ("The company has laid off 200 workers, closing its factory in Leeds.",
+     "The company has closed its factory in Leeds."),
+    ("The plant employs 900 people, producing most of the region's steel.",
+     "The plant produces most of the region's steel."),
+    ("The plant will open in May, employing 300 people.", "The plant will employ 300 people."),
+    ("The board approved the merger in 2020, citing rising costs.", "The board cited rising costs."),
+])
+def test_a_trailing_participle_takes_the_main_verb_tense(nlp, sentence, participle):
+    claims = texts(claims_of(nlp, sentence))
+    assert len(claims) == 2
+    assert claims[1] == participle
+
+
+def test_a_leading_past_participle_stays_passive(nlp):
+    assert texts(claims_of(nlp, "Elected for a second term, Ruiz visited Lima in 2022.")) == [
+        "Ruiz visited Lima in 2022.",
+        "Ruiz was elected for a second term.",
+    ]
+
+
+# -- grammar ----------------------------------------------------------------------------------
+
+TRICKY = [
+    "Freight traffic on the canal has fallen sharply, even though Egypt has cut its transit fees and not raised "
+    "its insurance levies on tankers.",
+    "The coastguard has not been a strong ally of the fishermen, notably refusing to patrol the northern bay.",
+    "The council, with its budget cut in half, closed two libraries.",
+    "The ministry said it was trying to bring home some of the workers, following reports some were left unpaid "
+    "in two factories and forced to sleep on site.",
+    "The mayor will visit the plant and meet the workers in May.",
+    "The city has closed the bridge and opened a ferry service.",
+    "Portugal has become a major buyer of Chilean copper, providing a market for the mine after it was shut out "
+    "of the Asian markets.",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_every_claim_is_a_sentence_with_a_subject_and_a_finite_verb(nlp, text):
+    for claim in texts(claims_of(nlp, text)):
+        assert claim[0].isupper() and claim.endswith("."), claim
+        sentence = next(nlp(claim).sents)
+        root = sentence.root
+        assert any(child.dep_ in NOUN_SUBJECT_DEPS | {"expl"} for child in root.children), claim
+        finite = root.tag_ in ("VBD", "VBZ", "VBP") or any(
+            child.dep_ in ("aux", "auxpass") and child.tag_ in ("VBD", "VBZ", "VBP", "MD") for child in root.children)
+        assert finite, claim
+        assert " was notably " not in claim and " not raised" not in claim.replace("has not raised", ""), claim
+
+
+def test_coordinated_verbs_borrow_the_auxiliary_they_need(nlp):
+    assert texts(claims_of(nlp, "The mayor will visit the plant and meet the workers in May.")) == [
+        "The mayor will visit the plant.",
+        "The mayor will meet the workers in May.",
+    ]
+    assert texts(claims_of(nlp, "The city has closed the bridge and opened a ferry service.")) == [
+        "The city has closed the bridge.",
+        "The city has opened a ferry service.",
+    ]
