@@ -119,3 +119,16 @@ def test_a_date_without_its_year_is_written_with_it(nlp):
     texts = [claim.text for claim in extract_claims(text, published_at="2024-07-08", nlp=nlp).claims]
     assert any("on December 28, 2023" in claim for claim in texts)
     assert any("from 8 to 9 August 2024" in claim for claim in texts)
+
+
+def test_a_named_day_is_no_date(nlp):
+    text = "The Tallinn department store will cut prices by 30 percent on Black Friday, its owner said.\n"
+    claim = extract_claims(text, published_at="2024-07-08", nlp=nlp).claims[0]
+    assert "Black Friday" in claim.text
+    assert all(date["iso"] is None for date in claim.dates if date["text"] == "Friday")
+
+
+def test_a_date_that_modifies_a_noun_takes_no_tense_from_the_verb(nlp):
+    doc = nlp("Tuesday's debate will shape the campaign, analysts said.")
+    entity = next(entity for entity in doc.ents if entity.text.startswith("Tuesday"))
+    assert date_tense(entity) is None

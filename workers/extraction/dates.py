@@ -82,6 +82,9 @@ _MONTH_WORD = re.compile(rf"\b{_MONTH}(?=\s|$|,)", re.IGNORECASE)
 Tense = bool | None
 _FUTURE_AUXILIARIES = frozenset({"will", "'ll", "’ll", "wo", "shall", "would"})
 _PERFECT_AUXILIARIES = frozenset({"have", "has", "had", "'ve", "’ve", "having"})
+_NOUN_MODIFIER_DEPS = frozenset({"poss", "compound", "nmod", "amod"})
+_NAMED_DAY_WORDS = frozenset({"black", "cyber", "good", "super", "ash", "holy", "maundy", "easter", "palm",
+                              "shrove", "bloody", "blue", "giving"})
 
 
 def is_relative_date(text: str) -> bool:
@@ -208,8 +211,25 @@ def date_tense(entity: Span) -> Tense:
     "opens Thursday"), False for the past ("said Thursday", "a statement issued Thursday"),
     None when it cannot tell. Only the clause counts: in "said Thursday that he will visit" the
     date is of the saying, in the past."""
+    if entity.root.dep_ in _NOUN_MODIFIER_DEPS:
+        # "Tuesday's debate", "Monday evening session": the tense of the clause is that of the
+        # noun's clause, not the date's.
+        return None
     verb = _governing_verb(entity.root)
     return _verb_tense(verb) if verb is not None else None
+
+
+def named_day(entity: Span) -> bool:
+    """A weekday that is part of a name ("Black Friday", "Good Friday"), not a date of its own."""
+    previous = entity.doc[entity.start - 1] if entity.start > 0 else None
+    return previous is not None and previous.lower_ in _NAMED_DAY_WORDS and bool(_BARE_WEEKDAY.match(entity.text))
+
+
+def entity_iso(entity: Span, base: datetime.datetime | None) -> str | None:
+    """The ISO value of a DATE entity in its sentence: in the tense of its clause; none for a named day."""
+    if named_day(entity):
+        return None
+    return resolve_date(entity.text, base, date_tense(entity))
 
 
 def _governing_verb(token: Token) -> Token | None:
@@ -300,7 +320,7 @@ def absolute_date_text(entity: Span, base: datetime.datetime | None) -> str | No
     "in June 2024", "earlier this year" -> "earlier in 2024", "said Thursday" -> "said on 4 July
     2024"), in the tense of the clause the entity modifies; None when they stay as written."""
     text = entity.text
-    if base is None or not is_relative_date(text):
+    if base is None or not is_relative_date(text) or named_day(entity):
         return None
     core = _RELATIVE_CORE.search(text)
     if core is None:

@@ -12,7 +12,7 @@ from .attribution import speaker_name
 from .boilerplate import boilerplate_flags
 from .claims import ClaimDate, ExtractedClaim, ExtractionResult
 from .coreference import ArticleContext
-from .dates import date_tense, is_relative_date, resolve_date
+from .dates import entity_iso, is_relative_date
 from .decomposition import decompose
 from .entities import CanonicalNames, NameMention, claim_entities, name_mentions
 from .genders import person_genders
@@ -188,7 +188,7 @@ def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: Artic
                 continue
             relative_dates = relative_dates or is_relative_date(date.text)
             # In the tense of the clause the date modifies: "said Thursday that he will visit".
-            dates.append({"text": date.text, "iso": resolve_date(date.text, context.base, date_tense(date))})
+            dates.append({"text": date.text, "iso": entity_iso(date, context.base)})
         names = [entity for entity in entities if entity.label_ in NAME_LABELS]
         claims.append(ExtractedClaim(
             text=rendered.text,
