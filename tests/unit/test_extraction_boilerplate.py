@@ -55,6 +55,18 @@ def test_article_pasted_twice_loses_both_appeals_and_no_news():
     assert _flagged(lines) == APPEAL + APPEAL
 
 
+def test_a_long_appeal_without_a_salutation_in_the_middle():
+    appeal = [
+        "Before you go, we have a small favour to ask.",
+        "Thousands of readers across the valley rely on the Fenwick Courier for news they can trust, "
+        "and our reporting stays free for everyone who needs it.",
+        "We have no owner and no shareholders, so our journalism answers to the public alone.",
+        "Support the Courier today. It only takes a minute.",
+    ]
+    lines = NEWS[:3] + appeal + NEWS[3:]
+    assert _flagged(lines) == appeal
+
+
 def test_newsletter_box_in_the_middle_goes_and_the_news_around_it_stays():
     lines = NEWS[:2] + NEWSLETTER_BOX + NEWS[2:]
     assert _flagged(lines) == NEWSLETTER_BOX

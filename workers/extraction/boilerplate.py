@@ -47,6 +47,11 @@ _APPEAL_WORDS = re.compile(
     r"\b(?:support\w*|donat\w*|contribut\w*|subscri\w*|membership|gift|pledge|chip\s+in)\b",
     re.IGNORECASE,
 )
+_ON_ITSELF = re.compile(
+    r"\b(?:journalis(?:m|ts?)|reporting|reporters|newsroom|readers(?:hip)?|editorial|independen(?:t|ce)|"
+    r"subscri\w*|donat\w*|membership|members|supporters?|funded|funding|advertis\w*|paywall|mission)\b",
+    re.IGNORECASE,
+)
 _SALUTATION = re.compile(r"^(?:dear|hello|hi|greetings)\b[^.!?]{0,40}[,:!]?$", re.IGNORECASE)
 _PHOTO_CREDIT = re.compile(
     r"^(?:photos?|images?|pictures?|illustrations?|video|graphics?|credit|source|caption)"
@@ -106,6 +111,8 @@ _APPEAL_MONEY_WORDS = 60
 _SHORT_ASK_WORDS = 30
 # Share of words in the publisher's voice ("we", "our") that carries an appeal on.
 _VOICE_DENSITY = 0.06
+# The same, when the block speaks of the publisher's journalism, readers or funding.
+_VOICE_DENSITY_ON_ITSELF = 0.03
 _SHORT_WORDS = 12
 _HEADING_WORDS = 10
 _CREDIT_WORDS = 25
@@ -129,6 +136,8 @@ class BlockSignals:
     legal: bool
     # The reader asked for support or a subscription in a few words ("Journalism needs your support.").
     reader_ask: bool = False
+    # Words of a publisher about itself: its journalism, readers, funding, members.
+    on_itself: bool = False
 
     @property
     def address_density(self) -> float:
@@ -156,11 +165,19 @@ class BlockSignals:
         )
 
     @property
+    def publisher_speaks(self) -> bool:
+        """The publisher's "we" and "our", dense enough, or about its own work and readers."""
+        return self.publisher_voice > 0 and (
+            self.address_density >= _VOICE_DENSITY
+            or (self.address_density >= _VOICE_DENSITY_ON_ITSELF and self.on_itself)
+        )
+
+    @property
     def continues_appeal(self) -> bool:
         """Boilerplate when it follows an appeal: the publisher's voice, a call to action or a
         credit. Addressing the reader alone is not enough: service journalism does that throughout."""
         return (
-            (self.publisher_voice > 0 and self.address_density >= _VOICE_DENSITY)
+            self.publisher_speaks
             or self.calls_to_action > 0
             or self.credit
             or self.reader_ask
@@ -176,7 +193,9 @@ class BlockSignals:
     def leads_in(self) -> bool:
         """Boilerplate when an appeal follows it: the publisher's voice."""
         return self.calls_to_action > 0 or (
-            self.publisher_voice > 0 and self.address_density >= _LEAD_IN_DENSITY
+            self.publisher_voice > 0
+            and (self.address_density >= _LEAD_IN_DENSITY
+                 or (self.address_density >= _VOICE_DENSITY_ON_ITSELF and self.on_itself))
         )
 
 
@@ -213,6 +232,7 @@ def block_signals(block_text: str) -> BlockSignals:
         related_links=word_count <= 25
         and bool(_RELATED_LINKS.match(stripped) or _LIST_HEADING.match(stripped)),
         legal=word_count <= 60 and bool(_LEGAL.search(stripped)),
+        on_itself=bool(_ON_ITSELF.search(unquoted)),
         reader_ask=reader_address > 0 and word_count <= _SHORT_ASK_WORDS and bool(_APPEAL_WORDS.search(unquoted)),
     )
 
