@@ -126,3 +126,12 @@ def test_no_claim_comes_from_the_appeal(nlp, position):
     assert not [claim.text for claim in result.claims if appeal_start <= claim.start < appeal_end]
     covered = {sentence for sentence in NEWS if any(claim.sentence == sentence for claim in result.claims)}
     assert len(covered) >= len(NEWS) - 1
+
+
+def test_a_greeting_that_opens_a_letter_is_not_an_appeal():
+    letter = [
+        "Hello,",
+        "We moved to Fenwick in 2019 and our street has flooded four times since then.",
+        "The county never answered the 12 complaints we filed about the drains.",
+    ]
+    assert _flagged(NEWS[:2] + letter) == ["Hello,"]

@@ -52,6 +52,11 @@ _ON_ITSELF = re.compile(
     r"subscri\w*|donat\w*|membership|members|supporters?|funded|funding|advertis\w*|paywall|mission)\b",
     re.IGNORECASE,
 )
+_READER_SALUTATION = re.compile(
+    r"^(?:dear|hello|hi|greetings)\b[^.!?]{0,30}\b(?:readers?|friends?|supporters?|subscribers?|members?|"
+    r"listeners?|viewers?|patrons?|donors?|community)\b[^.!?]{0,10}[,:!]?$",
+    re.IGNORECASE,
+)
 _SALUTATION = re.compile(r"^(?:dear|hello|hi|greetings)\b[^.!?]{0,40}[,:!]?$", re.IGNORECASE)
 _PHOTO_CREDIT = re.compile(
     r"^(?:photos?|images?|pictures?|illustrations?|video|graphics?|credit|source|caption)"
@@ -136,6 +141,8 @@ class BlockSignals:
     legal: bool
     # The reader asked for support or a subscription in a few words ("Journalism needs your support.").
     reader_ask: bool = False
+    # "Dear readers," opens an appeal; "Hello," or "Dear Editor," may open a letter or a question.
+    reader_salutation: bool = False
     # Words of a publisher about itself: its journalism, readers, funding, members.
     on_itself: bool = False
 
@@ -146,7 +153,7 @@ class BlockSignals:
     @property
     def certain(self) -> bool:
         """Boilerplate on its own, wherever it stands."""
-        return self.credit or self.legal or self.opens_run
+        return self.credit or self.legal or self.salutation or self.opens_run
 
     @property
     def opens_run(self) -> bool:
@@ -156,7 +163,7 @@ class BlockSignals:
     def opens_appeal(self) -> bool:
         """Boilerplate that the next blocks are likely to continue."""
         return (
-            self.salutation
+            self.reader_salutation
             or self.appeal_money
             or (self.calls_to_action > 0 and (self.address_density >= 0.05 or self.words <= _SHORT_WORDS))
             or (self.calls_to_action > 1 and self.words <= 60)
@@ -233,6 +240,7 @@ def block_signals(block_text: str) -> BlockSignals:
         and bool(_RELATED_LINKS.match(stripped) or _LIST_HEADING.match(stripped)),
         legal=word_count <= 60 and bool(_LEGAL.search(stripped)),
         on_itself=bool(_ON_ITSELF.search(unquoted)),
+        reader_salutation=word_count <= 6 and bool(_READER_SALUTATION.match(stripped)),
         reader_ask=reader_address > 0 and word_count <= _SHORT_ASK_WORDS and bool(_APPEAL_WORDS.search(unquoted)),
     )
 
