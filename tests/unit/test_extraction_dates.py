@@ -132,3 +132,16 @@ def test_a_date_that_modifies_a_noun_takes_no_tense_from_the_verb(nlp):
     doc = nlp("Tuesday's debate will shape the campaign, analysts said.")
     entity = next(entity for entity in doc.ents if entity.text.startswith("Tuesday"))
     assert date_tense(entity) is None
+
+
+def test_two_weekdays_in_the_tense_of_their_clause(nlp):
+    assert resolve_date("Wednesday and Thursday", MONDAY, PAST) == "2024-07-03/2024-07-04"
+    assert resolve_date("Wednesday and Thursday", MONDAY, FUTURE) == "2024-07-10/2024-07-11"
+    assert resolve_date("Monday and Tuesday", MONDAY, PAST) == "2024-07-01/2024-07-02"
+    assert resolve_date("early Thursday", MONDAY, FUTURE) == "2024-07-11"
+    text = "The Tallinn dock workers will strike from Monday to Friday, their union said.\n"
+    claim = extract_claims(text, published_at="2024-07-08", nlp=nlp).claims[0]
+    assert "from 8 to 12 July 2024" in claim.text
+    text = "The two ministers met in Tallinn on Wednesday and Thursday, officials said.\n"
+    claim = extract_claims(text, published_at="2024-07-08", nlp=nlp).claims[0]
+    assert "on 3 July 2024 and 4 July 2024" in claim.text

@@ -27,8 +27,14 @@ _DURATION = re.compile(
     re.IGNORECASE,
 )
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_BARE_WEEKDAY = re.compile(
-    rf"^(?:on\s+)?({'|'.join(_WEEKDAYS)})(?:\s+(?:morning|afternoon|evening|night))?$", re.IGNORECASE
+_WEEKDAY_LEAD = r"(?:(?:on|early|late|by|until|till|before|after|since|from|between)\s+)*"
+_PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
+_BARE_WEEKDAY = re.compile(rf"^{_WEEKDAY_LEAD}({'|'.join(_WEEKDAYS)}){_PART_OF_DAY}$", re.IGNORECASE)
+# "Wednesday and Thursday", "from Monday to Friday".
+_WEEKDAY_RANGE = re.compile(
+    rf"^{_WEEKDAY_LEAD}({'|'.join(_WEEKDAYS)}){_PART_OF_DAY}\s*(?:-|–|—|\band\b|\bto\b|\bthrough\b|\buntil\b)\s*"
+    rf"(?:on\s+)?({'|'.join(_WEEKDAYS)}){_PART_OF_DAY}$",
+    re.IGNORECASE,
 )
 # Words that only blur a date for the parser: "earlier this year" -> "this year".
 _VAGUE_PREFIX = re.compile(
@@ -123,6 +129,16 @@ def resolve_date(text: str, base: datetime.datetime | None, future: Tense = None
     weekday = _BARE_WEEKDAY.match(text)
     if weekday and base is not None:
         return _nearest_weekday(_WEEKDAYS.index(weekday.group(1).lower()), base, future=bool(future)).isoformat()
+    weekdays = _WEEKDAY_RANGE.match(text)
+    if weekdays and base is not None:
+        first, last = (_WEEKDAYS.index(day.lower()) for day in weekdays.groups())
+        length = datetime.timedelta(days=(last - first) % 7)
+        # Said of the past, the range ends on or before publication; of the future, starts on or after it.
+        if future:
+            start = _nearest_weekday(first, base, future=True)
+            return f"{start.isoformat()}/{(start + length).isoformat()}"
+        end = _nearest_weekday(last, base, future=False)
+        return f"{(end - length).isoformat()}/{end.isoformat()}"
     for candidate in _candidates(text):
         iso = _parse(candidate, base)
         if iso is not None:
@@ -322,6 +338,14 @@ def absolute_date_text(entity: Span, base: datetime.datetime | None) -> str | No
     text = entity.text
     if base is None or not is_relative_date(text) or named_day(entity):
         return None
+    preceding = entity.doc[entity.start - 1].lower_ if entity.start > entity.sent.start else ""
+    before = entity.doc[entity.start - 2] if entity.start - 2 >= entity.sent.start else None
+    if preceding in ("and", "or") and before is not None and before.ent_type_ == "DATE":
+        # "on Wednesday and Thursday": the second date shares the first one's preposition.
+        preceding = "on"
+    weekdays = _WEEKDAY_RANGE.match(text.strip())
+    if weekdays:
+        return _spelled_weekdays(text.strip(), weekdays, resolve_date(text, base, date_tense(entity)), preceding)
     core = _RELATIVE_CORE.search(text)
     if core is None:
         return _with_year(text, resolve_date(text, base, date_tense(entity)))
@@ -330,7 +354,6 @@ def absolute_date_text(entity: Span, base: datetime.datetime | None) -> str | No
         # A week has no spelling a reader would use.
         return None
     absolute = _spelled(iso)
-    preceding = entity.doc[entity.start - 1].lower_ if entity.start > entity.sent.start else ""
     prefix_words = text[: core.start()].strip()
     needs_preposition = not prefix_words and preceding not in DATE_PREPOSITIONS
     if prefix_words and prefix_words.split()[-1].lower() in DATE_PREPOSITIONS:
@@ -342,6 +365,26 @@ def absolute_date_text(entity: Span, base: datetime.datetime | None) -> str | No
     if needs_preposition or leading_on:
         absolute = ("on " if len(iso) == 10 else "in ") + absolute
     return f"{prefix_words} {absolute}".strip() + text[core.end():]
+
+
+def _spelled_weekdays(text: str, match: re.Match[str], iso: str | None, preceding: str) -> str | None:
+    """"Wednesday and Thursday" as "on 3 and 4 July 2024", "from Monday to Friday" as "from 1 to 5 July 2024"."""
+    if iso is None or "/" not in iso:
+        return None
+    start, end = (datetime.date.fromisoformat(part) for part in iso.split("/"))
+    lead = text[: match.start(1)].strip()
+    joiner = "and" if re.search(r"\band\b", text, re.IGNORECASE) or lead.lower() == "between" else "to"
+    if (start.year, start.month) == (end.year, end.month):
+        spelled = f"{start.day} {joiner} {_spelled(end.isoformat())}"
+    elif start.year == end.year:
+        spelled = f"{start.day} {MONTHS[start.month - 1]} {joiner} {_spelled(end.isoformat())}"
+    else:
+        spelled = f"{_spelled(start.isoformat())} {joiner} {_spelled(end.isoformat())}"
+    if lead:
+        return f"{lead} {spelled}"
+    if preceding in DATE_PREPOSITIONS:
+        return spelled
+    return ("from " if joiner == "to" else "on ") + spelled
 
 
 def _with_year(text: str, iso: str | None) -> str | None:
