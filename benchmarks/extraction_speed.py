@@ -1,9 +1,10 @@
 """Extraction speed and memory (run by hand; prints to stdout).
 
 (a) `extract_claims` against bare `nlp.pipe` of the same model on the same ~50,000 words,
-    side by side in one process (target: ratio >= 0.6);
-(b) resident memory of a fresh child process that loads the model once, as a worker does,
-    and extracts the whole corpus (target: <= 400 MB).
+    side by side in one process (target, issue 13: ratio >= 0.5 -- the learned check-worthiness
+    scorer runs every sentence of an article through MiniLM in one batch, one onnxruntime thread);
+(b) resident memory of a fresh child process that loads spaCy and both check-worthiness models once,
+    as a worker does, and extracts the whole corpus (target: <= 500 MB).
 
     .venv/bin/python benchmarks/extraction_speed.py [--words 50000]
 """
@@ -27,7 +28,7 @@ import json, sys
 sys.path.insert(0, {repo!r})
 from service.config import Settings
 from workers.extraction import extract_claims, load_nlp
-from workers.extraction.checkworthiness import load_model
+from workers.extraction.checkworthiness import load_learned, load_model
 
 def rss_mb(field="VmRSS"):
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
@@ -36,6 +37,7 @@ def rss_mb(field="VmRSS"):
 
 nlp = load_nlp(Settings.from_env().spacy_model)
 load_model()
+load_learned()
 loaded = rss_mb()
 for article in json.load(sys.stdin):
     extract_claims(article, nlp=nlp)
@@ -63,7 +65,7 @@ def throughput(articles: list[str]) -> None:
     print(f"(a) {len(articles)} articles, {words} words (best of 2 rounds)")
     print(f"    bare nlp.pipe:   {words / best_bare:8.0f} words/s")
     print(f"    extract_claims:  {words / best_ours:8.0f} words/s ({claims} claims)")
-    print(f"    ratio: {best_bare / best_ours:.2f} (target >= 0.60)")
+    print(f"    ratio: {best_bare / best_ours:.2f} (target >= 0.50)")
 
 
 def worker_memory(articles: list[str]) -> None:
@@ -72,7 +74,7 @@ def worker_memory(articles: list[str]) -> None:
     memory = json.loads(answer.stdout.strip().splitlines()[-1])
     print("(b) worker child with the model loaded: "
           f"RSS {memory['loaded']:.0f} MB after loading, {memory['after']:.0f} MB after the corpus, "
-          f"peak {memory['peak']:.0f} MB (target <= 400 MB)")
+          f"peak {memory['peak']:.0f} MB (target <= 500 MB)")
 
 
 def main() -> None:

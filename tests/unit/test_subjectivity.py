@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
 from workers.extraction import extract_claims
-from workers.extraction.checkworthiness import load_model
 from workers.extraction.scoring import (
     ALL_REASONS,
     LOWERING_REASONS,
     SCORE_FLOOR,
     STANCE_WEIGHTS,
     analyse_sentence,
-    model_feature_names,
+    learned_logits,
+    model_logit,
 )
 
 
@@ -65,6 +67,7 @@ def test_apostrophes_do_not_open_a_quote(nlp):
 def test_stance_lowers_the_model_score_but_not_below_the_floor(nlp):
     doc = nlp("Washing hands with soap is still a truly effective and cheap way to stop the virus.")
     analysis = analyse_sentence(doc[:], doc.ents)
-    model_score = load_model().probability(model_feature_names(doc[:], analysis.reasons))
+    # The score before stance: the learned model's logit (issue 13), as analyse_sentence combines it.
+    model_score = 1 / (1 + math.exp(-model_logit(doc[:], analysis.reasons, learned_logits([doc[:]])[0])))
     assert analysis.stance > 0
     assert min(model_score, SCORE_FLOOR) - 0.001 <= analysis.score < model_score

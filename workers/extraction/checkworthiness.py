@@ -1,16 +1,29 @@
-"""The trained check-worthiness model: hashed spaCy features, logistic regression in numpy."""
+"""The trained check-worthiness models.
+
+- `LearnedScorer`: all-MiniLM-L6-v2 fine-tuned on ClaimBuster (scripts/train_checkworthiness_minilm.py),
+  int8 ONNX, run with onnxruntime + tokenizers: the score's main signal.
+- `CheckworthinessModel`: hashed spaCy features, logistic regression in numpy
+  (scripts/train_checkworthiness.py); its weights of the rule reasons order `score_reasons`.
+"""
 
 from __future__ import annotations
 
 import functools
+import json
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 from spacy.tokens import Span
 
 MODEL_PATH = Path(__file__).with_name("checkworthiness.npz")
+LEARNED_DIR = Path(__file__).with_name("models")
+# Sentences per session.run: sorted by length first, so a batch pads little.
+LEARNED_BATCH = 32
+# One intra-op thread per process: Celery runs one prefork child per core (--concurrency), so more
+# threads would only oversubscribe the cores (4 threads on these 2-core machines ran 20x slower).
+LEARNED_THREADS = 1
 HASH_BITS = 18
 _BUCKETS = 1 << HASH_BITS
 _LENGTH_BUCKETS = (4, 8, 14, 22, 32, 48)
@@ -80,3 +93,44 @@ class CheckworthinessModel:
 def load_model() -> CheckworthinessModel:
     """The shipped model, read once per process."""
     return CheckworthinessModel.load()
+
+
+class LearnedScorer:
+    """Logit of P(check-worthy factual claim) from the fine-tuned MiniLM, many sentences per run."""
+
+    def __init__(self, directory: Path = LEARNED_DIR, threads: int = LEARNED_THREADS):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        metadata = json.loads((directory / "checkworthiness.json").read_text())
+        self.threshold = float(metadata["threshold"])
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.tokenizer.enable_truncation(int(metadata["max_length"]))
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        self.session = onnxruntime.InferenceSession(
+            str(directory / "checkworthiness.onnx"), options, providers=["CPUExecutionProvider"])
+
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        """One logit per text, in order; texts are batched by length."""
+        result = np.zeros(len(texts), dtype=np.float32)
+        if not texts:
+            return result
+        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=True)
+        order = sorted(range(len(texts)), key=lambda index: sum(encodings[index].attention_mask))
+        for start in range(0, len(order), LEARNED_BATCH):
+            batch = order[start:start + LEARNED_BATCH]
+            length = max(sum(encodings[index].attention_mask) for index in batch)
+            ids = np.array([encodings[index].ids[:length] for index in batch], dtype=np.int64)
+            mask = np.array([encodings[index].attention_mask[:length] for index in batch], dtype=np.int64)
+            result[batch] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return result
+
+
+@functools.lru_cache(maxsize=1)
+def load_learned() -> LearnedScorer:
+    """The shipped learned scorer, loaded once per process."""
+    return LearnedScorer()

@@ -31,7 +31,7 @@ from .lists import (
 from .merging import merge_near_duplicates
 from .model import load_nlp
 from .rendering import render
-from .scoring import SCORE_FLOOR, analyse_sentence
+from .scoring import SCORE_FLOOR, analyse_sentence, learned_logits
 from .sentences import ParsedSentence, parse_sentences
 from .text import Block, html_title, html_to_text, normalise_whitespace, parse_safe, split_blocks, trim
 
@@ -83,6 +83,8 @@ def extract_claims(
     nlp = nlp or load_nlp()
     parse_text = parse_safe(text)
     sentences = list(parse_sentences(nlp, parse_text, kept))
+    # The learned scorer takes the article's sentences in one batched pass, not one run each.
+    logits = learned_logits([sentence.span for sentence in sentences])
     names = CanonicalNames(_name_mentions(sentences, title, nlp))
 
     genders = person_genders(((sentence.span, sentence.entities) for sentence in sentences), names)
@@ -103,9 +105,10 @@ def extract_claims(
             item_claims = list_item_claims(text, parse_text, sentence, lead_in, context,
                                            nlp if items_reparsed <= MAX_REPARSED_ITEMS else None)
             # Neither a definition nor completed by a lead-in: the item reads as a sentence.
-            sentence_claims = item_claims if item_claims is not None else _claims(text, parse_text, sentence, context)
+            sentence_claims = (item_claims if item_claims is not None
+                               else _claims(text, parse_text, sentence, context, logits[index]))
         else:
-            sentence_claims = _claims(text, parse_text, sentence, context)
+            sentence_claims = _claims(text, parse_text, sentence, context, logits[index])
             # "The four winners were:" says nothing alone; its list items complete it.
             in_list = is_lead_in(sentence)
             lead_in = sentence_claims[0] if in_list and len(sentence_claims) == 1 else None
@@ -157,12 +160,13 @@ def _relative_base(published_at: datetime.date | datetime.datetime | str | None)
     return datetime.datetime.combine(published_at, datetime.time())
 
 
-def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: ArticleContext) -> list[ExtractedClaim]:
+def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: ArticleContext,
+            learned_logit: float | None = None) -> list[ExtractedClaim]:
     """The atomic, self-contained claims of one sentence (none when it states nothing checkable)."""
     start, end = trim(parse_text, sentence.start, sentence.end)
     if end - start > MAX_SENTENCE_CHARS or end <= start:
         return []
-    analysis = analyse_sentence(sentence.span, sentence.entities)
+    analysis = analyse_sentence(sentence.span, sentence.entities, learned_logit)
     if not analysis.has_verb or analysis.score < SCORE_FLOOR:
         return []
     if analysis.score < UNANCHORED_OPINION_FLOOR and not _verifiable(analysis.reasons):

@@ -8,7 +8,7 @@ import numpy as np
 from spacy.tokens import Span, Token
 
 from .attribution import is_reported, speaker, speaker_phrase, speech_verb
-from .checkworthiness import feature_names, load_model
+from .checkworthiness import feature_names, load_learned, load_model
 from .dates import is_specific_date
 from .kinds import sentence_kind
 from .lexicon import (
@@ -35,9 +35,19 @@ from .lexicon import (
 from .sentences import after_quote_mark, quoted_tokens
 
 # Below it a sentence yields no claim; at or above the threshold a checker should look at it.
-# Both are tuned on the development files (benchmarks/eval_extraction.py).
+# The threshold is the learned scorer's, chosen on a held-out 10% of ClaimBuster by
+# scripts/train_checkworthiness_minilm.py (workers/extraction/models/checkworthiness.json); the
+# floor is tuned on the tuning halves of the development files (benchmarks/eval_extraction.py).
 SCORE_FLOOR = 0.03
-CHECKWORTHY_THRESHOLD = 0.3
+CHECKWORTHY_THRESHOLD = 0.2
+
+# The score's logit: the fine-tuned MiniLM's, plus the hashed-feature model's (rule reasons,
+# words, tags) at RULES_WEIGHT, minus the author's stance. Weights chosen on the tuning halves.
+LEARNED_WEIGHT = 1.0
+# The reason listed first when the learned model alone puts a sentence at or above the threshold.
+MODEL_REASON = "model"
+RULES_WEIGHT = 0.0
+STANCE_SCALE = 0.1
 
 # The author's own stance (CheckThat! 2025 subjectivity): evaluative adjectives, stance adverbs and
 # modals outside quotes and reported speech. Not model features: each lowers the model's logit by
@@ -76,19 +86,41 @@ class SentenceAnalysis:
     stance: float = 0.0
 
 
-def analyse_sentence(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysis:
-    """Features, check-worthiness score and reasons, kind, attribution of `sentence`."""
+def analyse_sentence(sentence: Span, entities: tuple[Span, ...],
+                     learned_logit: float | None = None) -> SentenceAnalysis:
+    """Features, check-worthiness score and reasons, kind, attribution of `sentence`.
+
+    `learned_logit` is the fine-tuned model's logit for the sentence when the caller scored the
+    article's sentences in one batch (`learned_logits`); without it the sentence is run alone."""
     analysis = rule_analysis(sentence, entities)
     if analysis.has_verb:
-        model = load_model()
-        logit = model.logit(model_feature_names(sentence, analysis.reasons))
-        lowered = _sigmoid(logit - analysis.stance)
+        if learned_logit is None:
+            learned_logit = float(learned_logits([sentence])[0])
+        logit = model_logit(sentence, analysis.reasons, learned_logit)
+        lowered = _sigmoid(logit - STANCE_SCALE * analysis.stance)
         # Stance reorders claims but does not on its own drop one the model keeps above the floor.
         analysis.score = round(max(lowered, min(_sigmoid(logit), SCORE_FLOOR)), 3)
-        # Strongest evidence first, as the model and the stance weights weigh it.
-        weights = {**model.reason_weights, **{reason: -weight for reason, weight in STANCE_WEIGHTS.items()}}
+        # Strongest evidence first, as the rule model and the stance weights weigh it; the learned
+        # model's own verdict ("model": it alone puts the sentence at or above the threshold) leads.
+        rules = load_model()
+        weights = {**rules.reason_weights, **{reason: -weight for reason, weight in STANCE_WEIGHTS.items()}}
         analysis.reasons.sort(key=lambda reason: -abs(weights.get(reason, 0.0)))
+        if _sigmoid(learned_logit) >= CHECKWORTHY_THRESHOLD:
+            analysis.reasons.insert(0, MODEL_REASON)
     return analysis
+
+
+def learned_logits(sentences: list[Span]) -> list[float]:
+    """The fine-tuned model's logits for many sentences, in one batched pass."""
+    return [float(value) for value in load_learned().logits([sentence.text for sentence in sentences])]
+
+
+def model_logit(sentence: Span, reasons: list[str], learned_logit: float) -> float:
+    """The score's logit before the author's stance: learned model, plus the rule model if weighed."""
+    logit = LEARNED_WEIGHT * learned_logit
+    if RULES_WEIGHT:
+        logit += RULES_WEIGHT * load_model().logit(model_feature_names(sentence, reasons))
+    return logit
 
 
 def _sigmoid(logit: float) -> float:
