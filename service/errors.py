@@ -88,3 +88,9 @@ class InvalidWebhookSecret(DomainError):
     """A caller-supplied secret that is not `whsec_` + base64 of 24 to 64 bytes."""
 
     status = 422
+
+
+class InvalidClaimReview(DomainError):
+    """A ClaimReview that cannot be read: `errors` names each bad field by its JSON-LD path."""
+
+    status = 422

@@ -2,6 +2,7 @@
 scored by text similarity, in two tiers (suggested, confirmed)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -41,3 +42,58 @@ def find_matches(text: str, candidates: list[tuple[str, str]], *, suggest_at: fl
             tier = MatchTier.CONFIRMED if score >= confirm_at else MatchTier.SUGGESTED
             found.append(Match(candidate_id, round(score, 3), tier))
     return sorted(found, key=lambda m: -m.score)
+
+
+# -- the consistency guard: what two alike texts state differently -----------------------------
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+_WORD = re.compile(r"[\w’']+")
+_NEGATIONS = frozenset({"not", "no", "never", "nor", "none", "nobody", "nothing", "cannot", "neither"})
+_FUNCTION_WORDS = frozenset("""a an the this that these those there it its in on at by for from of to with as
+    after before during since when while if but and or so yet he she they we i you our their his her
+    some many most all no every each one two three several new former""".split())
+_CALENDAR = frozenset("""january february march april may june july august september october november
+    december monday tuesday wednesday thursday friday saturday sunday""".split())
+
+
+def differences(a: str, b: str) -> list[str]:
+    """What keeps two alike texts from being the same claim: a figure, a year, a negation or a named
+    party that only one states or that they state differently ("120 million" / "150 million")."""
+    found = []
+    years_a, years_b = _years(a), _years(b)
+    figures_a, figures_b = _figures(a) - years_a, _figures(b) - years_b
+    if figures_a != figures_b and figures_a and figures_b:
+        found.append(f"figures: {_listed(figures_a)} vs {_listed(figures_b)}")
+    if years_a != years_b and years_a and years_b:
+        found.append(f"dates: {_listed(years_a)} vs {_listed(years_b)}")
+    if _negated(a) != _negated(b):
+        found.append("negation: " + ("only the first is negated" if _negated(a) else "only the second is negated"))
+    names_a, names_b = _names(a), _names(b)
+    if names_a - names_b and names_b - names_a:
+        found.append(f"parties: {_listed(names_a - names_b)} vs {_listed(names_b - names_a)}")
+    return found
+
+
+def _figures(text: str) -> set[str]:
+    return {figure.replace(",", "") for figure in _NUMBER.findall(text)}
+
+
+def _years(text: str) -> set[str]:
+    return {figure for figure in _figures(text) if _YEAR.match(figure)}
+
+
+def _negated(text: str) -> bool:
+    words = _WORD.findall(text.casefold())
+    return sum(word in _NEGATIONS or word.endswith(("n't", "n’t")) for word in words) % 2 == 1
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words, but months, weekdays and a sentence's capitalised first function word."""
+    words = _WORD.findall(text)
+    if words and words[0].casefold() in _FUNCTION_WORDS:
+        words = words[1:]
+    return {word for word in words if word[:1].isupper() and word.casefold() not in _CALENDAR}
+
+
+def _listed(values: set[str]) -> str:
+    return ", ".join(sorted(values))

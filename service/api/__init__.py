@@ -1,6 +1,7 @@
 """The HTTP API: one blueprint per resource."""
 from __future__ import annotations
 
-from service.api import articles, changes, claims, keys, me, queue, stats, webhooks
+from service.api import articles, changes, claims, factchecks, keys, me, queue, stats, webhooks
 
-BLUEPRINTS = (articles.blp, claims.blp, queue.blp, changes.blp, keys.blp, me.blp, stats.blp, webhooks.blp)
+BLUEPRINTS = (articles.blp, claims.blp, queue.blp, changes.blp, keys.blp, me.blp, stats.blp, webhooks.blp,
+              factchecks.blp)

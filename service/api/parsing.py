@@ -87,3 +87,13 @@ def idempotency_key() -> str | None:
         abort(400, message="Idempotency-Key must be 1 to 200 characters",
               errors={"Idempotency-Key": ["1 to 200 characters"]})
     return key
+
+
+def json_document():
+    """The request's JSON body, of any shape, within the bounds above (400 when it is not JSON)."""
+    document = Blueprint.ARGUMENTS_PARSER.load_json(request, None)  # the schema is not read
+    if document is core.missing:
+        abort(415 if request.get_data(cache=True) else 400,
+              message="the body must be JSON (Content-Type: application/json or application/ld+json)",
+              errors={"body": ["a JSON document"]})
+    return document

@@ -44,6 +44,12 @@ TEMPLATES: dict[str, str] = {
     "metrics_webhook_latency": "metrics:webhook_latency",  # histogram of attempt seconds
     # the event outbox (a stream)
     "events": "events",
+    # fact-checks (ClaimReview): each as JSON, found by URL; the list by sequence
+    "factcheck": "factcheck:{id}",
+    "factcheck_url": "factcheck:url:{url_key}",
+    "factchecks": "factchecks",
+    "factchecks_version": "factchecks:version",  # bumped on every change: search indexes rebuild
+    "seq_factcheck": "seq:factcheck",
     # API keys and their rate limits (a GCRA stamp per quota)
     "key": "key:{id}",
     "rate": "rate:{key_id}:{quota}",

@@ -48,6 +48,11 @@ PROTECTED = {
     ("/api/v1/keys", "POST"): "admin",
     ("/api/v1/keys/<key_id>", "DELETE"): "admin",
     ("/api/v1/me", "GET"): "read",
+    ("/api/v1/factchecks", "GET"): "read",
+    ("/api/v1/factchecks", "POST"): "submit",
+    ("/api/v1/factchecks/<factcheck_id>", "GET"): "read",
+    ("/api/v1/factchecks/<factcheck_id>", "DELETE"): "admin",
+    ("/api/v1/factchecks/search", "POST"): "read",
     ("/api/v1/stats", "GET"): "read",
     ("/api/v1/webhooks", "GET"): "admin",
     ("/api/v1/webhooks", "POST"): "admin",
@@ -113,6 +118,9 @@ def desk(settings, store):
         values["webhook_id"] = hook["id"]
         values["delivery_id"] = requests.post(f"{base_url}/api/v1/webhooks/{hook['id']}/test",
                                               headers=admin, timeout=10).json()["id"]
+        values["factcheck_id"] = requests.post(f"{base_url}/api/v1/factchecks", headers=admin, timeout=10, json={
+            "@type": "ClaimReview", "url": "https://checks.example/port", "claimReviewed": "The port has 40 cranes.",
+        }).json()["results"][0]["id"]
         values["relative_path"], values["filename"] = "app.css", "nothing-here.txt"
         yield base_url, secrets, values
 

@@ -1,0 +1,87 @@
+""""Has this been checked before?": a text looked up among the stored fact-checks and our own
+verified and flagged claims, ranked by similarity, with why each matched and what differs."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from service.errors import NotFound
+from service.matching import differences
+from service.retrieval import TextIndex
+from service.store import Store
+
+# Below it a result is noise: texts that share a stop word or two.
+MIN_SIMILARITY = 0.05
+
+
+@dataclass
+class _Corpus:
+    version: tuple
+    index: TextIndex
+    # ("factcheck" | "claim", id) per indexed text.
+    sources: list[tuple[str, str]]
+    texts: list[str]
+
+
+class Lookup:
+    """One per process: the index is built on first use and again after the data changed."""
+
+    def __init__(self) -> None:
+        self._corpus: _Corpus | None = None
+        self._lock = threading.Lock()
+
+    def search(self, store: Store, text: str, *, limit: int = 10, language: str | None = None) -> list[dict]:
+        corpus = self._current(store)
+        results = []
+        # Ask for more than `limit`: some hits may be gone or in another language.
+        for hit in corpus.index.search(text, limit=limit * 3, min_similarity=MIN_SIMILARITY):
+            kind, source_id = corpus.sources[hit.position]
+            found = _describe(store, kind, source_id)
+            if found is None or (language and found.get("language") not in (None, language)):
+                continue
+            results.append({
+                "kind": kind, "similarity": hit.similarity, "matched_terms": list(hit.shared_terms),
+                "differences": differences(text, corpus.texts[hit.position]), **found,
+            })
+            if len(results) == limit:
+                break
+        return results
+
+    def _current(self, store: Store) -> _Corpus:
+        version = store.factchecks.lookup_version()
+        corpus = self._corpus
+        if corpus is not None and corpus.version == version:
+            return corpus
+        with self._lock:
+            if self._corpus is None or self._corpus.version != version:
+                self._corpus = _build(store, version)
+            return self._corpus
+
+
+def _build(store: Store, version: tuple) -> _Corpus:
+    sources: list[tuple[str, str]] = []
+    texts: list[str] = []
+    for record in store.factchecks.all_factchecks():
+        sources.append(("factcheck", record["id"]))
+        texts.append(record["claim_reviewed"])
+    claim_ids = store.factchecks.reviewed_claim_ids()
+    for claim in store.load_claims(claim_ids):
+        if claim is not None:
+            sources.append(("claim", claim["id"]))
+            texts.append(claim["text"])
+    return _Corpus(version, TextIndex(texts), sources, texts)
+
+
+def _describe(store: Store, kind: str, source_id: str) -> dict | None:
+    """The result's own fields: a fact-check as stored, a claim with its verdict."""
+    if kind == "factcheck":
+        try:
+            factcheck = store.factchecks.get_factcheck(source_id)
+        except NotFound:  # deleted since the index was built
+            return None
+        return {"id": source_id, "text": factcheck["claim_reviewed"], "factcheck": factcheck}
+    claim = (store.load_claims([source_id]) or [None])[0]
+    if claim is None or claim["status"] not in ("verified", "flagged"):
+        return None
+    return {"id": source_id, "text": claim["text"],
+            "claim": {key: claim.get(key) for key in ("id", "status", "rating", "article_id", "explanation")}}

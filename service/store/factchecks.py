@@ -1,0 +1,100 @@
+"""Fact-checks (ClaimReview records): one per URL, listed by when first stored."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import redis
+
+from service.errors import NotFound
+from service.factchecks import FactCheck, url_key
+from service.store.keys import PREFIX, Keys
+from service.store.paging import page, range_then_load
+from service.store.scripts import Script
+from service.store.stamps import now_iso
+
+# Our claims that count as fact-checks.
+REVIEWED_STATUSES = ("verified", "flagged")
+# Rows read per round trip when every fact-check is walked (search indexes).
+_SCAN_BATCH = 2_000
+
+
+class FactCheckStore:
+    def __init__(self, client: redis.Redis, *, prefix: str = PREFIX):
+        self.redis = client
+        self.keys = Keys(prefix)
+        self._put = Script(client, "put_factchecks", prefix=prefix)
+        self._delete = Script(client, "delete_factcheck", prefix=prefix)
+
+    def put_factchecks(self, factchecks: list[FactCheck]) -> list[tuple[str, str]]:
+        """Store each (a URL stored before keeps its id): (id, created|updated|unchanged) per item,
+        all in one script. Items repeating a URL of the same batch: the last one's fields win."""
+        if not factchecks:
+            return []
+        args: list[str] = [now_iso()]
+        for factcheck in factchecks:
+            args += [url_key(factcheck.url), json.dumps(factcheck.record(), separators=(",", ":"))]
+        return [(str(fc_id), str(outcome)) for fc_id, outcome in self._put(*args)]
+
+    def get_factcheck(self, factcheck_id: str) -> dict:
+        found = self._load([factcheck_id])[0]
+        if found is None:
+            raise NotFound(f"no fact-check {factcheck_id}")
+        return found
+
+    def delete_factcheck(self, factcheck_id: str) -> dict:
+        record = self.get_factcheck(factcheck_id)
+        if not self._delete(factcheck_id, url_key(record["url"])):
+            raise NotFound(f"no fact-check {factcheck_id}")
+        return record
+
+    def list_factchecks(self, *, q: str | None = None, cursor: str | None = None,
+                        limit: int = 50) -> tuple[list[dict], str | None]:
+        """Newest first; `q` keeps those whose claim contains it (case-insensitive)."""
+        needle = q.casefold() if q else None
+        keep = (lambda record: needle in record["claim_reviewed"].casefold()) if needle else None
+        fetch = range_then_load(self.redis, self.keys.factchecks, self._load)
+        return page(fetch, keep=keep, cursor=cursor, limit=limit, descending=True)
+
+    def lookup_version(self) -> tuple[int, int, int]:
+        """Changes whenever a fact-check is stored, changed or deleted, or a claim gets a verdict
+        (our verified and flagged claims count as fact-checks too)."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.get(self.keys.factchecks_version)
+        for status in REVIEWED_STATUSES:
+            pipe.zcard(self.keys.status(status))
+        version, *counts = pipe.execute()
+        return int(version or 0), *counts
+
+    def reviewed_claim_ids(self) -> list[str]:
+        """Our claims with a verdict, oldest first."""
+        pipe = self.redis.pipeline(transaction=False)
+        for status in REVIEWED_STATUSES:
+            pipe.zrange(self.keys.status(status), 0, -1)
+        return [claim_id for ids in pipe.execute() for claim_id in ids]
+
+    def factcheck_count(self) -> int:
+        return int(self.redis.zcard(self.keys.factchecks))
+
+    def all_factchecks(self) -> Iterator[dict]:
+        """Every fact-check, oldest first, in batches."""
+        start = 0
+        while True:
+            ids = self.redis.zrange(self.keys.factchecks, start, start + _SCAN_BATCH - 1)
+            if not ids:
+                return
+            yield from (record for record in self._load(ids) if record is not None)
+            start += len(ids)
+
+    def _load(self, ids: list[str]) -> list[dict | None]:
+        pipe = self.redis.pipeline(transaction=False)
+        for fc_id in ids:
+            pipe.hmget(self.keys.factcheck(fc_id), "record", "created_at", "updated_at")
+        return [_record(fc_id, row) for fc_id, row in zip(ids, pipe.execute())]
+
+
+def _record(factcheck_id: str, row: list[str | None]) -> dict | None:
+    raw, created_at, updated_at = row
+    if raw is None:
+        return None
+    return {"id": factcheck_id, **json.loads(raw), "created_at": created_at, "updated_at": updated_at}

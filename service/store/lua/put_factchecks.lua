@@ -1,0 +1,28 @@
+-- Store fact-checks, one per URL: a URL seen before keeps its id and takes the new fields.
+-- All in one script, so a batch is stored whole or not at all.
+-- ARG: now_iso, then (url_key, record_json) pairs → {id, 'created'|'updated'|'unchanged'} per pair
+local now_iso = ARG[1]
+local results = {}
+local changed = false
+for i = 2, #ARG, 2 do
+  local url_key, record = ARG[i], ARG[i + 1]
+  local id = redis.call('GET', K.factcheck_url(url_key))
+  local outcome
+  if not id then
+    local seq = redis.call('INCR', K.seq_factcheck)
+    id = 'fc_' .. seq
+    redis.call('SET', K.factcheck_url(url_key), id)
+    redis.call('ZADD', K.factchecks, seq, id)
+    redis.call('HSET', K.factcheck(id), 'record', record, 'created_at', now_iso, 'updated_at', now_iso)
+    outcome = 'created'
+  elseif redis.call('HGET', K.factcheck(id), 'record') == record then
+    outcome = 'unchanged'
+  else
+    redis.call('HSET', K.factcheck(id), 'record', record, 'updated_at', now_iso)
+    outcome = 'updated'
+  end
+  if outcome ~= 'unchanged' then changed = true end
+  results[#results + 1] = {id, outcome}
+end
+if changed then redis.call('INCR', K.factchecks_version) end
+return results

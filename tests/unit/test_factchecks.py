@@ -1,0 +1,79 @@
+"""ClaimReview JSON-LD read into fact-checks, ratings mapped, and the consistency guard."""
+from __future__ import annotations
+
+import pytest
+
+from service.errors import InvalidClaimReview
+from service.factchecks import PublishedRating, claimreview_nodes, parse_claimreview, url_key
+from service.matching import differences
+from service.retrieval import TextIndex
+
+
+def test_a_claimreview_with_its_author_as_a_name_and_a_language_object():
+    factcheck = parse_claimreview({
+        "@type": ["ClaimReview"], "url": "https://checks.example/a", "claimReviewed": "  Oslo  has  no  trams. ",
+        "author": "Faktisk", "inLanguage": {"@type": "Language", "alternateName": "nb"},
+        "reviewRating": {"alternateName": "Pants on Fire!"}})
+    assert factcheck.claim_reviewed == "Oslo has no trams."
+    assert factcheck.publisher == "Faktisk" and factcheck.language == "nb"
+    assert factcheck.record()["rating_mapped"] == "false"
+
+
+def test_every_bad_field_is_named_at_once():
+    with pytest.raises(InvalidClaimReview) as refused:
+        parse_claimreview({"@type": "ClaimReview", "url": "javascript:alert(1)", "datePublished": "2024-13-01",
+                           "inLanguage": "not a tag", "author": 42,
+                           "reviewRating": {"ratingValue": 3, "bestRating": 1, "worstRating": 5}})
+    assert set(refused.value.errors) == {"claimReviewed", "url", "datePublished", "inLanguage", "author",
+                                         "reviewRating.worstRating"}
+
+
+@pytest.mark.parametrize("rating, mapped", [
+    (PublishedRating(alternate_name="Mostly-False"), "mostly_false"),
+    (PublishedRating(alternate_name="Missing context"), "misleading"),
+    (PublishedRating(value=4), "mostly_true"),
+    (PublishedRating(value=4, best=5, worst=1), "mostly_true"),
+    (PublishedRating(value=7, best=10, worst=0), None),  # another scale: kept as published only
+    (PublishedRating(alternate_name="Satire"), None),
+])
+def test_ratings_map_onto_our_scale_only_where_the_table_says(rating, mapped):
+    assert (result.value if (result := rating.mapped()) else None) == mapped
+
+
+def test_a_graph_keeps_only_its_claimreviews():
+    nodes = claimreview_nodes({"@graph": [{"@type": "WebPage"}, {"@type": "ClaimReview", "url": "u"},
+                                          {"@type": "http://schema.org/ClaimReview"}]})
+    assert len(nodes) == 2
+
+
+def test_urls_that_differ_only_in_case_slash_or_fragment_are_one_factcheck():
+    assert url_key("https://Checks.example/a/#top") == url_key("https://checks.example/a")
+    assert url_key("https://checks.example/a?x=1") != url_key("https://checks.example/a")
+
+
+@pytest.mark.parametrize("first, second, difference", [
+    ("The council spent 120 million on roads.", "The council spent 150 million on roads.", "figures: 120 vs 150"),
+    ("Turnout rose in 2019.", "Turnout rose in 2024.", "dates: 2019 vs 2024"),
+    ("The mayor has signed the budget.", "The mayor has not signed the budget.",
+     "negation: only the second is negated"),
+    ("The mayor hasn't signed the budget.", "The mayor has signed the budget.",
+     "negation: only the first is negated"),
+    ("Lindqvist approved the port deal.", "Haugen approved the port deal.", "parties: Lindqvist vs Haugen"),
+])
+def test_the_consistency_guard_names_what_differs(first, second, difference):
+    assert differences(first, second) == [difference]
+
+
+def test_the_same_claim_in_other_words_has_no_differences():
+    assert differences("In 2022 the council spent 120 million on roads.",
+                       "The council spent 120 million on roads in 2022, officials said.") == []
+
+
+def test_the_index_ranks_a_paraphrase_first_and_names_the_shared_words():
+    index = TextIndex(["Bergen banned diesel cars from its centre in 2021.",
+                       "Stavanger opened a new ferry terminal.",
+                       "Trondheim raised bus fares by ten percent."])
+    hits = index.search("diesel cars were banned in the centre of Bergen", limit=2)
+    assert hits[0].position == 0
+    assert set(hits[0].shared_terms) >= {"bergen", "diesel"}
+    assert TextIndex([]).search("anything") == []
