@@ -145,3 +145,9 @@ def test_two_weekdays_in_the_tense_of_their_clause(nlp):
     text = "The two ministers met in Tallinn on Wednesday and Thursday, officials said.\n"
     claim = extract_claims(text, published_at="2024-07-08", nlp=nlp).claims[0]
     assert "on 3 July 2024 and 4 July 2024" in claim.text
+
+
+def test_a_date_that_names_an_event_gets_no_year_written_in(nlp):
+    text = "The senator voted against the inquiry into the Jan. 6 attack on the Capitol.\n"
+    claim = extract_claims(text, published_at="2024-07-08", nlp=nlp).claims[0]
+    assert "the Jan. 6 attack" in claim.text

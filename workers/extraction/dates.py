@@ -348,6 +348,9 @@ def absolute_date_text(entity: Span, base: datetime.datetime | None) -> str | No
         return _spelled_weekdays(text.strip(), weekdays, resolve_date(text, base, date_tense(entity)), preceding)
     core = _RELATIVE_CORE.search(text)
     if core is None:
+        if entity.root.dep_ in _NOUN_MODIFIER_DEPS:
+            # "the Jan. 6 attack", "the July 4 parade": a date that names an event keeps its words.
+            return None
         return _with_year(text, resolve_date(text, base, date_tense(entity)))
     iso = resolve_date(core.group().strip(), base, date_tense(entity))
     if iso is None or "W" in iso:
