@@ -151,3 +151,19 @@ def test_a_date_that_names_an_event_gets_no_year_written_in(nlp):
     text = "The senator voted against the inquiry into the Jan. 6 attack on the Capitol.\n"
     claim = extract_claims(text, published_at="2024-07-08", nlp=nlp).claims[0]
     assert "the Jan. 6 attack" in claim.text
+
+
+@pytest.mark.parametrize(("sentence", "date", "tense"), [
+    ("The ferry company issued timetables set to expire on May 1.", "May 1", FUTURE),
+    ("The mayor will address a rally on Saturday evening.", "Saturday", FUTURE),
+    ("The claim appears to be based on a report from February.", "February", None),
+])
+def test_tense_through_participles_time_words_and_nouns(nlp, sentence, date, tense):
+    entity = next(entity for entity in nlp(sentence).ents if entity.text == date)
+    assert date_tense(entity) is tense
+
+
+def test_a_date_written_out_keeps_the_space_after_it(nlp):
+    text = "The Tallinn port authority said in mid-April that cargo volumes had fallen 8 percent.\n"
+    claim = extract_claims(text, published_at="2024-07-08", nlp=nlp).claims[0]
+    assert "in mid-April 2024 that" in claim.text

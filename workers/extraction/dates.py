@@ -89,6 +89,9 @@ Tense = bool | None
 _FUTURE_AUXILIARIES = frozenset({"will", "'ll", "’ll", "wo", "shall", "would"})
 _PERFECT_AUXILIARIES = frozenset({"have", "has", "had", "'ve", "’ve", "having"})
 _NOUN_MODIFIER_DEPS = frozenset({"poss", "compound", "nmod", "amod"})
+_TIME_NOUNS = frozenset({"morning", "afternoon", "evening", "night", "midnight", "noon", "dawn", "overnight"})
+# Participles that point forward without an auxiliary: "set to expire", "scheduled for Thursday".
+_PROSPECTIVE = frozenset({"set", "schedule", "slate", "due", "plan", "expect", "poise"})
 _NAMED_DAY_WORDS = frozenset({"black", "cyber", "good", "super", "ash", "holy", "maundy", "easter", "palm",
                               "shrove", "bloody", "blue", "giving"})
 
@@ -227,12 +230,34 @@ def date_tense(entity: Span) -> Tense:
     "opens Thursday"), False for the past ("said Thursday", "a statement issued Thursday"),
     None when it cannot tell. Only the clause counts: in "said Thursday that he will visit" the
     date is of the saying, in the past."""
-    if entity.root.dep_ in _NOUN_MODIFIER_DEPS:
-        # "Tuesday's debate", "Monday evening session": the tense of the clause is that of the
-        # noun's clause, not the date's.
+    root = entity.root
+    while root.dep_ in _NOUN_MODIFIER_DEPS and _is_time_noun(root.head):
+        # "on Saturday evening": the date is the evening's.
+        root = root.head
+    if root.dep_ in _NOUN_MODIFIER_DEPS:
+        # "Tuesday's debate", "the Monday session": the date dates a thing, not the clause.
         return None
-    verb = _governing_verb(entity.root)
-    return _verb_tense(verb) if verb is not None else None
+    verb = _governing_verb(root)
+    if verb is None:
+        return None
+    tense = _verb_tense(verb)
+    if tense and _through_noun(root, verb):
+        # "will review the report from February": the report's date, not the review's.
+        return None
+    return tense
+
+
+def _is_time_noun(token: Token) -> bool:
+    return token.ent_type_ in ("DATE", "TIME") or token.lower_ in _TIME_NOUNS
+
+
+def _through_noun(token: Token, verb: Token) -> bool:
+    """A noun (not a time word) stands between the date and its verb."""
+    while token.head.i != token.i and token.head.i != verb.i:
+        token = token.head
+        if token.pos_ in ("NOUN", "PROPN") and not _is_time_noun(token):
+            return True
+    return False
 
 
 def named_day(entity: Span) -> bool:
@@ -280,6 +305,9 @@ def _verb_tense(verb: Token, depth: int = 0) -> Tense:
     if finite is not None:
         # "was held", "were meeting" against "is held", "are meeting" (the present as future).
         return finite.tag_ != "VBD"
+    if verb.tag_ == "VBN" and verb.lemma_ in _PROSPECTIVE:
+        # "measures set to expire on May 1", "a meeting scheduled for Thursday".
+        return True
     if verb.tag_ == "VBD" or verb.tag_ == "VBN":
         return False
     if verb.tag_ in ("VBZ", "VBP"):

@@ -89,7 +89,8 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
         if entity is not None and entity.label_ == "DATE":
             absolute = absolute_date_text(entity, context.base)
             if absolute is not None:
-                replacements[entity.start] = absolute
+                # The words after the date follow its last token: "mid-April" ends with a space, "mid" not.
+                replacements[entity.start] = absolute + (entity[-1].whitespace_ if not entity[0].whitespace_ else "")
                 dropped.update(range(entity.start + 1, entity.end))
             continue
         if entity is not None or token.pos_ == "PROPN":
