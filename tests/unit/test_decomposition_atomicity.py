@@ -228,3 +228,53 @@ def test_coordinated_verbs_borrow_the_auxiliary_they_need(nlp):
         "The city has closed the bridge.",
         "The city has opened a ferry service.",
     ]
+
+
+# -- what stays whole -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    # "with" bound to the verb, not an absolute clause set off by a comma.
+    "Both viruses have been linked with bats sold in open markets.",
+    # A causal "since": only a perfect main clause is dated by it.
+    "The mill closed in June, since the river was too low for its wheel.",
+    # A present perfect after "until" is a condition, not an event.
+    "The clinic stays open until the storm has passed.",
+    # An ellipsis ("its owner did") says nothing alone.
+    "The cat fell ill two weeks after its owner did.",
+    # Coordinated absolute clauses: more than the parse can safely part.
+    "The vote was postponed, with the chamber closed for repairs and the staff on leave.",
+])
+def test_unsure_splits_keep_the_sentence_whole(nlp, sentence):
+    assert texts(claims_of(nlp, sentence)) == [sentence]
+
+
+def test_a_main_clause_with_nothing_but_its_time_keeps_the_clause(nlp):
+    assert texts(claims_of(nlp, "The victory came after the striker scored twice in the final.")) == [
+        "The victory came after the striker scored twice in the final.",
+        "The striker scored twice in the final.",
+    ]
+
+
+def test_what_leads_the_temporal_mark_goes_with_it(nlp):
+    assert texts(claims_of(nlp, "The bridge reopened to traffic two weeks after the storm damaged the pier.")) == [
+        "The bridge reopened to traffic.",
+        "The storm damaged the pier.",
+    ]
+
+
+def test_a_parenthesis_the_clause_opened_is_closed_in_its_claim(nlp):
+    result = claims_of(nlp, "Halden licensed the vaccine from Nordgen after the vaccine was developed by the "
+                            "Norwegian Research Laboratory (NRL).")
+    assert texts(result) == [
+        "Halden licensed the vaccine from Nordgen.",
+        "The vaccine was developed by the Norwegian Research Laboratory (NRL).",
+    ]
+
+
+def test_a_negated_modal_goes_with_the_verb_that_borrows_it(nlp):
+    claims = texts(claims_of(nlp, "Lena Berg said that the striker can't skip training and then expect to start."))
+    assert claims == [
+        "Lena Berg said that the striker can't skip training.",
+        "The striker can't then expect to start, Lena Berg said.",
+    ]

@@ -44,10 +44,16 @@ def without_edges(tokens: list[Token]) -> list[Token]:
     while tokens and (tokens[0].is_punct and tokens[0].text not in ('"', "“", "'", "‘") or tokens[0].dep_ in (
             "cc", "mark") and tokens[0].lower_ in ("and", "but", "or", "while", "whereas")):
         tokens = tokens[1:]
-    while tokens and tokens[-1].is_punct and tokens[-1].text not in ('"', "”", "'", "’", ".", "!", "?"):
+    while tokens and tokens[-1].is_punct and tokens[-1].text not in ('"', "”", "'", "’", ".", "!", "?", "%") and not (
+            tokens[-1].text == ")" and sum(token.text == "(" for token in tokens) == sum(
+                token.text == ")" for token in tokens)):
+        # A closing parenthesis stays when it closes one the tokens opened: "(NIAID)".
         tokens = tokens[:-1]
     while tokens and tokens[-1].dep_ == "cc":
         tokens = tokens[:-1]
+    # "Groupe LAPS (France)" without its aside leaves no "()".
+    empty = {index for index in range(len(tokens) - 1) if tokens[index].text == "(" and tokens[index + 1].text == ")"}
+    tokens = [token for index, token in enumerate(tokens) if index not in empty and index - 1 not in empty]
     # A quotation cut in two loses the mark that no longer closes anything.
     if sum(token.text in DOUBLE_QUOTES for token in tokens) % 2 and tokens:
         for index in (-1, -2, 0):

@@ -34,6 +34,10 @@ from .lists import enumerated
 
 _MAX_ATOMS = 6
 # A part of something named before: "some" of "some of its citizens".
+# What a verb says besides its subject: without any of these, "The victory came." says nothing.
+_COMPLEMENT_DEPS = frozenset({"dobj", "attr", "acomp", "oprd", "dative", "agent", "prep", "xcomp", "ccomp", "prt"})
+_PARTICIPLE_LINKS = frozenset({"when", "while", "after", "before", "since", "by", "upon", "on", "without", "if"})
+_CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
 _PARTITIVES = frozenset({"some", "many", "most", "several", "few", "all", "dozens", "hundreds", "thousands"})
 
 
@@ -80,7 +84,7 @@ def _propositions(sentence: Span) -> list[Atom]:
 
 
 def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | None = None,
-             tense: str | None = None) -> list[Atom]:
+             tense: str | None = None, participle: bool = False) -> list[Atom]:
     """`verb`'s own clause, then the clauses split off it, in text order of their verbs.
 
     `subject` and `aux` are borrowed from a clause `verb` is coordinated with ("India has ramped
@@ -93,7 +97,9 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
     atoms: list[Atom] = []
     leading_done = False
     for child in verb.children:
-        if child.dep_ == "conj" and child.pos_ in VERB_POS and size(child) >= MIN_CLAUSE_TOKENS:
+        if child.dep_ == "conj" and child.pos_ in VERB_POS and size(child) >= MIN_CLAUSE_TOKENS and not (
+                participle and any(other.dep_ in NOUN_SUBJECT_DEPS for other in child.children)):
+            # A clause with its own subject inside a participle phrase is a parse gone astray.
             detached.append(child)
             atoms += _clauses(child, subject=subject, aux=_borrowed_aux(verb, child) if subject else None,
                               tense=tense)
@@ -120,9 +126,9 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
         elif child.dep_ == "advcl" and _is_concessive(child) and size(child) >= MIN_CLAUSE_TOKENS and not (
                 _refers_across(verb, child)):
             detached.append(child)
-            atoms += [_without_marker(atom, child) for atom in _clauses(child, subject=None)]
-        elif child.dep_ == "advcl" and _is_temporal(child):
-            events = [_without_marker(atom, child) for atom in _clauses(child, subject=None)]
+            atoms += [_closed(_without_marker(atom, child), child) for atom in _clauses(child, subject=None)]
+        elif child.dep_ == "advcl" and subject and _is_temporal(child, verb, tense) and _whole_span(verb, child):
+            events = [_closed(_without_marker(atom, child), child) for atom in _clauses(child, subject=None)]
             _refer_back(events, verb, child)
             if all(_stands_alone(atom) for atom in events):
                 if not _bounds(verb, child):
@@ -151,11 +157,12 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
             detached.append(token)
             atoms.append(document)
     lead = [] if own_subject or subject is None else [*subject, *(aux or [])]
+    spelled = _spelled_out(aux or []) if lead else {}
     if not detached:
-        return [Atom(without_edges(_subtree_tokens(verb)), lead=lead), *atoms]
+        return [Atom(without_edges(_subtree_tokens(verb)), lead=lead, words=spelled), *atoms]
     dropped = {token.i for child in detached for token in _detached_tokens(verb, child)}
     own = [token for token in _subtree_tokens(verb) if token.i not in dropped]
-    main = Atom(without_edges(own), lead=lead)
+    main = Atom(without_edges(own), lead=lead, words=spelled)
     return [main, *atoms] if len(main.tokens) >= MIN_CLAUSE_TOKENS else atoms
 
 
@@ -232,7 +239,9 @@ def _finite(atom: Atom, verbs: list[Token], subject: list[Token], main: Token, t
     "declined to sign"; a past participle ("Re-elected ...") or an unknown tense takes "was"."""
     inside = {token.i for token in atom.tokens}
     verb = next((token for token in verbs if token.i in inside), None)
-    form = _verb_form(verb, tense, subject) if verb is not None and verb.tag_ == "VBG" else None
+    # "when comparing ...", "by cutting ...": a participle its own word ties to a time or means.
+    bound = verb is not None and any(child.i < verb.i and child.lower_ in _PARTICIPLE_LINKS for child in verb.children)
+    form = _verb_form(verb, tense, subject) if verb is not None and verb.tag_ == "VBG" and not bound else None
     if verb is None or form is None:
         atom.link = _link(subject, main, verbs[0])
         return atom
@@ -248,19 +257,23 @@ def _participle_clauses(verb: Token, clause: Token, subject: list[Token], tense:
     main clause's subject and tense, and what its own clauses say."""
     tense = _participle_tense(tense, list(clause.subtree))
     verbs = [clause, *(token for token in clause.subtree if token.dep_ == "conj" and token.head == clause)]
-    atoms = _clauses(clause, subject=subject, tense=tense)
+    atoms = _clauses(clause, subject=subject, tense=tense, participle=True)
     return [_finite(atom, verbs, subject, verb, tense) if atom.lead == subject else atom for atom in atoms]
 
 
 def _borrowed_aux(verb: Token, conj: Token) -> list[Token] | None:
     """"India has ramped up ... and not joined": "joined" borrows "has". Only where the conjunct's
-    form needs the auxiliary ("has ... not joined", "will visit ... and meet")."""
+    form needs the auxiliary ("has ... not joined", "will visit ... and meet"); a negation of the
+    first verb goes with it ("can't antagonize a fight and then claim ...")."""
     if any(child.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "expl") for child in conj.children):
         return None
-    auxiliaries = [child for child in verb.children if child.dep_ in ("aux", "auxpass") and child.i < verb.i]
-    if not auxiliaries or any(token.lower_ == "to" for token in auxiliaries):
+    auxiliaries = [child for child in verb.children if child.dep_ in ("aux", "auxpass", "neg") and child.i < verb.i]
+    if any(child.dep_ == "neg" for child in conj.children):
+        auxiliaries = [token for token in auxiliaries if token.dep_ != "neg"]
+    verbal = [token for token in auxiliaries if token.dep_ != "neg"]
+    if not verbal or any(token.lower_ == "to" for token in verbal):
         return None
-    last = auxiliaries[-1]
+    last = verbal[-1]
     tag = conj.tag_
     if tag == "VBD" and _inflected(conj.lemma_, "VBN") == conj.lower_:
         tag = "VBN"
@@ -274,17 +287,45 @@ def _borrowed_aux(verb: Token, conj: Token) -> list[Token] | None:
     return None
 
 
+def _spelled_out(auxiliaries: list[Token]) -> dict[int, str]:
+    """A contracted modal borrowed without its "n't" is written in full: "ca" → "can"."""
+    if any(token.dep_ == "neg" for token in auxiliaries):
+        return {}
+    return {token.i: _CONTRACTED[token.lower_] for token in auxiliaries if token.lower_ in _CONTRACTED}
+
+
 # -- subordinate facts: when, with what, by whose report ------------------------------------------
 
 
-def _is_temporal(clause: Token) -> bool:
-    """"after it was cut off from its markets": a past event with its own subject."""
+def _whole_span(verb: Token, clause: Token) -> bool:
+    """The parse gives the clause all its words: one after the main clause runs to the end of it,
+    one before is closed by a comma ("after investors grew wary of its losses, its ..." is cut
+    short when the parser hangs the rest of the list on the main verb)."""
+    doc = verb.doc
+    if clause.i < verb.i:
+        return clause.right_edge.i + 1 < verb.i and doc[clause.right_edge.i + 1].text == ","
+    end = max(token.i for token in verb.subtree)
+    return all(token.is_punct for token in doc[clause.right_edge.i + 1 : end + 1])
+
+
+def _is_temporal(clause: Token, verb: Token, tense: str | None) -> bool:
+    """"after it was cut off from its markets": a past event with its own subject. Not "until the
+    infection has run its course" (a present perfect is a condition), nor a causal "since" ("adds
+    that it would be no surprise, since the plant was shut"): "since" dates only a perfect or a
+    "first" ("the first visit since ...")."""
     marks = [child for child in clause.children if child.dep_ == "mark"]
     if len(marks) != 1 or marks[0].lower_ not in TEMPORAL_MARKS or size(clause) < MIN_CLAUSE_TOKENS:
         return False
+    if marks[0].lower_ == "since" and tense != "perfect" and not any(
+            token.ent_type_ == "ORDINAL" or token.tag_ in ("JJS", "RBS") or token.lower_ in ("first", "last")
+            for token in verb.subtree if not within(token, clause)):
+        return False
     if not any(child.dep_ in NOUN_SUBJECT_DEPS for child in clause.children):
         return False
-    return _tense(clause, []) in ("past", "perfect")
+    # "after its owner did": an ellipsis says nothing alone.
+    if clause.lemma_ == "do" and not any(child.dep_ in ("dobj", "ccomp", "xcomp") for child in clause.children):
+        return False
+    return _tense(clause, []) == "past"
 
 
 def _refer_back(atoms: list[Atom], verb: Token, clause: Token) -> None:
@@ -326,8 +367,12 @@ def _bounds(verb: Token, clause: Token) -> bool:
         # "changed their mind only after ...": the clause is what the main clause is about.
         return True
     rest = [token for token in verb.subtree if not within(token, clause)]
-    return any(token.dep_ == "neg" or token.tag_ in ("JJS", "RBS") or token.ent_type_ == "ORDINAL" or
-               token.lower_ in ("never", "first", "last", "only") for token in rest)
+    if any(token.dep_ == "neg" or token.tag_ in ("JJS", "RBS") or token.ent_type_ == "ORDINAL" or
+           token.lower_ in ("never", "first", "last", "only") for token in rest):
+        return True
+    # "The teams were tied after ...", "This comes less than a week after ...": the clause is what
+    # the main clause says; without it, the verb has nothing left to say.
+    return not any(child.dep_ in _COMPLEMENT_DEPS for child in verb.children if child != clause)
 
 
 def _stands_alone(atom: Atom) -> bool:
@@ -368,10 +413,26 @@ def _absolute(prep: Token, tense: str | None) -> Atom | None:
     link = _be(lead, tense)
     if link is None or any(token.dep_ == "mark" or token.lower_ in RELATIVE_PRONOUNS for token in tokens):
         return None
+    if not _set_off(prep, predicate) or has_pronoun([*lead, *tokens]) or any(
+            token.dep_ in ("cc", "conj") for token in [*lead, *tokens]) or sum(
+            child.dep_ in NOUN_SUBJECT_DEPS for child in predicate.children) > 1:
+        # "with 12% saying they ... and 35% saying ...": more than the parse can safely part.
+        return None
     lead, tokens = without_edges(lead), without_edges(tokens)
-    if len(lead) + len(tokens) < MIN_CLAUSE_TOKENS or has_pronoun(lead):
+    if len(lead) + len(tokens) < MIN_CLAUSE_TOKENS:
         return None
     return Atom(tokens, lead=lead, link=link)
+
+
+def _set_off(prep: Token, predicate: Token) -> bool:
+    """An absolute clause stands apart: "..., with Russia isolated in the West." or "With prices
+    rising, ...". Not "associated with animals sold in markets" (an argument of the verb), nor one
+    the parse ends early ("..., with A beating B 6-4, 6-3 and C ...")."""
+    doc, sentence = prep.doc, prep.sent
+    end = max(predicate.right_edge.i, max(token.i for token in prep.subtree))
+    if prep.i == sentence.start:
+        return end + 1 < sentence.end and doc[end + 1].text == ","
+    return doc[prep.i - 1].text == "," and all(token.is_punct for token in doc[end + 1 : sentence.end])
 
 
 def _with_of(child: Token) -> Token:
@@ -583,9 +644,23 @@ def _may_stand_for(pronoun: Token, noun: Token) -> bool:
 
 def _without_marker(atom: Atom, clause: Token) -> Atom:
     """The clause without its "(even) though", "shortly after"."""
-    marker = {child.i for child in clause.children if child.dep_ == "mark"}
-    marker |= {child.i for child in clause.children if child.dep_ == "advmod" and child.i + 1 in marker}
+    marks = [child for child in clause.children if child.dep_ == "mark"]
+    marker = {child.i for child in marks}
+    # "even though", "shortly after", "years before", "less than a week after": all that leads the mark.
+    for child in clause.children:
+        if marks and child.i < marks[0].i and child.dep_ in ("advmod", "npadvmod", "prep"):
+            marker |= {token.i for token in child.subtree}
     atom.tokens = without_edges([token for token in atom.tokens if token.i not in marker])
+    return atom
+
+
+def _closed(atom: Atom, clause: Token) -> Atom:
+    """The atom with the parenthesis its clause opened and the parser hung on the main verb."""
+    doc, end = clause.doc, clause.right_edge.i
+    opened = sum(token.text == "(" for token in atom.tokens) - sum(token.text == ")" for token in atom.tokens)
+    if opened > 0 and atom.tokens and atom.tokens[-1].i <= end and end + 1 < clause.sent.end and (
+            doc[end + 1].text == ")"):
+        atom.tokens = without_edges([*atom.tokens, doc[end + 1]])
     return atom
 
 
@@ -611,6 +686,10 @@ def _detached_tokens(verb: Token, child: Token) -> list[Token]:
         tokens.append(doc[before])
         before -= 1
     if child.dep_ == "relcl" and end + 1 < verb.sent.end and doc[end + 1].text == ",":
+        tokens.append(doc[end + 1])
+    if end + 1 < verb.sent.end and doc[end + 1].text == ")" and sum(token.text == "(" for token in tokens) > sum(
+            token.text == ")" for token in tokens):
+        # "... (IMCAS)": the parenthesis the clause opened.
         tokens.append(doc[end + 1])
     return tokens
 
