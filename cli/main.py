@@ -215,6 +215,74 @@ def cmd_ingest(args, settings: Settings) -> int:
     return 1 if failures else 0
 
 
+# -- fact-checks --------------------------------------------------------------------------------
+def cmd_factchecks(args, settings: Settings) -> int:
+    """Import ClaimReview files (JSON, JSON-LD, NDJSON) straight into the store, in batches."""
+    from tqdm import tqdm
+
+    from service.errors import InvalidClaimReview
+    from service.factcheck_import import import_claimreviews
+    from service.factchecks import MAX_ITEMS, claimreview_nodes
+    from service.redis import EmbeddedRedisError, connect, redis_url_for_command
+    from service.store import Store
+
+    counts = dict.fromkeys(("created", "updated", "unchanged", "refused"), 0)
+    unreadable = 0
+    try:
+        with redis_url_for_command(settings) as url:
+            store = Store(connect(url))
+            with tqdm(unit=" reviews", disable=args.quiet, file=sys.stderr) as progress:
+                for name in args.files:
+                    try:
+                        sources = list(_claimreview_documents(name))
+                    except (OSError, UnicodeDecodeError, ValueError) as exc:
+                        print(f"{name}: cannot read: {exc}", file=sys.stderr)
+                        unreadable += 1
+                        continue
+                    batch: list[tuple[str, object]] = []
+                    for where, document in sources:
+                        try:
+                            nodes = claimreview_nodes(document)
+                        except InvalidClaimReview as exc:
+                            print(f"{name}{where}: {exc.message}", file=sys.stderr)
+                            counts["refused"] += 1
+                            continue
+                        batch += [(f"{where}[{index}]" if len(nodes) > 1 else where, node)
+                                  for index, node in enumerate(nodes)]
+                    for start in range(0, len(batch), MAX_ITEMS):
+                        part = batch[start : start + MAX_ITEMS]
+                        for result in import_claimreviews(store, [node for _where, node in part]):
+                            if result["code"] == 422:
+                                counts["refused"] += 1
+                                print(f"{name}{part[result['index']][0]}: {result['error']['message']}",
+                                      file=sys.stderr)
+                            else:
+                                counts[result["outcome"]] += 1
+                        progress.update(len(part))
+    except EmbeddedRedisError as exc:
+        print(f"claimtrack: {exc}", file=sys.stderr)
+        return 1
+    print(", ".join(f"{count} {outcome}" for outcome, count in counts.items()))
+    return 1 if counts["refused"] or unreadable else 0
+
+
+def _claimreview_documents(name: str):
+    """(where, document) of a file: each line of NDJSON (.ndjson, .jsonl), else the whole file."""
+    text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+    if name.lower().endswith((".ndjson", ".jsonl")):
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                try:
+                    yield f":{number}", json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"line {number} is not JSON: {exc.msg}") from None
+    else:
+        try:
+            yield "", json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not JSON: {exc.msg} at line {exc.lineno}") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="claimtrack", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -251,6 +319,15 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--published-at")
     ingest.add_argument("--title")
     ingest.set_defaults(handler=cmd_ingest)
+
+    factchecks = commands.add_parser("factchecks", help="import fact-checks (ClaimReview JSON-LD)")
+    factchecks_commands = factchecks.add_subparsers(dest="factchecks_command", required=True)
+    load = factchecks_commands.add_parser(
+        "import", help="store ClaimReview files: JSON or JSON-LD (an object, a list or a @graph), or NDJSON "
+                       "(.ndjson, .jsonl: one per line); a URL stored before is updated")
+    load.add_argument("files", nargs="+", help="files, or - for stdin (read as one JSON document)")
+    load.add_argument("--quiet", action="store_true", help="no progress bar")
+    factchecks.set_defaults(handler=cmd_factchecks)
     return parser
 
 

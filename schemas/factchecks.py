@@ -20,6 +20,7 @@ class FactCheckSchema(StoredShape):
     id = fields.String(required=True)
     claim_reviewed = fields.String()
     url = fields.String()
+    title = fields.String(allow_none=True, metadata={"description": "the fact-check's headline"})
     publisher = fields.String(allow_none=True)
     publisher_url = fields.String(allow_none=True)
     speaker = fields.String(allow_none=True, metadata={"description": "itemReviewed.author: who made the claim"})

@@ -68,6 +68,8 @@ class FactCheck:
 
     claim_reviewed: str
     url: str
+    # The fact-check's own headline (`headline`, else `name`), often the claim in other words.
+    title: str | None = None
     publisher: str | None = None
     publisher_url: str | None = None
     speaker: str | None = None
@@ -78,7 +80,7 @@ class FactCheck:
     def record(self) -> dict[str, Any]:
         """The fields as stored and served (the store adds id and times)."""
         return {
-            "claim_reviewed": self.claim_reviewed, "url": self.url, "publisher": self.publisher,
+            "claim_reviewed": self.claim_reviewed, "url": self.url, "title": self.title, "publisher": self.publisher,
             "publisher_url": self.publisher_url, "speaker": self.speaker,
             "date_published": self.date_published, "language": self.language,
             "rating": {"value": self.rating.value, "best": self.rating.best, "worst": self.rating.worst,
@@ -98,6 +100,13 @@ def url_key(url: str) -> str:
     path = parts.path.rstrip("/") or "/"
     normal = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
     return hashlib.sha256(normal.encode()).hexdigest()
+
+
+def searchable_text(record: dict) -> str:
+    """What a stored fact-check is found by: the claim, and its headline when that adds words."""
+    title = record.get("title")
+    claim = record["claim_reviewed"]
+    return f"{claim} {title}" if title and title.casefold() not in claim.casefold() else claim
 
 
 def claimreview_nodes(document: Any) -> list[Any]:
@@ -130,6 +139,7 @@ def parse_claimreview(node: Any) -> FactCheck:
         errors["@type"] = ["must be ClaimReview"]
     claim = _text(node, "claimReviewed", errors, required=True, limit=MAX_CLAIM_CHARS)
     url = _url(node.get("url"), "url", errors, required=True)
+    title = _text(node, "headline", errors, limit=MAX_CLAIM_CHARS) or _text(node, "name", errors, limit=MAX_CLAIM_CHARS)
     publisher, publisher_url = _agent(node.get("author"), "author", errors)
     item = node.get("itemReviewed")
     speaker = None
@@ -143,7 +153,7 @@ def parse_claimreview(node: Any) -> FactCheck:
     if errors:
         raise _invalid(errors)
     assert claim is not None and url is not None
-    return FactCheck(claim_reviewed=claim, url=url, publisher=publisher, publisher_url=publisher_url,
+    return FactCheck(claim_reviewed=claim, url=url, title=title, publisher=publisher, publisher_url=publisher_url,
                      speaker=speaker, date_published=date, language=language, rating=rating)
 
 

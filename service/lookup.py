@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass
 
 from service.errors import NotFound
+from service.factchecks import searchable_text
 from service.matching import differences
 from service.retrieval import TextIndex
 from service.store import Store
@@ -18,7 +19,7 @@ MIN_SIMILARITY = 0.05
 class _Corpus:
     version: tuple
     index: TextIndex
-    # ("factcheck" | "claim", id) per indexed text.
+    # ("factcheck" | "claim", id) per indexed text, and the claim it states.
     sources: list[tuple[str, str]]
     texts: list[str]
 
@@ -60,16 +61,20 @@ class Lookup:
 
 def _build(store: Store, version: tuple) -> _Corpus:
     sources: list[tuple[str, str]] = []
+    # What each source claims (compared for differences), and what it is found by.
     texts: list[str] = []
+    searchable: list[str] = []
     for record in store.factchecks.all_factchecks():
         sources.append(("factcheck", record["id"]))
         texts.append(record["claim_reviewed"])
+        searchable.append(searchable_text(record))
     claim_ids = store.factchecks.reviewed_claim_ids()
     for claim in store.load_claims(claim_ids):
         if claim is not None:
             sources.append(("claim", claim["id"]))
             texts.append(claim["text"])
-    return _Corpus(version, TextIndex(texts), sources, texts)
+            searchable.append(claim["text"])
+    return _Corpus(version, TextIndex(searchable), sources, texts)
 
 
 def _describe(store: Store, kind: str, source_id: str) -> dict | None:

@@ -61,5 +61,6 @@ class TextIndex:
     def shared_terms(self, query: str, position: int, *, count: int = 5) -> tuple[str, ...]:
         ours = {word.lower() for word in _WORDS.findall(query)} - ENGLISH_STOP_WORDS
         theirs = {word.lower() for word in _WORDS.findall(self._texts[position])}
-        shared = sorted(ours & theirs, key=lambda word: -self._idf.get(word, 0.0))
+        # Rarest first; among equally rare words the longer, then alphabetical (stable answers).
+        shared = sorted(ours & theirs, key=lambda word: (-self._idf.get(word, 0.0), -len(word), word))
         return tuple(shared[:count])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterator
 
 import redis
@@ -56,15 +57,18 @@ class FactCheckStore:
         fetch = range_then_load(self.redis, self.keys.factchecks, self._load)
         return page(fetch, keep=keep, cursor=cursor, limit=limit, descending=True)
 
-    def lookup_version(self) -> tuple[int, int, int]:
+    def lookup_version(self) -> tuple:
         """Changes whenever a fact-check is stored, changed or deleted, or a claim gets a verdict
         (our verified and flagged claims count as fact-checks too)."""
         pipe = self.redis.pipeline(transaction=False)
+        # A database emptied or replaced starts counting again: its own epoch tells it apart.
+        pipe.set(self.keys.factchecks_epoch, secrets.token_hex(8), nx=True)
+        pipe.get(self.keys.factchecks_epoch)
         pipe.get(self.keys.factchecks_version)
         for status in REVIEWED_STATUSES:
             pipe.zcard(self.keys.status(status))
-        version, *counts = pipe.execute()
-        return int(version or 0), *counts
+        _created, epoch, version, *counts = pipe.execute()
+        return epoch, int(version or 0), *counts
 
     def reviewed_claim_ids(self) -> list[str]:
         """Our claims with a verdict, oldest first."""

@@ -49,6 +49,7 @@ TEMPLATES: dict[str, str] = {
     "factcheck_url": "factcheck:url:{url_key}",
     "factchecks": "factchecks",
     "factchecks_version": "factchecks:version",  # bumped on every change: search indexes rebuild
+    "factchecks_epoch": "factchecks:epoch",  # random, set once per database: tells a fresh one apart
     "seq_factcheck": "seq:factcheck",
     # API keys and their rate limits (a GCRA stamp per quota)
     "key": "key:{id}",

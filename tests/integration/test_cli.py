@@ -145,3 +145,32 @@ def test_up_runs_everything_and_keeps_data_across_a_restart(tmp_path):
         assert kept.status_code == 200 and kept.json()["claim_count"] == article["claim_count"]
     finally:
         _stop(process)
+
+
+def test_factchecks_import_reads_json_ld_and_ndjson_and_reports_refusals(tmp_path, redis_url, store):
+    env = cli_env(tmp_path / "data", CLAIMTRACK_REDIS_URL=redis_url)
+    graph = tmp_path / "reviews.jsonld"
+    graph.write_text(json.dumps({"@context": "https://schema.org", "@graph": [
+        {"@type": "Organization", "name": "Faktisk"},
+        {"@type": "ClaimReview", "url": "https://checks.example/1", "claimReviewed": "Oslo banned petrol cars.",
+         "reviewRating": {"alternateName": "False"}},
+        {"@type": "ClaimReview", "url": "https://checks.example/2", "claimReviewed": "Bergen has 300 rainy days."},
+    ]}))
+    lines = tmp_path / "more.ndjson"
+    lines.write_text("\n".join(json.dumps(item) for item in [
+        {"@type": "ClaimReview", "url": "https://checks.example/3", "claimReviewed": "Tromsø has polar nights."},
+        {"@type": "ClaimReview", "url": "https://checks.example/1", "claimReviewed": "Oslo banned petrol cars.",
+         "reviewRating": {"alternateName": "False"}},
+        {"@type": "ClaimReview", "claimReviewed": "No URL here."},
+    ]) + "\n")
+    done = run("factchecks", "import", "--quiet", str(graph), str(lines), env=env)
+    assert done.returncode == 1  # one refused
+    assert done.stdout.strip() == "3 created, 0 updated, 1 unchanged, 1 refused"
+    assert f"{lines}:3: " in done.stderr and "url: is required" in done.stderr
+    assert store.factchecks.factcheck_count() == 3
+    again = run("factchecks", "import", "--quiet", str(graph), env=env)
+    assert again.returncode == 0 and again.stdout.strip() == "0 created, 0 updated, 2 unchanged, 0 refused"
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    refused = run("factchecks", "import", "--quiet", str(broken), env=env)
+    assert refused.returncode == 1 and "not JSON" in refused.stderr

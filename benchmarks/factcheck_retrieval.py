@@ -1,0 +1,106 @@
+"""Fact-check retrieval on the CheckThat! 2022 task 2A English data (issue 14), through the real paths.
+
+The 14,231 Snopes fact-checks of ../shared/eval/factcheck_retrieval_vclaims.jsonl are written as
+ClaimReview objects and stored with `import_claimreviews` (what POST /api/v1/factchecks and
+`claimtrack factchecks import` run) into a fresh redis-server; then each tweet of
+factcheck_retrieval_queries_dev.jsonl is looked up with the service's `Lookup` (what POST
+/api/v1/factchecks/search runs). Prints import time, index build time, MAP@5 and Success@1 over
+the tweets, and lookup latency. The tweets are passed as they are. The data is read by path and
+never copied into the repository.
+
+    .venv/bin/python benchmarks/factcheck_retrieval.py [--queries N]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+EVAL = REPO.parent / "shared" / "eval"
+sys.path.insert(0, str(REPO))
+
+from service.factcheck_import import import_claimreviews
+from service.factchecks import MAX_ITEMS
+from service.lookup import Lookup
+from service.redis import EmbeddedRedis, connect
+from service.store import Store
+
+
+def claimreview(record: dict) -> dict:
+    """A Snopes record as the ClaimReview JSON-LD a fact-checker publishes."""
+    review = {"@context": "https://schema.org", "@type": "ClaimReview", "url": record["url"],
+              "claimReviewed": record["vclaim"], "headline": record.get("title") or None,
+              "author": {"@type": "Organization", "name": "Snopes"}}
+    try:
+        review["datePublished"] = datetime.datetime.strptime(record.get("date") or "", "%d %B %Y").date().isoformat()
+    except ValueError:
+        pass
+    return review
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--queries", type=int, default=0, help="look up only the first N tweets")
+    args = parser.parse_args()
+    records = [json.loads(line) for line in (EVAL / "factcheck_retrieval_vclaims.jsonl").open()]
+    queries = [json.loads(line) for line in (EVAL / "factcheck_retrieval_queries_dev.jsonl").open()]
+    if args.queries:
+        queries = queries[: args.queries]
+    with tempfile.TemporaryDirectory() as data_dir:
+        server = EmbeddedRedis(Path(data_dir))
+        store = Store(connect(server.start()))
+        try:
+            started = time.perf_counter()
+            id_of_url: dict[str, str] = {}
+            reviews = [claimreview(record) for record in records]
+            refused = 0
+            for start in range(0, len(reviews), MAX_ITEMS):
+                batch = reviews[start : start + MAX_ITEMS]
+                for result in import_claimreviews(store, batch):
+                    if result["code"] == 422:
+                        refused += 1
+                    else:
+                        id_of_url[batch[result["index"]]["url"]] = result["id"]
+            imported = time.perf_counter() - started
+            vclaim_of = {id_of_url[record["url"]]: record["vclaim_id"] for record in records
+                         if record["url"] in id_of_url}
+            stored = store.factchecks.factcheck_count()
+            print(f"import: {len(reviews):,} ClaimReviews in {imported:.1f} s ({len(reviews) / imported:,.0f}/s), "
+                  f"{refused} refused, {stored:,} stored (records sharing a URL are one fact-check)")
+
+            lookup = Lookup()
+            started = time.perf_counter()
+            lookup.search(store, "warm-up", limit=1)
+            print(f"index build: {time.perf_counter() - started:.1f} s")
+
+            precisions, first_hits, latencies = [], 0, []
+            for query in queries:
+                started = time.perf_counter()
+                results = lookup.search(store, query["text"], limit=5)
+                latencies.append(time.perf_counter() - started)
+                gold = set(query["gold_vclaim_ids"])
+                hits = total = 0.0
+                for rank, result in enumerate(results, 1):
+                    if vclaim_of.get(result["id"]) in gold:
+                        hits += 1
+                        total += hits / rank
+                precisions.append(total / min(len(gold), 5))
+                first_hits += bool(results) and vclaim_of.get(results[0]["id"]) in gold
+            latencies.sort()
+            print(f"queries: {len(queries):,} tweets; MAP@5 {statistics.mean(precisions):.3f} "
+                  f"(target 0.92); Success@1 {first_hits / len(queries):.3f}")
+            p95 = latencies[int(len(latencies) * 0.95) - 1]
+            print(f"lookup latency: median {statistics.median(latencies) * 1000:.0f} ms, "
+                  f"p95 {p95 * 1000:.0f} ms over {stored:,} fact-checks")
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
