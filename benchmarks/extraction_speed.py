@@ -26,6 +26,9 @@ from service.config import Settings
 _CHILD = """
 import json, sys
 sys.path.insert(0, {repo!r})
+# As deployed: torch is a training-time dependency only (the `train` extra), but spaCy's thinc
+# imports it whenever it is installed (+230 MB), so a development venv would overstate a worker.
+sys.modules["torch"] = None
 from service.config import Settings
 from workers.extraction import extract_claims, load_nlp
 from workers.extraction.checkworthiness import load_learned, load_model
