@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.embeddings import embed, to_text
 from service.errors import InvalidClaimReview
-from service.factchecks import MAX_ITEMS, FactCheck, claimreview_nodes, parse_claimreview
+from service.factchecks import MAX_ITEMS, FactCheck, claimreview_nodes, parse_claimreview, searchable_text
 from service.store import Store
 
 _CODES = {"created": 201, "updated": 200, "unchanged": 200}
@@ -27,7 +28,9 @@ def import_claimreviews(store: Store, document: Any) -> list[dict]:
         except InvalidClaimReview as refusal:
             results.append({"index": index, "code": 422,
                             "error": {"message": refusal.message, "errors": refusal.errors}})
-    stored = store.factchecks.put_factchecks([factcheck for _index, factcheck in readable])
+    factchecks = [factcheck for _index, factcheck in readable]
+    vectors = embed([searchable_text(factcheck.record()) for factcheck in factchecks])
+    stored = store.factchecks.put_factchecks(factchecks, [to_text(vector) for vector in vectors])
     for (index, _factcheck), (factcheck_id, outcome) in zip(readable, stored):
         results.append({"index": index, "code": _CODES[outcome], "id": factcheck_id, "outcome": outcome})
     return sorted(results, key=lambda result: result["index"])

@@ -5,6 +5,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+import numpy as np
+
+from service.embeddings import DIMENSIONS, embed, from_text
 from service.errors import NotFound
 from service.factchecks import searchable_text
 from service.matching import differences
@@ -34,8 +37,9 @@ class Lookup:
     def search(self, store: Store, text: str, *, limit: int = 10, language: str | None = None) -> list[dict]:
         corpus = self._current(store)
         results = []
+        vector = embed([text])[0] if corpus.index.size else None
         # Ask for more than `limit`: some hits may be gone or in another language.
-        for hit in corpus.index.search(text, limit=limit * 3, min_similarity=MIN_SIMILARITY):
+        for hit in corpus.index.search(text, limit=limit * 3, min_similarity=MIN_SIMILARITY, vector=vector):
             kind, source_id = corpus.sources[hit.position]
             found = _describe(store, kind, source_id)
             if found is None or (language and found.get("language") not in (None, language)):
@@ -64,17 +68,28 @@ def _build(store: Store, version: tuple) -> _Corpus:
     # What each source claims (compared for differences), and what it is found by.
     texts: list[str] = []
     searchable: list[str] = []
-    for record in store.factchecks.all_factchecks():
+    stored: list[str | None] = []
+    for record, vector in store.factchecks.all_factchecks():
         sources.append(("factcheck", record["id"]))
         texts.append(record["claim_reviewed"])
         searchable.append(searchable_text(record))
+        stored.append(vector)
     claim_ids = store.factchecks.reviewed_claim_ids()
     for claim in store.load_claims(claim_ids):
         if claim is not None:
             sources.append(("claim", claim["id"]))
             texts.append(claim["text"])
             searchable.append(claim["text"])
-    return _Corpus(version, TextIndex(searchable), sources, texts)
+            stored.append(None)
+    # Our claims (and fact-checks stored without one) are embedded now; the rest at import.
+    missing = [position for position, vector in enumerate(stored) if vector is None]
+    vectors = np.zeros((len(stored), DIMENSIONS), dtype=np.float32)
+    for position, vector in zip(missing, embed([searchable[position] for position in missing])):
+        vectors[position] = vector
+    for position, text in enumerate(stored):
+        if text is not None:
+            vectors[position] = from_text(text)
+    return _Corpus(version, TextIndex(searchable, vectors), sources, texts)
 
 
 def _describe(store: Store, kind: str, source_id: str) -> dict | None:

@@ -1,6 +1,7 @@
 """Finding the stored texts that say what a new text says: tf-idf over words and over character
-n-grams, so a paraphrase sharing its key terms, or their inflections and misspellings, ranks high
-(pure: texts in, ranked positions out)."""
+n-grams (a paraphrase sharing its key terms, their inflections or misspellings), beside the cosine
+of sentence embeddings (the same meaning in other words or another language) when the texts
+have them (pure: texts and vectors in, ranked positions out)."""
 from __future__ import annotations
 
 import re
@@ -12,6 +13,10 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 # Links and picture links say nothing a fact-check's words could match.
 _LINKS = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S+", re.IGNORECASE)
 _WORDS = re.compile(r"(?u)\b\w\w+\b")
+# How much the embeddings' cosine counts beside the word and the character similarities (one
+# each). Chosen on the tuning half of the CheckThat! 2022 2A dev tweets
+# (benchmarks/factcheck_retrieval.py --half tune --weights ...).
+SEMANTIC_WEIGHT = 1.0
 
 
 def matchable(text: str) -> str:
@@ -22,7 +27,7 @@ def matchable(text: str) -> str:
 @dataclass(frozen=True)
 class Hit:
     position: int
-    # 0..1: the mean of the word and the character-n-gram cosine similarities.
+    # 0..1: the weighted mean of the word, character-n-gram and embedding cosine similarities.
     similarity: float
     # The rarest words both texts share, the strongest evidence first.
     shared_terms: tuple[str, ...]
@@ -31,8 +36,12 @@ class Hit:
 class TextIndex:
     """A fixed set of texts, searchable by similarity to a query."""
 
-    def __init__(self, texts: list[str]):
+    def __init__(self, texts: list[str], vectors: np.ndarray | None = None, *,
+                 semantic_weight: float = SEMANTIC_WEIGHT):
+        """`vectors`: unit-length embeddings, one row per text (service.embeddings)."""
         self.size = len(texts)
+        self.vectors = vectors if vectors is not None and len(vectors) == len(texts) else None
+        self.semantic_weight = semantic_weight
         cleaned = [matchable(text) for text in texts]
         self._words = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), stop_words="english",
                                       dtype=np.float32)
@@ -44,14 +53,20 @@ class TextIndex:
             self._idf = dict(zip(self._words.get_feature_names_out(), self._words.idf_))
         self._texts = cleaned
 
-    def search(self, text: str, *, limit: int = 10, min_similarity: float = 0.0) -> list[Hit]:
-        """The `limit` most similar texts, best first."""
+    def search(self, text: str, *, limit: int = 10, min_similarity: float = 0.0,
+               vector: np.ndarray | None = None) -> list[Hit]:
+        """The `limit` most similar texts, best first; `vector` is the query's embedding."""
         if not self.size or limit <= 0:
             return []
         query = matchable(text)
         word = self._word_matrix @ self._words.transform([query]).T
         char = self._char_matrix @ self._chars.transform([query]).T
-        scores = (word + char).toarray().ravel() / 2
+        scores = (word + char).toarray().ravel()
+        if self.vectors is not None and vector is not None:
+            meaning = np.clip(self.vectors @ vector, 0.0, 1.0)
+            scores = (scores + self.semantic_weight * meaning) / (2 + self.semantic_weight)
+        else:
+            scores = scores / 2
         count = min(limit, self.size)
         top = np.argpartition(-scores, count - 1)[:count]
         top = top[np.argsort(-scores[top], kind="stable")]

@@ -27,14 +27,15 @@ class FactCheckStore:
         self._put = Script(client, "put_factchecks", prefix=prefix)
         self._delete = Script(client, "delete_factcheck", prefix=prefix)
 
-    def put_factchecks(self, factchecks: list[FactCheck]) -> list[tuple[str, str]]:
-        """Store each (a URL stored before keeps its id): (id, created|updated|unchanged) per item,
-        all in one script. Items repeating a URL of the same batch: the last one's fields win."""
+    def put_factchecks(self, factchecks: list[FactCheck], vectors: list[str]) -> list[tuple[str, str]]:
+        """Store each with its embedding (a URL stored before keeps its id): (id, created|updated|
+        unchanged) per item, all in one script. Items repeating a URL of the same batch: the last
+        one's fields win."""
         if not factchecks:
             return []
         args: list[str] = [now_iso()]
-        for factcheck in factchecks:
-            args += [url_key(factcheck.url), json.dumps(factcheck.record(), separators=(",", ":"))]
+        for factcheck, vector in zip(factchecks, vectors, strict=True):
+            args += [url_key(factcheck.url), json.dumps(factcheck.record(), separators=(",", ":")), vector]
         return [(str(fc_id), str(outcome)) for fc_id, outcome in self._put(*args)]
 
     def get_factcheck(self, factcheck_id: str) -> dict:
@@ -80,14 +81,20 @@ class FactCheckStore:
     def factcheck_count(self) -> int:
         return int(self.redis.zcard(self.keys.factchecks))
 
-    def all_factchecks(self) -> Iterator[dict]:
-        """Every fact-check, oldest first, in batches."""
+    def all_factchecks(self) -> Iterator[tuple[dict, str | None]]:
+        """Every fact-check with its stored embedding (None if it has none), oldest first, in batches."""
         start = 0
         while True:
             ids = self.redis.zrange(self.keys.factchecks, start, start + _SCAN_BATCH - 1)
             if not ids:
                 return
-            yield from (record for record in self._load(ids) if record is not None)
+            pipe = self.redis.pipeline(transaction=False)
+            for fc_id in ids:
+                pipe.hmget(self.keys.factcheck(fc_id), "record", "created_at", "updated_at", "vector")
+            for fc_id, row in zip(ids, pipe.execute()):
+                record = _record(fc_id, row[:3])
+                if record is not None:
+                    yield record, row[3]
             start += len(ids)
 
     def _load(self, ids: list[str]) -> list[dict | None]:

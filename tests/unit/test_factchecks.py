@@ -77,3 +77,15 @@ def test_the_index_ranks_a_paraphrase_first_and_names_the_shared_words():
     assert hits[0].position == 0
     assert set(hits[0].shared_terms) >= {"bergen", "diesel"}
     assert TextIndex([]).search("anything") == []
+
+
+def test_embeddings_find_the_same_claim_in_other_words_and_another_language():
+    from service.embeddings import embed
+
+    texts = ["Finland closed every border crossing with Russia in November 2023.",
+             "A new ferry links Tallinn and Helsinki.",
+             "Measles vaccines contain tracking microchips."]
+    index = TextIndex(texts, embed(texts))
+    for query in ("Finnland hat im November 2023 alle Grenzübergänge zu Russland geschlossen.",
+                  "The Finnish government shut the whole frontier with Russia."):
+        assert index.search(query, limit=1, vector=embed([query])[0])[0].position == 0

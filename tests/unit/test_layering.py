@@ -25,6 +25,7 @@ LAYER_OF = {
     "service.logs": "domain",
     "service.factchecks": "domain",
     "service.retrieval": "domain",
+    "service.embeddings": "domain",
     "service.redis": "storage",
     "service.store": "storage",
     "service.tasks": "storage",

@@ -1,11 +1,11 @@
 -- Store fact-checks, one per URL: a URL seen before keeps its id and takes the new fields.
 -- All in one script, so a batch is stored whole or not at all.
--- ARG: now_iso, then (url_key, record_json) pairs → {id, 'created'|'updated'|'unchanged'} per pair
+-- ARG: now_iso, then (url_key, record_json, vector) triples → {id, 'created'|'updated'|'unchanged'} each
 local now_iso = ARG[1]
 local results = {}
 local changed = false
-for i = 2, #ARG, 2 do
-  local url_key, record = ARG[i], ARG[i + 1]
+for i = 2, #ARG, 3 do
+  local url_key, record, vector = ARG[i], ARG[i + 1], ARG[i + 2]
   local id = redis.call('GET', K.factcheck_url(url_key))
   local outcome
   if not id then
@@ -13,12 +13,13 @@ for i = 2, #ARG, 2 do
     id = 'fc_' .. seq
     redis.call('SET', K.factcheck_url(url_key), id)
     redis.call('ZADD', K.factchecks, seq, id)
-    redis.call('HSET', K.factcheck(id), 'record', record, 'created_at', now_iso, 'updated_at', now_iso)
+    redis.call('HSET', K.factcheck(id), 'record', record, 'vector', vector, 'created_at', now_iso,
+               'updated_at', now_iso)
     outcome = 'created'
   elseif redis.call('HGET', K.factcheck(id), 'record') == record then
     outcome = 'unchanged'
   else
-    redis.call('HSET', K.factcheck(id), 'record', record, 'updated_at', now_iso)
+    redis.call('HSET', K.factcheck(id), 'record', record, 'vector', vector, 'updated_at', now_iso)
     outcome = 'updated'
   end
   if outcome ~= 'unchanged' then changed = true end
