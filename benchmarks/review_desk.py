@@ -4,8 +4,10 @@ Against a bare Flask endpoint doing one Redis HGETALL, served by the same gunico
 (2 sync workers) and hit by the same load generator in the same run: requests/second of
 GET /claims/{id}, a transition, queue/next and a 50-item list, as ratios. The load comes from
 wrk (Debian's package): a Python client saturates near 1,000 req/s here and would hide the
-server's cost. Then queue/next latency (the Lua step, no HTTP) at 1,000 and at --pending
-pending claims, and Redis memory per stored claim.
+server's cost. Beside each ratio, the CPU time per request of the server and of Redis: on a
+machine others share, req/s moves with their load, CPU per request hardly. Then queue/next
+latency (the Lua step, no HTTP) at 1,000 and at --pending pending claims, and Redis memory per
+stored claim.
 
     .venv/bin/python benchmarks/review_desk.py [--seconds 10] [--connections 8] [--pending 1000000]
 """
@@ -19,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
 import requests
 
 REPO = Path(__file__).resolve().parents[1]
@@ -112,8 +115,9 @@ end
 
 
 def load(url: str, *, seconds: float, connections: int, script: str = "", headers: dict | None = None,
-         env: dict | None = None) -> tuple[float, float, float, int]:
-    """wrk against `url`: requests/second, p50 and p99 latency (ms), non-2xx/3xx answers."""
+         env: dict | None = None) -> tuple[float, float, float, int, int]:
+    """wrk against `url`: requests/second, p50 and p99 latency (ms), non-2xx/3xx answers,
+    requests answered."""
     threads = min(2, connections)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script + WRK_REPORT)
@@ -126,8 +130,32 @@ def load(url: str, *, seconds: float, connections: int, script: str = "", header
     line = next((row for row in run.stdout.splitlines() if row.startswith("WRK ")), None)
     if line is None:
         raise RuntimeError(f"wrk failed: {run.stdout}{run.stderr}")
-    rps, p50, p99, _count, bad = line.split()[1:]
-    return float(rps), float(p50), float(p99), int(bad)
+    rps, p50, p99, count, bad = line.split()[1:]
+    return float(rps), float(p50), float(p99), int(bad), int(count)
+
+
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    """User + system CPU time of `processes` (a gunicorn master: with its workers)."""
+    total = 0.0
+    for process in processes:
+        for one in [process, *process.children(recursive=True)]:
+            try:
+                times = one.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+    return total
+
+
+def measured(run, processes: dict[str, list[psutil.Process]]):
+    """`run()`'s wrk result with the CPU time each group of `processes` spent per request
+    (µs): unlike req/s, hardly moved by what else the machine is doing."""
+    before = {name: cpu_seconds(group) for name, group in processes.items()}
+    result = run()
+    rps, _p50, _p99, _bad, count = result
+    cpu = {name: (cpu_seconds(group) - before[name]) / max(count, 1) * 1e6
+           for name, group in processes.items()}
+    return result, cpu
 
 
 def p(values: list[float], q: float) -> float:
@@ -166,39 +194,51 @@ def http_ratios(store: Store, url: str, args) -> None:
             base, root = f"http://127.0.0.1:{api_port}/api/v1", f"http://127.0.0.1:{bare_port}"
             wait(f"{root}/bare/x")
             wait(f"http://127.0.0.1:{api_port}/healthz")
-            cases = {}
+            processes = {"app": [psutil.Process(api.pid)], "bare": [psutil.Process(bare.pid)],
+                         "redis": [psutil.Process(int(store.redis.info("server")["process_id"]))]}
+            cases, cpu = {}, {}
             load_args = {"seconds": args.seconds, "connections": args.connections}
             bench = f"Bearer {secret}"
-            cases["bare HGETALL"] = load(f"{root}/bare/{ids[0]}", **load_args)
-            cases["GET /claims/{id}"] = load(f"{base}/claims/{ids[0]}", headers={"Authorization": bench},
-                                             **load_args)
+
+            def run(name, *load_a, **load_kw):
+                cases[name], cpu[name] = measured(lambda: load(*load_a, **load_kw), processes)
+
+            run("bare HGETALL", f"{root}/bare/{ids[0]}", **load_args)
+            run("GET /claims/{id}", f"{base}/claims/{ids[0]}", headers={"Authorization": bench}, **load_args)
             with tempfile.NamedTemporaryFile("w", delete=False) as pool:
                 pool.write("\n".join(ids[:20000]))
-            cases["transition"] = load(f"{base}/claims", script=WRK_TRANSITIONS,
-                                       headers={"Authorization": bench}, env={"BENCH_IDS": pool.name},
-                                       **load_args)
+            run("transition", f"{base}/claims", script=WRK_TRANSITIONS, headers={"Authorization": bench},
+                env={"BENCH_IDS": pool.name}, **load_args)
             os.unlink(pool.name)
-            cases["queue/next"] = load(f"{base}/queue/next", script=WRK_POST,
-                                       headers={"Authorization": bench}, **load_args)
-            cases["list of 50"] = load(f"{base}/claims?limit=50", headers={"Authorization": bench},
-                                       **load_args)
+            run("queue/next", f"{base}/queue/next", script=WRK_POST, headers={"Authorization": bench},
+                **load_args)
+            run("list of 50", f"{base}/claims?limit=50", headers={"Authorization": bench}, **load_args)
         finally:
             for process in (bare, api):
                 process.terminate()
                 process.wait(timeout=30)
-    bare_rps, _p50, _p99, bare_errors = cases["bare HGETALL"]
+    bare_rps, _p50, _p99, bare_errors, _count = cases["bare HGETALL"]
     if bare_errors:
         raise RuntimeError(f"the bare endpoint failed {bare_errors} times: its ratio would mean nothing")
     targets = {"GET /claims/{id}": 0.7, "transition": 0.5, "queue/next": 0.5, "list of 50": 0.35}
     print(f"(a) HTTP, gunicorn 2 sync workers each, wrk with {args.connections} connections, "
           f"{args.seconds:.0f} s each")
-    for name, (rps, p50, p99, bad) in cases.items():
+    for name, (rps, p50, p99, bad, _count) in cases.items():
         ratio = rps / bare_rps
         target = (f"  target ≥ {targets[name]}: {'meets' if ratio >= targets[name] else 'MISSES'}"
                   if name in targets else "")
         unexpected = f"  ({bad} non-2xx answers)" if bad else ""
         print(f"    {name:18s} {rps:8.0f} req/s  ratio {ratio:4.2f}  p50 {p50:6.1f} ms  "
               f"p99 {p99:6.1f} ms{target}{unexpected}")
+    # CPU per request of the server answering (the bare gunicorn for the bare case) and of
+    # Redis: what the ratios come from, measured without the noise of a shared machine.
+    print("    CPU per request (µs): server (gunicorn master and workers), Redis; the ratio of the "
+          "two sums to the bare case's")
+    bare_cpu = cpu["bare HGETALL"]["bare"] + cpu["bare HGETALL"]["redis"]
+    for name, used in cpu.items():
+        server = used["bare"] if name == "bare HGETALL" else used["app"]
+        print(f"    {name:18s} server {server:6.0f}  redis {used['redis']:5.0f}  "
+              f"CPU ratio {bare_cpu / (server + used['redis']):4.2f}")
 
 
 def settle(store: Store) -> None:

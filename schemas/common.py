@@ -69,6 +69,8 @@ def http_url(**kwargs) -> fields.Url:
 
 
 class PageQuerySchema(ma.Schema):
+    LIMIT_MAX = 100
+
     cursor = fields.String(validate=validate.Length(max=512), metadata={
         "description": "the `next_cursor` of the previous page, as given; any other value is a 400"})
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=LIMIT_MAX))

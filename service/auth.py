@@ -8,7 +8,7 @@ from enum import Enum
 from service.claims import Actor, Role
 from service.ratelimits import Quota, QuotaState
 from service.store import Store
-from service.store.api_keys import Along
+from service.store.api_keys import Along, KeyCheck
 
 KEY_PREFIX = "ctk_"
 LAST_USED_RESOLUTION_SECONDS = 60
@@ -55,6 +55,28 @@ def authenticate(store: Store, secret: str, *, quota: Quota = UNLIMITED,
     if record is None:
         return None, None
     return Actor(key_id=record["id"], name=record["name"], role=Role(record["role"])), state
+
+
+def key_check(store: Store, secret: str, *, quota: Quota = UNLIMITED) -> tuple[Actor, KeyCheck] | None:
+    """For a key this process has seen active: who it was and an authentication a write can
+    carry into its own script (`authenticate` then happens there, in the same round trip);
+    None when the write must authenticate first."""
+    if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
+        return None
+    check = store.api_keys.key_check(hash_secret(secret), quota=quota,
+                                     last_used_resolution_seconds=LAST_USED_RESOLUTION_SECONDS)
+    if check is None:
+        return None
+    identity = check.identity
+    return Actor(key_id=identity["id"], name=identity["name"], role=Role(identity["role"])), check
+
+
+def settled_actor(check: KeyCheck) -> tuple[Actor | None, QuotaState | None]:
+    """What `authenticate` would have answered, from a carried authentication that ran."""
+    record = check.record
+    if record is None:
+        return None, None
+    return Actor(key_id=record["id"], name=record["name"], role=Role(record["role"])), check.state
 
 
 def ensure_admin_key(store: Store) -> str | None:

@@ -4,9 +4,12 @@ that is not Unicode (a lone surrogate escape such as "\\ud800", which JSON's gra
 a 400 too, never a UnicodeEncodeError (a 500) when it is hashed or stored."""
 from __future__ import annotations
 
+import datetime as dt
 import re
+from enum import Enum
 
 import flask_smorest
+import marshmallow as ma
 from flask import request
 from flask_smorest import abort
 from marshmallow import ValidationError
@@ -45,7 +48,56 @@ def check_json_shape(document) -> None:
             stack.extend((child, depth + 1) for child in children)
 
 
+# What a parsed request may hold to be remembered: values no handler can change in place.
+_IMMUTABLE = (str, int, float, bool, type(None), Enum, dt.date)
+PARSED_CACHE_SIZE = 1024
+PARSED_CACHE_MAX_BYTES = 2048
+
+
 class BoundedParser(FlaskParser):
+    """webargs' Flask parser with bounds on bodies and repeated parameters, which remembers
+    what it parsed: loading a query or a small JSON body through a marshmallow schema cost
+    more Python than anything else a list or a transition does, and clients repeat the same
+    few (`?limit=50`, `{"to": "dismissed", "reason": "duplicate"}`). The same schema, location
+    and bytes load to the same values (the schemas' fields and validators depend on nothing
+    else), so a flat result is kept, bounded in number and size; a refusal is never kept."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._parsed: dict[tuple, dict] = {}
+
+    def parse(self, argmap, req=None, *, location=None, unknown=core._UNKNOWN_DEFAULT_PARAM,
+              validate=None, **kwargs):
+        req = req if req is not None else self.get_default_request()
+        key = self._cache_key(argmap, req, location or self.location, unknown, validate)
+        if key is not None:
+            known = self._parsed.get(key)
+            if known is not None:
+                return dict(known)
+        parsed = super().parse(argmap, req, location=location, unknown=unknown, validate=validate, **kwargs)
+        if key is not None and isinstance(parsed, dict) and all(
+                isinstance(value, _IMMUTABLE) for value in parsed.values()):
+            if len(self._parsed) >= PARSED_CACHE_SIZE:
+                self._parsed.clear()
+            self._parsed[key] = dict(parsed)
+        return parsed
+
+    @staticmethod
+    def _cache_key(argmap, req, location: str, unknown, validate) -> tuple | None:
+        if validate is not None or not isinstance(argmap, ma.Schema):
+            return None
+        if location in ("query", "querystring"):
+            raw = req.query_string
+        elif location == "json":
+            if (req.content_length or 0) > PARSED_CACHE_MAX_BYTES or req.headers.get("Transfer-Encoding"):
+                return None
+            raw = req.get_data(cache=True)
+        else:
+            return None
+        if len(raw) > PARSED_CACHE_MAX_BYTES:
+            return None
+        return id(argmap), location, unknown, req.headers.get("Content-Type"), raw
+
     def _raw_load_json(self, req):
         if not is_json_request(req):
             return core.missing

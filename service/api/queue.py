@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from schemas.claims import ClaimSchema, QueueNextSchema
 from service.api import context
-from service.api.access import current_actor, requires
+from service.api.access import current_actor, key_check_for_write, requires
 from service.api.parsing import Blueprint, idempotency_key
 from service.auth import Permission
 
@@ -14,7 +14,7 @@ blp = Blueprint("queue", __name__, url_prefix="/api/v1/queue", description="The 
 
 @blp.route("/next")
 class QueueNext(MethodView):
-    @requires(Permission.REVIEW)
+    @requires(Permission.REVIEW, carried=True)
     @blp.arguments(QueueNextSchema, required=False)
     @blp.response(200, ClaimSchema, description="the claim now leased to you (in_review)")
     @blp.alt_response(204, description="nothing pending fits")
@@ -26,7 +26,8 @@ class QueueNext(MethodView):
         claim = context.store().lease_next(
             current_actor(), lease_seconds=context.settings().lease_seconds,
             min_score=query.get("min_score"), article_id=query.get("article_id"),
-            entity=query.get("entity"), idempotency_key=idempotency_key())
+            entity=query.get("entity"), idempotency_key=idempotency_key(),
+            key_check=key_check_for_write())
         if claim is None:
             return "", 204
         return claim, 200, {"ETag": f'"{claim["version"]}"'}

@@ -51,6 +51,13 @@ def range_then_load(client: redis.Redis, index: str, load: Load) -> Fetch:
     return fetch
 
 
+def first_stretch(*, cursor: str | None, limit: int, descending: bool) -> tuple[str, int]:
+    """The bound and row count of the first fetch `page` makes (InvalidCursor for a bad cursor)."""
+    after = decode_cursor(cursor) if cursor else None
+    bound = f"({after[0]!r}" if after else ("+inf" if descending else "-inf")
+    return bound, max(limit, 50) + 1
+
+
 def page(fetch: Fetch, *, keep: Keep = None, cursor: str | None = None, limit: int = 50,
          descending: bool = False) -> tuple[list[dict], str | None]:
     """One page after the cursor: rows from `fetch` (row None: gone), filtered by `keep`,
@@ -60,13 +67,12 @@ def page(fetch: Fetch, *, keep: Keep = None, cursor: str | None = None, limit: i
     bound resumes exactly where a page ended, whatever was written since. Each stretch asks
     for one row more than it reads, so whether another page follows costs no extra call.
     """
-    after = decode_cursor(cursor) if cursor else None
-    bound = f"({after[0]!r}" if after else ("+inf" if descending else "-inf")
+    bound, count = first_stretch(cursor=cursor, limit=limit, descending=descending)
+    stretch = count - 1
     kept: list[dict] = []
     looked_at = 0
-    stretch = max(limit, 50)
     while True:
-        rows = fetch(bound, stretch + 1, descending)
+        rows = fetch(bound, count, descending)
         for position, (member, score, row) in enumerate(rows[:stretch]):
             looked_at += 1
             bound = f"({score!r}"

@@ -44,11 +44,25 @@ def _header(families: Iterable[str]) -> str:
     return "\n".join(lines) + "\n" + lua_prelude(families)
 
 
+# How a write runs behind the authentication it carries (auth_prelude.lua `authenticate_write`):
+# the script's own text becomes a function, called only when the key may write.
+_AUTHENTICATED = """local auth, allowed = authenticate_write()
+if not allowed then return {{auth}} end
+local function write()
+{body}
+end
+return {{auth, write()}}"""
+
+
 @cache
-def source(name: str, preludes: tuple[str, ...] = ()) -> str:
-    """The full text run for script `name`: the header, the named preludes, then the script."""
+def source(name: str, preludes: tuple[str, ...] = (), *, authenticated: bool = False) -> str:
+    """The full text run for script `name`: the header, the named preludes, then the script;
+    `authenticated`: behind the caller's authentication, in the same call (`Script.authenticated`)."""
+    if authenticated:
+        preludes = ("rate", "auth", *(part for part in preludes if part not in ("rate", "auth")))
     parts = [(LUA_DIR / f"{part}_prelude.lua").read_text() for part in preludes]
-    parts.append((LUA_DIR / f"{name}.lua").read_text())
+    script = (LUA_DIR / f"{name}.lua").read_text()
+    parts.append(_AUTHENTICATED.format(body=script) if authenticated else script)
     body = "\n".join(parts)
     return _header(sorted(set(re.findall(r"\bK\.(\w+)", body)))) + body
 
@@ -57,10 +71,22 @@ class Script:
     """One registered script (EVALSHA, falling back to EVAL once per server)."""
 
     def __init__(self, client: redis.Redis, name: str, *, prefix: str = PREFIX,
-                 preludes: tuple[str, ...] = ()):
+                 preludes: tuple[str, ...] = (), authenticated: bool = False):
         self.name = name
-        self._script = client.register_script(source(name, preludes))
+        self._script = client.register_script(source(name, preludes, authenticated=authenticated))
         self._common = [prefix, *COMMON_ARGS.values()]
+        # The same script behind its caller's authentication, made on first use.
+        self._client, self._prefix, self._preludes = client, prefix, preludes
+        self._authenticated: Script | None = None
+
+    def authenticated(self, check_args: tuple, *args):
+        """Run this script behind an authentication (api_keys.KeyCheck.args) in one call:
+        → [the authentication's reply] when the key may not write (nothing was written), else
+        [that reply, this script's reply]."""
+        if self._authenticated is None:
+            self._authenticated = Script(self._client, self.name, prefix=self._prefix,
+                                         preludes=self._preludes, authenticated=True)
+        return self._authenticated(*check_args, *args)
 
     def __call__(self, *args):
         return self._script(args=[*self._common, *args])
