@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 # Links and picture links say nothing a fact-check's words could match.
 _LINKS = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S+", re.IGNORECASE)
@@ -39,6 +38,10 @@ class TextIndex:
     def __init__(self, texts: list[str], vectors: np.ndarray | None = None, *,
                  semantic_weight: float = SEMANTIC_WEIGHT):
         """`vectors`: unit-length embeddings, one row per text (service.embeddings)."""
+        # scikit-learn takes seconds to import: only a process that searches pays for it.
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+        self._stop_words = ENGLISH_STOP_WORDS
         self.size = len(texts)
         self.vectors = vectors if vectors is not None and len(vectors) == len(texts) else None
         self.semantic_weight = semantic_weight
@@ -74,7 +77,7 @@ class TextIndex:
                 for position in top if scores[position] > 0 and scores[position] >= min_similarity]
 
     def shared_terms(self, query: str, position: int, *, count: int = 5) -> tuple[str, ...]:
-        ours = {word.lower() for word in _WORDS.findall(query)} - ENGLISH_STOP_WORDS
+        ours = {word.lower() for word in _WORDS.findall(query)} - self._stop_words
         theirs = {word.lower() for word in _WORDS.findall(self._texts[position])}
         # Rarest first; among equally rare words the longer, then alphabetical (stable answers).
         shared = sorted(ours & theirs, key=lambda word: (-self._idf.get(word, 0.0), -len(word), word))

@@ -87,7 +87,7 @@ def _start_up(data_dir: Path, port: int) -> tuple[subprocess.Popen, list[str]]:
         try:
             if requests.get(f"{api}/readyz", timeout=2).status_code == 200:
                 return process, lines
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or a worker still booting
             pass
         time.sleep(0.3)
     process.kill()
