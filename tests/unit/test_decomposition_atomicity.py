@@ -104,7 +104,14 @@ def test_a_document_calling_for_something_is_its_own_claim(nlp):
     assert texts(claims_of(nlp, "Sweden voted against a resolution at the forum in Oslo in 2022 calling for fishing "
                                 "quotas to be cut.")) == [
         "Sweden voted against a resolution at the forum in Oslo in 2022.",
-        "A resolution called for fishing quotas to be cut.",
+        "A resolution at the forum in Oslo called for fishing quotas to be cut.",
+    ]
+
+
+def test_the_document_keeps_what_names_it(nlp):
+    assert texts(claims_of(nlp, "Ortiz rejected a letter from the mayor urging calm.")) == [
+        "Ortiz rejected a letter from the mayor.",
+        "A letter from the mayor urged calm.",
     ]
 
 

@@ -507,7 +507,8 @@ def _document_says(participle: Token, tense: str | None) -> Atom | None:
     if document is None or any(doc[index].pos_ in VERB_POS or doc[index].is_punct
                                for index in range(document.i + 1, participle.i)):
         return None
-    lead = [token for token in document.subtree if token.i <= document.i]
+    # "a letter from the mayor": the document with what names it, up to the participle.
+    lead = [token for token in document.subtree if token.i < participle.i and not within(token, participle)]
     form = {"past": "VBD", "perfect": "VBD", "present": "VBZ" if document.tag_ == "NN" else "VBP"}.get(tense or "")
     word = _inflected(participle.lemma_, form) if form else None
     if word is None:
