@@ -14,8 +14,9 @@ from service.matching import differences
 from service.retrieval import TextIndex
 from service.store import Store
 
-# Below it a result is noise: texts that share a stop word or two.
-MIN_SIMILARITY = 0.05
+# Below it a result is noise: texts on other subjects still share a word or two and some meaning
+# (unrelated sentences' embeddings have cosines of 0.1 to 0.3).
+MIN_SIMILARITY = 0.2
 
 
 @dataclass

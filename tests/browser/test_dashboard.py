@@ -256,6 +256,30 @@ def test_take_next_leases_the_most_check_worthy_claim_and_shows_it_in_its_articl
     expect(help_dialog).to_be_hidden()
 
 
+def test_the_claim_view_shows_fact_checks_that_look_like_it_and_what_differs(desk, page, store):
+    _article, ids = seed(store, "Ostrava bridge reopens", BRIDGE_CLAIMS)
+    stored = call(desk, "admin", "POST", "/factchecks", json=[
+        {"@type": "ClaimReview", "url": "https://checks.example/ostrava-bridge",
+         "claimReviewed": "Repairs to the Ostrava river bridge cost 35 million euros.",
+         "author": {"@type": "Organization", "name": "Demagog"}, "datePublished": "2024-02-01",
+         "reviewRating": {"@type": "Rating", "alternateName": "False"}},
+        {"@type": "ClaimReview", "url": "https://checks.example/brno-tram",
+         "claimReviewed": "Brno tram tickets are free for pensioners."},
+    ])
+    assert stored.status_code == 200, stored.text
+    desk.sign_in(page, "reviewer", f"#/claims/{ids[1]}")
+    panel = page.get_by_role("region", name=re.compile(r"^Fact-checked before\?"))
+    found = panel.locator("li").first
+    expect(found.get_by_role("link", name="Repairs to the Ostrava river bridge cost 35 million euros.")).to_have_attribute(
+        "href", "https://checks.example/ostrava-bridge")
+    expect(found).to_contain_text("Demagog")
+    expect(found).to_contain_text("rated “False”")
+    expect(found.get_by_role("note")).to_have_text("Not the same claim? figures: 27 vs 35")
+    # The fact-check about something else is not offered.
+    expect(panel.get_by_role("heading")).to_have_text("Fact-checked before? (1)")
+    desk.shot(page, "view-claim-factchecks")
+
+
 def test_the_queue_keys_move_through_the_rows_and_open_the_selected_claims_form(desk, page, store):
     _article, ids = seed(store, "Ostrava bridge reopens", BRIDGE_CLAIMS)
     desk.sign_in(page, "reviewer")

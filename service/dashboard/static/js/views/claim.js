@@ -52,6 +52,7 @@ async function mountClaim(container, desk, id, initialAction) {
   const formSlot = h("div", { class: "form-slot" });
   const details = h("div", { class: "details" });
   const matches = h("section", { class: "panel", "aria-labelledby": "matches-title" });
+  const factchecks = h("section", { class: "panel", "aria-labelledby": "factchecks-title" });
   const verdict = h("section", { class: "panel verdict", "aria-labelledby": "verdict-title" });
   const history = h("section", { class: "panel", "aria-labelledby": "history-title" });
   const articlePanel = h("section", { class: "panel article-text", "aria-labelledby": "article-title" });
@@ -60,7 +61,7 @@ async function mountClaim(container, desk, id, initialAction) {
     h("p", { class: "crumbs" }, h("a", { href: `#/queue/${state.claim.status}`, text: "← Back to the queue" })),
     notices, head,
     h("div", { class: "claim-grid" },
-      h("div", { class: "claim-main" }, leaseBox, actionsBar, formSlot, verdict, details, matches, history),
+      h("div", { class: "claim-main" }, leaseBox, actionsBar, formSlot, verdict, details, factchecks, matches, history),
       articlePanel));
   container.append(root);
 
@@ -83,6 +84,7 @@ async function mountClaim(container, desk, id, initialAction) {
     renderDetails();
     renderMatches();
     renderHistory();
+    lookUpFactchecks().catch((error) => { if (error.status !== 401) console.warn(error); });
   }
 
   function renderLease() {
@@ -233,6 +235,56 @@ async function mountClaim(container, desk, id, initialAction) {
           statusBadge(match.status), ratingBadge(match.rating)),
         controls.length ? h("div", { class: "row" }, controls) : null);
     })));
+  }
+
+  // Fact-checks (stored ClaimReviews and our own verdicts) that look like this claim, looked up
+  // once per claim text: the lookup's index lives server-side, this asks it.
+  let lookedUp = null;
+  async function lookUpFactchecks() {
+    const text = state.claim.text;
+    if (lookedUp === text) return;
+    lookedUp = text;
+    fill(factchecks, h("h2", { id: "factchecks-title", text: "Fact-checked before?" }),
+      h("p", { class: "muted", text: "Looking among the stored fact-checks…" }));
+    let results;
+    try {
+      results = (await api("/factchecks/search", { method: "POST", body: { text, limit: 5 } })).results
+        .filter((result) => !(result.kind === "claim" && result.id === state.claim.id));
+    } catch (error) {
+      if (error.status === 401) throw error;
+      fill(factchecks, h("h2", { id: "factchecks-title", text: "Fact-checked before?" }),
+        h("p", { class: "muted", text: `The lookup failed: ${error.message}` }));
+      return;
+    }
+    if (!state.alive || lookedUp !== text) return;
+    fill(factchecks, h("h2", { id: "factchecks-title", text: `Fact-checked before? (${results.length})` }));
+    if (!results.length) {
+      factchecks.append(h("p", { class: "muted", text: "No stored fact-check or verdict looks like this claim." }));
+      return;
+    }
+    factchecks.append(h("ul", { class: "matches factchecks" }, results.map(factcheckItem)));
+  }
+
+  function factcheckItem(result) {
+    const meta = [h("span", { class: "muted", text: `similarity ${score(result.similarity)}` })];
+    let title;
+    if (result.kind === "factcheck") {
+      const fc = result.factcheck;
+      title = safeLink(fc.url, fc.claim_reviewed);
+      meta.unshift(h("span", { class: "badge", text: fc.publisher || "fact-check" }));
+      if (fc.rating && fc.rating.alternate_name) meta.push(h("span", { text: `rated “${fc.rating.alternate_name}”` }));
+      if (fc.rating_mapped) meta.push(ratingBadge(fc.rating_mapped));
+      if (fc.date_published) meta.push(h("span", { class: "muted", text: fc.date_published }));
+    } else {
+      title = h("a", { href: `#/claims/${encodeURIComponent(result.id)}`, text: result.text });
+      meta.unshift(h("span", { class: "badge", text: "our verdict" }));
+      meta.push(statusBadge(result.claim.status), ratingBadge(result.claim.rating));
+    }
+    return h("li", { class: "match" }, h("div", {}, title), h("div", { class: "match-meta" }, meta),
+      result.matched_terms.length
+        ? h("p", { class: "muted", text: `Shared words: ${result.matched_terms.join(", ")}` }) : null,
+      result.differences.length
+        ? h("p", { class: "differs", role: "note", text: `Not the same claim? ${result.differences.join("; ")}` }) : null);
   }
 
   function renderHistory() {
