@@ -270,8 +270,8 @@ def test_the_claim_view_shows_fact_checks_that_look_like_it_and_what_differs(des
     desk.sign_in(page, "reviewer", f"#/claims/{ids[1]}")
     panel = page.get_by_role("region", name=re.compile(r"^Fact-checked before\?"))
     found = panel.locator("li").first
-    expect(found.get_by_role("link", name="Repairs to the Ostrava river bridge cost 35 million euros.")).to_have_attribute(
-        "href", "https://checks.example/ostrava-bridge")
+    link = found.get_by_role("link", name="Repairs to the Ostrava river bridge cost 35 million euros.")
+    expect(link).to_have_attribute("href", "https://checks.example/ostrava-bridge")
     expect(found).to_contain_text("Demagog")
     expect(found).to_contain_text("rated “False”")
     expect(found.get_by_role("note")).to_have_text("Not the same claim? figures: 27 vs 35")
