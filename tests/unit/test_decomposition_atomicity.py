@@ -251,6 +251,10 @@ def test_coordinated_verbs_borrow_the_auxiliary_they_need(nlp):
     "The cat fell ill two weeks after its owner did.",
     # Coordinated absolute clauses: more than the parse can safely part.
     "The vote was postponed, with the chamber closed for repairs and the staff on leave.",
+    # A gerund the tagger reads as a participle, with no comma to set it off.
+    "The hotel replaced its old bedding with feather duvets in 2021.",
+    # An inverted condition lends no auxiliary: "the council had cut services" is no fact.
+    "Had the council raised taxes and cut services, the deficit would have fallen.",
 ])
 def test_unsure_splits_keep_the_sentence_whole(nlp, sentence):
     assert texts(claims_of(nlp, sentence)) == [sentence]
@@ -285,3 +289,9 @@ def test_a_negated_modal_goes_with_the_verb_that_borrows_it(nlp):
         "Lena Berg said that the striker can't skip training.",
         "The striker can't then expect to start, Lena Berg said.",
     ]
+
+
+def test_a_possessive_after_the_subject_of_its_own_clause_stays_bound(nlp):
+    claims = texts(claims_of(nlp, "Staff at Lumo have waited for months since the firm cancelled its listing and had "
+                                  "its rating cut by two agencies."))
+    assert claims[1:] == ["The firm cancelled its listing.", "The firm had its rating cut by two agencies."]

@@ -120,16 +120,18 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
             detached.append(child)
             atoms.append(_finite(Atom(leading, lead=subject), [child], subject, verb,
                                  _participle_tense(tense, leading)))
-        elif child.dep_ == "advcl" and subject and _is_participle(child):
+        elif child.dep_ == "advcl" and subject and _is_participle(child) and _after_a_break(child):
             detached.append(child)
             atoms += _participle_clauses(verb, child, subject, tense)
         elif child.dep_ == "advcl" and _is_concessive(child) and size(child) >= MIN_CLAUSE_TOKENS and not (
                 _refers_across(verb, child)):
             detached.append(child)
-            atoms += [_closed(_without_marker(atom, child), child) for atom in _clauses(child, subject=None)]
+            atoms += _bind_possessives(
+                [_closed(_without_marker(atom, child), child) for atom in _clauses(child, subject=None)])
         elif child.dep_ == "advcl" and subject and _is_temporal(child, verb, tense) and _whole_span(verb, child):
             events = [_closed(_without_marker(atom, child), child) for atom in _clauses(child, subject=None)]
             _refer_back(events, verb, child)
+            _bind_possessives(events)
             if all(_stands_alone(atom) for atom in events):
                 if not _bounds(verb, child):
                     detached.append(child)
@@ -241,6 +243,8 @@ def _finite(atom: Atom, verbs: list[Token], subject: list[Token], main: Token, t
     verb = next((token for token in verbs if token.i in inside), None)
     # "when comparing ...", "by cutting ...": a participle its own word ties to a time or means.
     bound = verb is not None and any(child.i < verb.i and child.lower_ in _PARTICIPLE_LINKS for child in verb.children)
+    # "reading ... when he was in kindergarten and talking to ...": another participle would stay bare.
+    bound = bound or any(token.tag_ == "VBG" and token.dep_ == "conj" and token not in verbs for token in atom.tokens)
     form = _verb_form(verb, tense, subject) if verb is not None and verb.tag_ == "VBG" and not bound else None
     if verb is None or form is None:
         atom.link = _link(subject, main, verbs[0])
@@ -250,6 +254,13 @@ def _finite(atom: Atom, verbs: list[Token], subject: list[Token], main: Token, t
     atom.tokens = without_edges([token for token in atom.tokens if token.i not in stress])
     atom.words = {**atom.words, verb.i: form}
     return atom
+
+
+def _after_a_break(clause: Token) -> bool:
+    """"..., providing a market": a participle phrase set off by a comma or a dash. Without one it is
+    most often part of the predicate ("do not go around expounding ...", "replaced the bedding")."""
+    start = clause.left_edge.i
+    return start > clause.sent.start and clause.doc[start - 1].text in (",", "—", "–", "--", ";")
 
 
 def _participle_clauses(verb: Token, clause: Token, subject: list[Token], tense: str | None) -> list[Atom]:
@@ -268,6 +279,10 @@ def _borrowed_aux(verb: Token, conj: Token) -> list[Token] | None:
     if any(child.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "expl") for child in conj.children):
         return None
     auxiliaries = [child for child in verb.children if child.dep_ in ("aux", "auxpass", "neg") and child.i < verb.i]
+    subject = next((child for child in verb.children if child.dep_ in NOUN_SUBJECT_DEPS), None)
+    if subject is None or any(token.i < subject.i for token in auxiliaries):
+        # "Had he taken ... and written ...": a condition, not a fact to lend.
+        return None
     if any(child.dep_ == "neg" for child in conj.children):
         auxiliaries = [token for token in auxiliaries if token.dep_ != "neg"]
     verbal = [token for token in auxiliaries if token.dep_ != "neg"]
@@ -276,6 +291,8 @@ def _borrowed_aux(verb: Token, conj: Token) -> list[Token] | None:
     last = verbal[-1]
     tag = conj.tag_
     if tag == "VBD" and _inflected(conj.lemma_, "VBN") == conj.lower_:
+        # "has closed ... and opened", "were left stranded and forced to fight": the tagger often
+        # reads the participle as a past tense.
         tag = "VBN"
     if tag == "VBN" and (last.lemma_ == "have" or last.lemma_ == "be" and last.dep_ == "auxpass" and not any(
             child.dep_ == "dobj" for child in conj.children)):
@@ -357,6 +374,19 @@ def _refer_back(atoms: list[Atom], verb: Token, clause: Token) -> None:
             atom.needs_context = True
         else:
             atom.words[pronoun.i] = "".join(token.text_with_ws for token in phrase).strip()
+
+
+def _bind_possessives(atoms: list[Atom]) -> list[Atom]:
+    """"the company abandoned ... and had its valuation slashed": "its" after the atom's own subject
+    that it can stand for is that subject's, not a name the renderer finds elsewhere."""
+    for atom in atoms:
+        subjects = [token for token in [*atom.lead, *atom.tokens] if token.dep_ in NOUN_SUBJECT_DEPS
+                    and token.pos_ in NOMINAL_POS]
+        for token in atom.tokens:
+            if token.lower_ in ("its", "their") and token.i not in atom.words and any(
+                    subject.i < token.i and _may_stand_for(token, subject) for subject in subjects):
+                atom.words = {**atom.words, token.i: token.text}
+    return atoms
 
 
 def _bounds(verb: Token, clause: Token) -> bool:
