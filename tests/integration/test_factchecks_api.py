@@ -127,3 +127,16 @@ def test_lookup_counts_our_own_verdicts_as_factchecks(client, keys, store, artic
 def test_lookup_needs_text(client, keys):
     answer = client.post("/api/v1/factchecks/search", json={"text": ""}, headers=keys["reviewer"])
     assert answer.status_code == 422 and "text" in answer.json["errors"]
+
+
+def test_more_claimreviews_than_a_request_takes_are_refused_whole(client, keys):
+    too_many = [review(f"https://faktabaari.example/n/{n}", f"Claim number {n}.") for n in range(1001)]
+    answer = client.post("/api/v1/factchecks", json=too_many, headers=keys["ingest"])
+    assert answer.status_code == 422 and answer.json["errors"] == {"body": ["at most 1,000 ClaimReviews"]}
+    assert client.get("/api/v1/factchecks", headers=keys["reviewer"]).json["factchecks"] == []
+
+
+def test_a_list_item_that_is_not_an_object_is_refused_alone(client, keys):
+    answer = client.post("/api/v1/factchecks", headers=keys["ingest"],
+                         json=["not a review", review("https://faktabaari.example/ok", "Narva has a castle.")])
+    assert [(result["index"], result["code"]) for result in answer.json["results"]] == [(0, 422), (1, 201)]
