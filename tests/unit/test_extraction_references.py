@@ -95,3 +95,14 @@ def test_he_in_a_reported_clause_is_resolved_by_role(nlp):
 def test_he_after_two_men_without_a_frame_needs_context(nlp):
     text = "Officials said John Carter and Peter Hall met in Leeds on 2 May 2024, where he praised the rail link."
     assert all(needs for claim, needs in _claims(nlp, text) if " he " in claim)
+
+
+def test_a_reporting_frame_moved_behind_its_claim_loses_its_sentence_capital(nlp):
+    text = "The Lisbon port authority said ferry traffic, which fell in 2022, rose by 3 percent in 2023."
+    claims = [claim for claim, _ in _claims(nlp, text)]
+    assert "Ferry traffic fell in 2022, the Lisbon port authority said." in claims
+
+
+def test_a_participle_parsed_as_the_reported_verb_keeps_the_sentence_whole(nlp):
+    text = "The coach said the team, beaten twice in May, would play in Oslo on 3 June 2024."
+    assert [claim for claim, _ in _claims(nlp, text)] == [text]

@@ -60,6 +60,10 @@ def _propositions(sentence: Span) -> list[Atom]:
         # Reported speech: split what was said, keep who said it on every part.
         frame = [token for token in sentence if not within(token, content)]
         head = content
+    if frame and head.tag_ in ("VBN", "VBG") and not any(child.dep_ in ("aux", "auxpass") for child in head.children):
+        # A participle parsed as what was said ("said the team, beaten twice in May, would
+        # play"): its pieces would not read as sentences.
+        return [whole]
     # "X said Y, following reports Z": what the reports said is theirs, not the speaker's.
     reported: list[Atom] = []
     for child in root.children if frame else []:

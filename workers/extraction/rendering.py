@@ -253,7 +253,8 @@ def _join(atom: Atom, sequence: list[Token], replacements: dict[int, str], dropp
             word = word[:1].lower() + word[1:]
         if position == lead_end and atom.lead and token.i == token.sent.start and token.pos_ != "PROPN":
             word = word[:1].lower() + word[1:]
-        if position == trailer_start and token.pos_ != "PROPN" and token.i != token.sent.start:
+        # A reporting frame moved behind its proposition loses the capital of a sentence start.
+        if position == trailer_start and token.pos_ != "PROPN" and token.text != "I":
             word = word[:1].lower() + word[1:]
         following = sequence[position + 1] if position + 1 < len(sequence) else None
         adjacent = following is not None and following.i == token.i + 1
