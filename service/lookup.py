@@ -15,8 +15,8 @@ from service.retrieval import TextIndex
 from service.store import Store
 
 # Below it a result is noise: texts on other subjects still share a word or two and some meaning
-# (unrelated sentences' embeddings have cosines of 0.1 to 0.3).
-MIN_SIMILARITY = 0.2
+# (unrelated sentences' embeddings have cosines of 0.1 to 0.3, a third of that after weighting).
+MIN_SIMILARITY = 0.15
 
 
 @dataclass
