@@ -266,6 +266,54 @@ def cmd_factchecks(args, settings: Settings) -> int:
     return 1 if counts["refused"] or unreadable else 0
 
 
+# -- export -------------------------------------------------------------------------------------
+_EXPORT_FILTERS = ("status", "article_id", "entity", "assignee", "rating", "min_score", "max_score", "q",
+                   "created_after", "created_before", "sort", "format")
+
+
+def cmd_export(args, settings: Settings) -> int:
+    """Every claim the filters select, as NDJSON or CSV, to a file or stdout, from the store."""
+    from marshmallow import ValidationError
+
+    from schemas.claims import ClaimExportQuerySchema
+    from service import export
+    from service.api.claims import claim_filters
+    from service.redis import EmbeddedRedisError, connect, redis_url_for_command
+    from service.store import Store
+
+    given = {name: str(value) for name in _EXPORT_FILTERS if (value := getattr(args, name)) is not None}
+    try:
+        query = ClaimExportQuerySchema().load(given)
+    except ValidationError as exc:
+        print(f"claimtrack: {'; '.join(f'--{k.replace(chr(95), chr(45))}: {v[0]}' for k, v in exc.messages.items())}",
+              file=sys.stderr)
+        return 2
+    count = 0
+
+    def counted(rows):
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
+    try:
+        with redis_url_for_command(settings) as url:
+            rows = counted(export.claims(Store(connect(url)), claim_filters(query)))
+            lines = export.csv_lines(rows) if query["format"] == "csv" else export.ndjson_lines(rows)
+            out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+            try:
+                out.writelines(lines)
+            finally:
+                if args.output:
+                    out.close()
+    except EmbeddedRedisError as exc:
+        print(f"claimtrack: {exc}", file=sys.stderr)
+        return 1
+    if args.output:
+        print(f"{count} claims written to {args.output}", file=sys.stderr)
+    return 0
+
+
 def _claimreview_documents(name: str):
     """(where, document) of a file: each line of NDJSON (.ndjson, .jsonl), else the whole file."""
     text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
@@ -328,6 +376,15 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("files", nargs="+", help="files, or - for stdin (read as one JSON document)")
     load.add_argument("--quiet", action="store_true", help="no progress bar")
     factchecks.set_defaults(handler=cmd_factchecks)
+
+    exporter = commands.add_parser("export", help="every claim the filters select, as NDJSON or CSV")
+    exporter.add_argument("--format", choices=["ndjson", "csv"])
+    exporter.add_argument("-o", "--output", help="a file (default: stdout)")
+    for name in ("status", "article-id", "entity", "assignee", "rating", "min-score", "max-score", "q",
+                 "created-after", "created-before"):
+        exporter.add_argument(f"--{name}")
+    exporter.add_argument("--sort", choices=["created", "-created", "score", "-score"])
+    exporter.set_defaults(handler=cmd_export)
     return parser
 
 

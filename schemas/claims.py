@@ -90,7 +90,9 @@ class HistorySchema(ma.Schema):
     history = fields.List(fields.Nested(HistoryEntrySchema))
 
 
-class ClaimQuerySchema(PageQuerySchema):
+class ClaimFiltersSchema(ma.Schema):
+    """What selects claims, for a page of them (`ClaimQuerySchema`) or all of them (an export)."""
+
     status = fields.Enum(ClaimStatus, by_value=True)
     article_id = fields.String(validate=validate.Length(max=64))
     entity = fields.String(validate=validate.Length(min=1, max=200),
@@ -105,6 +107,16 @@ class ClaimQuerySchema(PageQuerySchema):
     created_before = DateOrDateTime()
     sort = fields.String(load_default="created",
                          validate=validate.OneOf(["created", "-created", "score", "-score"]))
+
+
+class ClaimQuerySchema(PageQuerySchema, ClaimFiltersSchema):
+    pass
+
+
+class ClaimExportQuerySchema(ClaimFiltersSchema):
+    format = fields.String(load_default="ndjson", validate=validate.OneOf(["ndjson", "csv"]),
+                           metadata={"description": "ndjson (a claim per line, as GET /claims/{id} answers "
+                                                    "without history) or csv (one row per claim)"})
 
 
 class EvidenceSchema(ma.Schema):

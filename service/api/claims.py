@@ -117,19 +117,23 @@ class Claims(MethodView):
     @blp.response(200, ClaimListSchema)
     def get(self, query):
         """Search claims; pages stay stable under concurrent writes (cursor)."""
-        status, rating = query.get("status"), query.get("rating")
-        assignee = query.get("assignee")
-        if assignee == "me":
-            assignee = current_actor().key_id
-        after, before = query.get("created_after"), query.get("created_before")
         claims, cursor = context.store().list_claims(
-            status=status.value if status else None, article_id=query.get("article_id"),
-            entity=query.get("entity"), assignee=assignee, rating=rating.value if rating else None,
-            min_score=query.get("min_score"), max_score=query.get("max_score"), q=query.get("q"),
-            created_after=after.isoformat() if after else None,
-            created_before=before.isoformat() if before else None,
-            sort=query["sort"], cursor=query.get("cursor"), limit=query["limit"], prefetched=g.along)
+            **claim_filters(query), cursor=query.get("cursor"), limit=query["limit"], prefetched=g.along)
         return {"claims": claims, "next_cursor": cursor}
+
+
+def claim_filters(query: dict) -> dict:
+    """The store's list arguments for a parsed ClaimFiltersSchema query (`assignee=me`: the caller)."""
+    status, rating = query.get("status"), query.get("rating")
+    assignee = query.get("assignee")
+    if assignee == "me":
+        assignee = current_actor().key_id
+    after, before = query.get("created_after"), query.get("created_before")
+    return {"status": status.value if status else None, "article_id": query.get("article_id"),
+            "entity": query.get("entity"), "assignee": assignee, "rating": rating.value if rating else None,
+            "min_score": query.get("min_score"), "max_score": query.get("max_score"), "q": query.get("q"),
+            "created_after": after.isoformat() if after else None,
+            "created_before": before.isoformat() if before else None, "sort": query["sort"]}
 
 
 @blp.route("/<claim_id:claim_id>")

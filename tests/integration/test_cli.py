@@ -174,3 +174,22 @@ def test_factchecks_import_reads_json_ld_and_ndjson_and_reports_refusals(tmp_pat
     broken.write_text("{not json")
     refused = run("factchecks", "import", "--quiet", str(broken), env=env)
     assert refused.returncode == 1 and "not JSON" in refused.stderr
+
+
+def test_export_writes_the_selected_claims_as_csv_or_ndjson(tmp_path, redis_url, store):
+    from service.articles import submit_article
+    from tests.helpers import make_claims
+
+    _created, article = submit_article(store, {"text": "Two claims."}, max_bytes=1 << 20, submitted_by="cli test")
+    ids = make_claims(store, article["id"], [("Narva has 53,000 residents.", 0.9), ("Tartu has a castle.", 0.2)])
+    env = cli_env(tmp_path / "data", CLAIMTRACK_REDIS_URL=redis_url)
+    out = tmp_path / "claims.csv"
+    done = run("export", "--format", "csv", "--min-score", "0.5", "-o", str(out), env=env)
+    assert done.returncode == 0, done.stderr
+    assert "1 claims written" in done.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("id,article_id,status") and lines[1].startswith(f"{ids[0]},")
+    printed = run("export", "--article-id", article["id"], env=env)
+    assert [json.loads(line)["id"] for line in printed.stdout.splitlines()] == ids
+    refused = run("export", "--min-score", "two", env=env)
+    assert refused.returncode == 2 and "--min-score" in refused.stderr

@@ -53,6 +53,7 @@ PROTECTED = {
     ("/api/v1/factchecks/<factcheck_id>", "GET"): "read",
     ("/api/v1/factchecks/<factcheck_id>", "DELETE"): "admin",
     ("/api/v1/factchecks/search", "POST"): "read",
+    ("/api/v1/export/claims", "GET"): "read",
     ("/api/v1/stats", "GET"): "read",
     ("/api/v1/webhooks", "GET"): "admin",
     ("/api/v1/webhooks", "POST"): "admin",

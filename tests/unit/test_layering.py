@@ -35,6 +35,7 @@ LAYER_OF = {
     "service.subscriptions": "operations",
     "service.factcheck_import": "operations",
     "service.lookup": "operations",
+    "service.export": "operations",
     "service.api": "web",
     "service.dashboard": "web",
     "service.app": "web",
