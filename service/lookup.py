@@ -43,7 +43,8 @@ class Lookup:
         for hit in corpus.index.search(text, limit=limit * 3, min_similarity=MIN_SIMILARITY, vector=vector):
             kind, source_id = corpus.sources[hit.position]
             found = _describe(store, kind, source_id)
-            if found is None or (language and found.get("language") not in (None, language)):
+            if found is None or (language and kind == "factcheck" and found["factcheck"]["language"] not in (
+                    None, language)):
                 continue
             results.append({
                 "kind": kind, "similarity": hit.similarity, "matched_terms": list(hit.shared_terms),

@@ -140,3 +140,12 @@ def test_a_list_item_that_is_not_an_object_is_refused_alone(client, keys):
     answer = client.post("/api/v1/factchecks", headers=keys["ingest"],
                          json=["not a review", review("https://faktabaari.example/ok", "Narva has a castle.")])
     assert [(result["index"], result["code"]) for result in answer.json["results"]] == [(0, 422), (1, 201)]
+
+
+def test_lookup_in_a_language_leaves_out_factchecks_in_others(client, keys):
+    client.post("/api/v1/factchecks", headers=keys["ingest"], json=[
+        review("https://faktabaari.example/fi", "Helsinki closed its tram depot in 2023.", inLanguage="fi"),
+        review("https://faktabaari.example/en", "Helsinki closed its tram depot in 2023.", inLanguage="en")])
+    found = client.post("/api/v1/factchecks/search", headers=keys["reviewer"],
+                        json={"text": "Helsinki closed its tram depot in 2023.", "language": "en"}).json["results"]
+    assert [result["factcheck"]["url"] for result in found] == ["https://faktabaari.example/en"]
