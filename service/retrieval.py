@@ -50,10 +50,17 @@ class TextIndex:
                                       dtype=np.float32)
         self._chars = TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(3, 5),
                                       min_df=2 if len(texts) > 50 else 1, dtype=np.float32)
+        self._lexical = False
+        self._idf: dict[str, float] = {}
         if texts:
-            self._word_matrix = self._words.fit_transform(cleaned).tocsr()
-            self._char_matrix = self._chars.fit_transform(cleaned).tocsr()
-            self._idf = dict(zip(self._words.get_feature_names_out(), self._words.idf_))
+            try:
+                self._word_matrix = self._words.fit_transform(cleaned).tocsr()
+                self._char_matrix = self._chars.fit_transform(cleaned).tocsr()
+            except ValueError:  # no word to index: every text is stop words or punctuation
+                pass
+            else:
+                self._lexical = True
+                self._idf = dict(zip(self._words.get_feature_names_out(), self._words.idf_))
         self._texts = cleaned
 
     def search(self, text: str, *, limit: int = 10, min_similarity: float = 0.0,
@@ -62,9 +69,12 @@ class TextIndex:
         if not self.size or limit <= 0:
             return []
         query = matchable(text)
-        word = self._word_matrix @ self._words.transform([query]).T
-        char = self._char_matrix @ self._chars.transform([query]).T
-        scores = (word + char).toarray().ravel()
+        if self._lexical:
+            word = self._word_matrix @ self._words.transform([query]).T
+            char = self._char_matrix @ self._chars.transform([query]).T
+            scores = (word + char).toarray().ravel()
+        else:
+            scores = np.zeros(self.size, dtype=np.float32)
         if self.vectors is not None and vector is not None:
             meaning = np.clip(self.vectors @ vector, 0.0, 1.0)
             scores = (scores + self.semantic_weight * meaning) / (2 + self.semantic_weight)

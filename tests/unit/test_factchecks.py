@@ -89,3 +89,7 @@ def test_embeddings_find_the_same_claim_in_other_words_and_another_language():
     for query in ("Finnland hat im November 2023 alle Grenzübergänge zu Russland geschlossen.",
                   "The Finnish government shut the whole frontier with Russia."):
         assert index.search(query, limit=1, vector=embed([query])[0])[0].position == 0
+
+
+def test_an_index_of_texts_without_a_word_to_index_still_answers():
+    assert TextIndex(["It is what it is.", "?!"]).search("it is") == []
