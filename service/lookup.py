@@ -29,18 +29,26 @@ class _Corpus:
 
 
 class Lookup:
-    """One per process: the index is built on first use and again after the data changed."""
+    """One per process. Two indexes, each built on first use and again after its data changed:
+    the fact-checks (rebuilt only when one is stored, changed or deleted) and our verified and
+    flagged claims (small; rebuilt when a claim gets a verdict), so a verdict never costs a
+    rebuild of thousands of fact-checks."""
 
     def __init__(self) -> None:
-        self._corpus: _Corpus | None = None
+        self._corpora: dict[str, _Corpus] = {}
         self._lock = threading.Lock()
 
     def search(self, store: Store, text: str, *, limit: int = 10, language: str | None = None) -> list[dict]:
-        corpus = self._current(store)
+        epoch, factchecks_version, *verdict_counts = store.factchecks.lookup_version()
+        corpora = [self._current(store, "factcheck", (epoch, factchecks_version)),
+                   self._current(store, "claim", (epoch, *verdict_counts))]
+        vector = embed([text])[0] if any(corpus.index.size for corpus in corpora) else None
+        # Ask each for more than `limit`: some hits may be gone or in another language.
+        hits = sorted(((hit, corpus) for corpus in corpora for hit in corpus.index.search(
+            text, limit=limit * 3, min_similarity=MIN_SIMILARITY, vector=vector)),
+            key=lambda found: -found[0].similarity)
         results = []
-        vector = embed([text])[0] if corpus.index.size else None
-        # Ask for more than `limit`: some hits may be gone or in another language.
-        for hit in corpus.index.search(text, limit=limit * 3, min_similarity=MIN_SIMILARITY, vector=vector):
+        for hit, corpus in hits:
             kind, source_id = corpus.sources[hit.position]
             found = _describe(store, kind, source_id)
             if found is None or (language and kind == "factcheck" and found["factcheck"]["language"] not in (
@@ -54,18 +62,18 @@ class Lookup:
                 break
         return results
 
-    def _current(self, store: Store) -> _Corpus:
-        version = store.factchecks.lookup_version()
-        corpus = self._corpus
+    def _current(self, store: Store, kind: str, version: tuple) -> _Corpus:
+        corpus = self._corpora.get(kind)
         if corpus is not None and corpus.version == version:
             return corpus
         with self._lock:
-            if self._corpus is None or self._corpus.version != version:
-                self._corpus = _build(store, version)
-            return self._corpus
+            corpus = self._corpora.get(kind)
+            if corpus is None or corpus.version != version:
+                corpus = self._corpora[kind] = (_factchecks if kind == "factcheck" else _verdicts)(store, version)
+            return corpus
 
 
-def _build(store: Store, version: tuple) -> _Corpus:
+def _factchecks(store: Store, version: tuple) -> _Corpus:
     sources: list[tuple[str, str]] = []
     # What each source claims (compared for differences), and what it is found by.
     texts: list[str] = []
@@ -76,14 +84,7 @@ def _build(store: Store, version: tuple) -> _Corpus:
         texts.append(record["claim_reviewed"])
         searchable.append(searchable_text(record))
         stored.append(vector)
-    claim_ids = store.factchecks.reviewed_claim_ids()
-    for claim in store.load_claims(claim_ids):
-        if claim is not None:
-            sources.append(("claim", claim["id"]))
-            texts.append(claim["text"])
-            searchable.append(claim["text"])
-            stored.append(None)
-    # Our claims (and fact-checks stored without one) are embedded now; the rest at import.
+    # Fact-checks stored without an embedding get one now; the rest got theirs at import.
     missing = [position for position, vector in enumerate(stored) if vector is None]
     vectors = np.zeros((len(stored), DIMENSIONS), dtype=np.float32)
     for position, vector in zip(missing, embed([searchable[position] for position in missing])):
@@ -92,6 +93,12 @@ def _build(store: Store, version: tuple) -> _Corpus:
         if text is not None:
             vectors[position] = from_text(text)
     return _Corpus(version, TextIndex(searchable, vectors), sources, texts)
+
+
+def _verdicts(store: Store, version: tuple) -> _Corpus:
+    claims = [claim for claim in store.load_claims(store.factchecks.reviewed_claim_ids()) if claim is not None]
+    texts = [claim["text"] for claim in claims]
+    return _Corpus(version, TextIndex(texts, embed(texts)), [("claim", claim["id"]) for claim in claims], texts)
 
 
 def _describe(store: Store, kind: str, source_id: str) -> dict | None:
