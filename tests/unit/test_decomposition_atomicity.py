@@ -295,3 +295,12 @@ def test_a_possessive_after_the_subject_of_its_own_clause_stays_bound(nlp):
     claims = texts(claims_of(nlp, "Staff at Lumo have waited for months since the firm cancelled its listing and had "
                                   "its rating cut by two agencies."))
     assert claims[1:] == ["The firm cancelled its listing.", "The firm had its rating cut by two agencies."]
+
+
+def test_an_instruction_to_the_reader_lends_no_subject_or_modal(nlp):
+    text = ("One new comet a decade may seem like a small number, but keep in mind that the Oort cloud "
+            "holds billions of comets.")
+    assert not any(claim.startswith(("One new comet a decade may keep", "One new comet a decade keep"))
+                   for claim in texts(claims_of(nlp, text)))
+    assert texts(claims_of(nlp, "Prices may rise in May and fall again in June.")) == [
+        "Prices may rise in May.", "Prices may fall again in June."]

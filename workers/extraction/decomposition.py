@@ -21,6 +21,7 @@ from .lexicon import (
     PAST_TAGS,
     PLURAL_NOUN_TAGS,
     PLURAL_PRONOUNS,
+    READER_INSTRUCTIONS,
     RELATIVE_PRONOUNS,
     REPORT_NOUNS,
     REPORTING_VERBS,
@@ -102,7 +103,8 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
     leading_done = False
     for child in verb.children:
         if child.dep_ == "conj" and child.pos_ in VERB_POS and size(child) >= MIN_CLAUSE_TOKENS and not (
-                participle and any(other.dep_ in NOUN_SUBJECT_DEPS for other in child.children)):
+                participle and any(other.dep_ in NOUN_SUBJECT_DEPS for other in child.children)) and not (
+                _addresses_the_reader(child)):
             # A clause with its own subject inside a participle phrase is a parse gone astray.
             detached.append(child)
             atoms += _clauses(child, subject=subject, aux=_borrowed_aux(verb, child) if subject else None,
@@ -274,6 +276,12 @@ def _participle_clauses(verb: Token, clause: Token, subject: list[Token], tense:
     verbs = [clause, *(token for token in clause.subtree if token.dep_ == "conj" and token.head == clause)]
     atoms = _clauses(clause, subject=subject, tense=tense, participle=True)
     return [_finite(atom, verbs, subject, verb, tense) if atom.lead == subject else atom for atom in atoms]
+
+
+def _addresses_the_reader(conj: Token) -> bool:
+    """"..., but keep in mind that ...": an instruction to the reader, no act of the subject."""
+    return conj.tag_ == "VB" and conj.lemma_ in READER_INSTRUCTIONS and not any(
+        child.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for child in conj.children)
 
 
 def _borrowed_aux(verb: Token, conj: Token) -> list[Token] | None:

@@ -70,6 +70,9 @@ SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves"})
 PLURAL_PRONOUNS = GROUP_PRONOUNS | {"we", "us", "these", "those"}
 # Pronouns that open a relative clause as its subject: "who founded Lumo".
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+# Verbs that tell the reader what to do ("but keep in mind that ...", "and note that ..."), never
+# an act of the sentence's subject.
+READER_INSTRUCTIONS = frozenset({"keep", "bear", "note", "remember", "consider", "imagine", "notice"})
 # Words that turn a statement into its opposite: claims differing by one are different facts.
 NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "cannot"})
 # Verbs of an "it" that refers to nothing: "it is not known if ...", "it seems that ...".
