@@ -64,8 +64,9 @@ def differences(a: str, b: str) -> list[str]:
     figures_a, figures_b = _figures(a) - years_a, _figures(b) - years_b
     if figures_a != figures_b and figures_a and figures_b:
         found.append(f"figures: {_listed(figures_a)} vs {_listed(figures_b)}")
-    if years_a != years_b and years_a and years_b:
-        found.append(f"dates: {_listed(years_a)} vs {_listed(years_b)}")
+    dates_a, dates_b = years_a | _calendar_words(a), years_b | _calendar_words(b)
+    if dates_a != dates_b and dates_a and dates_b:
+        found.append(f"dates: {_listed(dates_a - dates_b)} vs {_listed(dates_b - dates_a)}")
     if _negated(a) != _negated(b):
         found.append("negation: " + ("only the first is negated" if _negated(a) else "only the second is negated"))
     names_a, names_b = _names(a), _names(b)
@@ -80,6 +81,11 @@ def _figures(text: str) -> set[str]:
 
 def _years(text: str) -> set[str]:
     return {figure for figure in _figures(text) if _YEAR.match(figure)}
+
+
+def _calendar_words(text: str) -> set[str]:
+    """Months and weekdays: "May", "Tuesday"."""
+    return {word for word in _WORD.findall(text) if word.casefold() in _CALENDAR and word[:1].isupper()}
 
 
 def _negated(text: str) -> bool:

@@ -54,6 +54,8 @@ def test_urls_that_differ_only_in_case_slash_or_fragment_are_one_factcheck():
 @pytest.mark.parametrize("first, second, difference", [
     ("The council spent 120 million on roads.", "The council spent 150 million on roads.", "figures: 120 vs 150"),
     ("Turnout rose in 2019.", "Turnout rose in 2024.", "dates: 2019 vs 2024"),
+    ("The strike began in May 2020.", "The strike began in June 2020.", "dates: May vs June"),
+    ("The vote was held on Tuesday.", "The vote was held on Thursday.", "dates: Tuesday vs Thursday"),
     ("The mayor has signed the budget.", "The mayor has not signed the budget.",
      "negation: only the second is negated"),
     ("The mayor hasn't signed the budget.", "The mayor has signed the budget.",
