@@ -5,6 +5,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from schemas.common import PageQuerySchema, StoredShape
+from service.factchecks import LANGUAGE_TAG
 
 
 class PublishedRatingSchema(ma.Schema):
@@ -56,7 +57,7 @@ class ImportResultsSchema(ma.Schema):
 
 class LookupSchema(ma.Schema):
     text = fields.String(required=True, validate=validate.Length(min=1, max=5_000))
-    language = fields.String(validate=validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"),
+    language = fields.String(validate=validate.Regexp(LANGUAGE_TAG),
                              metadata={"description": "only fact-checks in this language (or of none stated)"})
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
 

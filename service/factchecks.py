@@ -16,6 +16,8 @@ from service.errors import InvalidClaimReview
 MAX_CLAIM_CHARS = 5_000
 MAX_URL_CHARS = 2_048
 MAX_NAME_CHARS = 500
+# A BCP 47 tag as `inLanguage` and the lookup's `language` take it: "en", "pt-BR".
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 # One request or one import batch: larger files are read in batches of this many.
 MAX_ITEMS = 1_000
 
@@ -222,7 +224,7 @@ def _language(value: Any, errors: dict[str, list[str]]) -> str | None:
         value = value.get("alternateName") or value.get("name")
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value.strip()):
+    if not isinstance(value, str) or not LANGUAGE_TAG.match(value.strip()):
         errors["inLanguage"] = ["must be a BCP 47 language tag such as en or pt-BR"]
         return None
     return value.strip().lower()
