@@ -298,8 +298,7 @@ def cmd_export(args, settings: Settings) -> int:
 
     try:
         with redis_url_for_command(settings) as url:
-            rows = counted(export.claims(Store(connect(url)), claim_filters(query)))
-            lines = export.csv_lines(rows) if query["format"] == "csv" else export.ndjson_lines(rows)
+            lines = export.lines(counted(export.claims(Store(connect(url)), claim_filters(query))), query["format"])
             out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
             try:
                 out.writelines(lines)

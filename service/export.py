@@ -48,8 +48,8 @@ def csv_lines(rows: Iterator[dict]) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-def lines(store: Store, filters: dict, export_format: str) -> Iterator[str]:
-    rows = claims(store, filters)
+def lines(rows: Iterator[dict], export_format: str) -> Iterator[str]:
+    """`rows` (claims) written in `export_format`, a line or row at a time."""
     return csv_lines(rows) if export_format == "csv" else ndjson_lines(rows)
 
 

@@ -28,9 +28,9 @@ def import_claimreviews(store: Store, document: Any) -> list[dict]:
         except InvalidClaimReview as refusal:
             results.append({"index": index, "code": 422,
                             "error": {"message": refusal.message, "errors": refusal.errors}})
-    factchecks = [factcheck for _index, factcheck in readable]
-    vectors = embed([searchable_text(factcheck.record()) for factcheck in factchecks])
-    stored = store.factchecks.put_factchecks(factchecks, [to_text(vector) for vector in vectors])
+    records = [factcheck.record() for _index, factcheck in readable]
+    vectors = embed([searchable_text(record) for record in records])
+    stored = store.factchecks.put_factchecks(records, [to_text(vector) for vector in vectors])
     for (index, _factcheck), (factcheck_id, outcome) in zip(readable, stored):
         results.append({"index": index, "code": _CODES[outcome], "id": factcheck_id, "outcome": outcome})
     return sorted(results, key=lambda result: result["index"])

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from service.embeddings import DIMENSIONS, embed, from_text
-from service.errors import NotFound
 from service.factchecks import searchable_text
 from service.matching import differences
 from service.retrieval import TextIndex
@@ -47,10 +46,11 @@ class Lookup:
         hits = sorted(((hit, corpus) for corpus in corpora for hit in corpus.index.search(
             text, limit=limit * 3, min_similarity=MIN_SIMILARITY, vector=vector)),
             key=lambda found: -found[0].similarity)
+        described = _describe(store, [corpus.sources[hit.position] for hit, corpus in hits])
         results = []
         for hit, corpus in hits:
             kind, source_id = corpus.sources[hit.position]
-            found = _describe(store, kind, source_id)
+            found = described[kind, source_id]
             if found is None or (language and kind == "factcheck" and found["factcheck"]["language"] not in (
                     None, language)):
                 continue
@@ -101,16 +101,17 @@ def _verdicts(store: Store, version: tuple) -> _Corpus:
     return _Corpus(version, TextIndex(texts, embed(texts)), [("claim", claim["id"]) for claim in claims], texts)
 
 
-def _describe(store: Store, kind: str, source_id: str) -> dict | None:
-    """The result's own fields: a fact-check as stored, a claim with its verdict."""
-    if kind == "factcheck":
-        try:
-            factcheck = store.factchecks.get_factcheck(source_id)
-        except NotFound:  # deleted since the index was built
-            return None
-        return {"id": source_id, "text": factcheck["claim_reviewed"], "factcheck": factcheck}
-    claim = (store.load_claims([source_id]) or [None])[0]
-    if claim is None or claim["status"] not in ("verified", "flagged"):
-        return None
-    return {"id": source_id, "text": claim["text"],
+def _describe(store: Store, sources: list[tuple[str, str]]) -> dict[tuple[str, str], dict | None]:
+    """Each hit's own fields, read in one round trip per kind: a fact-check as stored (None if
+    deleted since the index was built), a claim with its verdict (None if it has none now)."""
+    factcheck_ids = [source_id for kind, source_id in sources if kind == "factcheck"]
+    claim_ids = [source_id for kind, source_id in sources if kind == "claim"]
+    found: dict[tuple[str, str], dict | None] = {}
+    for factcheck_id, factcheck in zip(factcheck_ids, store.factchecks.get_factchecks(factcheck_ids)):
+        found["factcheck", factcheck_id] = None if factcheck is None else {
+            "id": factcheck_id, "text": factcheck["claim_reviewed"], "factcheck": factcheck}
+    for claim_id, claim in zip(claim_ids, store.load_claims(claim_ids) if claim_ids else []):
+        found["claim", claim_id] = None if claim is None or claim["status"] not in ("verified", "flagged") else {
+            "id": claim_id, "text": claim["text"],
             "claim": {key: claim.get(key) for key in ("id", "status", "rating", "article_id", "explanation")}}
+    return found

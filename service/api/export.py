@@ -28,7 +28,7 @@ class ClaimsExport(MethodView):
         at a time as it is sent. A failure part-way ends the stream without its final chunk, so a
         client sees a broken transfer, never a short file that looks whole."""
         export_format = query["format"]
-        lines = export.lines(context.store(), claim_filters(query), export_format)
+        lines = export.lines(export.claims(context.store(), claim_filters(query)), export_format)
         stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
         return Response(stream_with_context(lines), mimetype=export.MEDIA_TYPES[export_format].split(";")[0],
                         content_type=export.MEDIA_TYPES[export_format],

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import redis
 
 from service.errors import NotFound
-from service.factchecks import FactCheck, url_key
+from service.factchecks import url_key
 from service.store.keys import PREFIX, Keys
 from service.store.paging import page, range_then_load
 from service.store.scripts import Script
@@ -27,16 +27,20 @@ class FactCheckStore:
         self._put = Script(client, "put_factchecks", prefix=prefix)
         self._delete = Script(client, "delete_factcheck", prefix=prefix)
 
-    def put_factchecks(self, factchecks: list[FactCheck], vectors: list[str]) -> list[tuple[str, str]]:
-        """Store each with its embedding (a URL stored before keeps its id): (id, created|updated|
-        unchanged) per item, all in one script. Items repeating a URL of the same batch: the last
-        one's fields win."""
-        if not factchecks:
+    def put_factchecks(self, records: list[dict], vectors: list[str]) -> list[tuple[str, str]]:
+        """Store each record (`FactCheck.record()`) with its embedding (a URL stored before keeps
+        its id): (id, created|updated|unchanged) per item, all in one script. Items repeating a URL
+        of the same batch: the last one's fields win."""
+        if not records:
             return []
         args: list[str] = [now_iso()]
-        for factcheck, vector in zip(factchecks, vectors, strict=True):
-            args += [url_key(factcheck.url), json.dumps(factcheck.record(), separators=(",", ":")), vector]
+        for record, vector in zip(records, vectors, strict=True):
+            args += [url_key(record["url"]), json.dumps(record, separators=(",", ":")), vector]
         return [(str(fc_id), str(outcome)) for fc_id, outcome in self._put(*args)]
+
+    def get_factchecks(self, ids: list[str]) -> list[dict | None]:
+        """The fact-checks `ids` name, in that order, in one round trip (None: not stored)."""
+        return self._load(ids)
 
     def get_factcheck(self, factcheck_id: str) -> dict:
         found = self._load([factcheck_id])[0]
