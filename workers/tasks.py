@@ -37,10 +37,11 @@ def store() -> Store:
 
 @signals.worker_init.connect
 def _load_model_before_fork(**_kwargs) -> None:
-    # Loaded once in the parent: prefork children share its pages instead of each loading it.
-    from workers.extraction import load_nlp
+    # Loaded once in the parent: prefork children share its pages instead of each loading it
+    # (the learned scorer and the gazetteer too, which load on first use).
+    from workers.extraction import warm_up
 
-    load_nlp(SETTINGS.spacy_model)
+    warm_up(SETTINGS.spacy_model)
 
 
 @signals.worker_process_init.connect

@@ -127,6 +127,14 @@ def extract_claims(
     )
 
 
+def warm_up(model_name: str | None = None) -> None:
+    """Load everything extraction loads on first use (spaCy, both scorers, the gazetteer, the
+    inflection tables) by extracting one written sentence: a worker does this before it forks,
+    so its children share those pages instead of each growing on its first article."""
+    extract_claims("Officials in Tartu said on 3 May 2024 that the bridge, closed in 2023, had reopened.",
+                   published_at="2024-05-06", nlp=load_nlp(model_name))
+
+
 def _distinct_blocks(text: str, blocks: list[Block]) -> list[Block]:
     """Blocks without repeats: a repeated paragraph could only yield claims merged away."""
     seen: set[str] = set()
