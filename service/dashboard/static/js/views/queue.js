@@ -163,7 +163,9 @@ async function mountQueue(container, desk, status) {
   mine.addEventListener("change", () => { state.mine = mine.checked; resetAndLoad(); });
 
   renderTabs(null);
-  await Promise.all([loadCounts(), loadPage()]);
+  // The keys work as soon as the rows are there; the tab counts fill in when they come.
+  loadCounts();
+  await loadPage();
 
   const actions = canReview ? {
     v: () => openSelected("verify"), f: () => openSelected("flag"), d: () => openSelected("dismiss"),
