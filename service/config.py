@@ -74,6 +74,8 @@ class Settings:
     webhook_allow_private: bool = False
     webhook_retry_schedule: tuple[int, ...] = DEFAULT_WEBHOOK_RETRY_SCHEDULE
     webhook_timeout: int = 10  # seconds a receiver has to answer one delivery
+    feed_allow_private: bool = False
+    feed_timeout: int = 10  # seconds a feed (or a page it links) has to answer and be read
     require_second_review: bool = False
     visibility_timeout: int = 600
     api_key: str | None = None
@@ -117,6 +119,8 @@ class Settings:
                 env, "CLAIMTRACK_WEBHOOK_RETRY_SCHEDULE", DEFAULT_WEBHOOK_RETRY_SCHEDULE
             ),
             webhook_timeout=_int(env, "CLAIMTRACK_WEBHOOK_TIMEOUT", 10, minimum=1),
+            feed_allow_private=_flag(env, "CLAIMTRACK_FEED_ALLOW_PRIVATE"),
+            feed_timeout=_int(env, "CLAIMTRACK_FEED_TIMEOUT", 10, minimum=1),
             require_second_review=_flag(env, "CLAIMTRACK_REQUIRE_SECOND_REVIEW"),
             visibility_timeout=_int(env, "CLAIMTRACK_VISIBILITY_TIMEOUT", 600, minimum=30),
             api_key=env.get("CLAIMTRACK_API_KEY") or None,

@@ -44,6 +44,12 @@ class DuplicateWebhook(DomainError):
     status = 409
 
 
+class DuplicateFeed(DomainError):
+    """Another feed already polls this URL."""
+
+    status = 409
+
+
 class WebhookDisabled(DomainError):
     """The endpoint is disabled: re-enable it (PATCH active=true) before sending to it."""
 

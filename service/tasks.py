@@ -28,6 +28,8 @@ class TaskName(StrEnum):
     DISPATCH_WEBHOOKS = "claimtrack.dispatch_webhooks"
     DELIVER_WEBHOOKS = "claimtrack.deliver_webhooks"
     SWEEP_WEBHOOKS = "claimtrack.sweep_webhooks"
+    POLL_FEEDS = "claimtrack.poll_feeds"
+    POLL_FEED = "claimtrack.poll_feed"
 
 
 # Extraction has its own queue so a burst of articles never holds up webhooks or lease expiry.
@@ -38,6 +40,9 @@ TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.DISPATCH_WEBHOOKS: Queue.WEBHOOKS,
     TaskName.DELIVER_WEBHOOKS: Queue.WEBHOOKS,
     TaskName.SWEEP_WEBHOOKS: Queue.WEBHOOKS,
+    # Feed polls are outbound HTTP like deliveries: the same workers, never held up by extraction.
+    TaskName.POLL_FEEDS: Queue.WEBHOOKS,
+    TaskName.POLL_FEED: Queue.WEBHOOKS,
 }
 
 

@@ -11,6 +11,8 @@ from service.tasks import REQUEST_ID_HEADER, TaskName, messaging_config
 
 # Beat moves due webhook retries and picks up what was missed this often (seconds).
 WEBHOOK_SWEEP_SECONDS = 2.0
+# Beat looks for feeds due a poll this often (each feed's own interval is at least 60 s).
+FEED_SWEEP_SECONDS = 10.0
 
 
 def celery_config(settings: Settings) -> dict:
@@ -27,6 +29,8 @@ def celery_config(settings: Settings) -> dict:
             "sweep-articles": {"task": TaskName.SWEEP_ARTICLES.value, "schedule": 60.0},
             "sweep-webhooks": {"task": TaskName.SWEEP_WEBHOOKS.value, "schedule": WEBHOOK_SWEEP_SECONDS,
                                "options": {"expires": WEBHOOK_SWEEP_SECONDS * 5}},
+            "poll-feeds": {"task": TaskName.POLL_FEEDS.value, "schedule": FEED_SWEEP_SECONDS,
+                           "options": {"expires": FEED_SWEEP_SECONDS * 3}},
         },
     }
 
@@ -44,7 +48,8 @@ def _configure_from_environment(sender: Celery, **_kwargs) -> None:
 # -- logs: JSON lines, quiet periodic sweeps, the request id of each task ---------------------
 # Beat sends these every few seconds; Celery's own INFO lines about them (sent, received,
 # succeeded) are dropped, while the tasks log a line of their own when they did something.
-PERIODIC_TASKS = (TaskName.SWEEP_WEBHOOKS, TaskName.EXPIRE_LEASES, TaskName.SWEEP_ARTICLES)
+PERIODIC_TASKS = (TaskName.SWEEP_WEBHOOKS, TaskName.EXPIRE_LEASES, TaskName.SWEEP_ARTICLES,
+                  TaskName.POLL_FEEDS)
 
 
 @signals.setup_logging.connect

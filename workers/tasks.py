@@ -13,6 +13,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from service.config import Settings
 from service.errors import NotFound
+from service.feeds import POLL_LEASE_SECONDS
 from service.redis import connect, resolve_redis_url
 from service.store import Store, WebhookStore
 from service.store.stats import WORKER_HEARTBEAT_SECONDS
@@ -21,6 +22,7 @@ from service.tasks import TaskName
 from service.webhooks import drain_lease_seconds
 from workers.articles import process_article
 from workers.celery_app import app
+from workers.feeds import POLL_BUDGET_SECONDS, poll_feed
 from workers.webhooks import drain, new_session
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,7 @@ def _fresh_connections_after_fork(**_kwargs) -> None:
     store.cache_clear()
     webhook_store.cache_clear()
     webhook_session.cache_clear()
+    feed_session.cache_clear()
 
 
 @signals.worker_ready.connect
@@ -192,3 +195,28 @@ def sweep_webhooks() -> int:
     if woken:
         log.info("webhook sweep: started %d endpoint drain(s)", len(woken))
     return len(woken)
+
+
+# -- feeds -------------------------------------------------------------------------------------
+@functools.cache
+def feed_session() -> requests.Session:
+    """Connections only to checked public addresses (CLAIMTRACK_FEED_ALLOW_PRIVATE aside)."""
+    return new_session(allow_private=SETTINGS.feed_allow_private)
+
+
+@app.task(name=TaskName.POLL_FEEDS, ignore_result=True)
+def poll_feeds() -> int:
+    """Beat, every few seconds: a poll for each feed that is due (each held while it runs)."""
+    taken = store().claim_due_feeds(lease_seconds=POLL_LEASE_SECONDS)
+    for feed_id, token in taken:
+        poll_feed_task.delay(feed_id, token)
+    return len(taken)
+
+
+@app.task(name=TaskName.POLL_FEED, ignore_result=True,
+          soft_time_limit=int(POLL_BUDGET_SECONDS) + 60, time_limit=int(POLL_BUDGET_SECONDS) + 90)
+def poll_feed_task(feed_id: str, token: str) -> None:
+    """Fetch one feed and make its new entries articles (queued for extraction)."""
+    poll_feed(store(), feed_id, token, session=feed_session(), timeout=SETTINGS.feed_timeout,
+              allow_private=SETTINGS.feed_allow_private, max_article_bytes=SETTINGS.max_article_bytes,
+              enqueue=extract_article.delay)

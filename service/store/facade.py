@@ -7,6 +7,7 @@ from service.store.api_keys import ApiKeyStore
 from service.store.articles import ArticleStore
 from service.store.claims import ClaimStore
 from service.store.factchecks import FactCheckStore
+from service.store.feeds import FeedStore
 from service.store.keys import PREFIX, Keys
 from service.store.metrics import MetricsStore
 from service.store.outbox import OutboxStore
@@ -15,14 +16,14 @@ from service.store.stats import StatsStore
 # The public methods each part answers for (a name belongs to exactly one part).
 _PARTS = {"articles": ArticleStore, "claims": ClaimStore, "api_keys": ApiKeyStore,
           "statistics": StatsStore, "outbox": OutboxStore, "metrics": MetricsStore,
-          "factchecks": FactCheckStore}
+          "factchecks": FactCheckStore, "feeds": FeedStore}
 _ROUTES = {name: part for part, cls in _PARTS.items() for name in vars(cls)
            if not name.startswith("_") and callable(getattr(cls, name))}
 
 
 class Store:
-    """Articles, claims and the queue, API keys, stats, the outbox, the workers' metrics and
-    fact-checks; `store.claims.get_claim` and `store.get_claim` are the same method."""
+    """Articles, claims and the queue, API keys, stats, the outbox, the workers' metrics,
+    fact-checks and feeds; `store.claims.get_claim` and `store.get_claim` are the same method."""
 
     def __init__(self, client: redis.Redis, *, public_url: str = "http://127.0.0.1:5000",
                  prefix: str = PREFIX):
@@ -37,6 +38,7 @@ class Store:
         self.outbox = OutboxStore(client, prefix=prefix)
         self.metrics = MetricsStore(client, prefix=prefix)
         self.factchecks = FactCheckStore(client, prefix=prefix)
+        self.feeds = FeedStore(client, prefix=prefix)
 
     @property
     def public_url(self) -> str:

@@ -51,6 +51,14 @@ TEMPLATES: dict[str, str] = {
     "factchecks_version": "factchecks:version",  # bumped on every change: search indexes rebuild
     "factchecks_epoch": "factchecks:epoch",  # random, set once per database: tells a fresh one apart
     "seq_factcheck": "seq:factcheck",
+    # feeds (RSS/Atom) polled by beat, and every entry ingested once
+    "feed": "feed:{id}",
+    "feed_url": "feed:url:{url_key}",
+    "feed_entries": "feed:{id}:entries",  # identities of the entries this feed has presented
+    "feed_entry": "feed:entry:{identity}",  # an entry's id or link (hashed) → its article
+    "feeds": "feeds",  # every feed, by sequence
+    "feeds_due": "feeds:due",  # active feeds by next poll (ms)
+    "seq_feed": "seq:feed",
     # API keys and their rate limits (a GCRA stamp per quota)
     "key": "key:{id}",
     "rate": "rate:{key_id}:{quota}",

@@ -55,6 +55,11 @@ PROTECTED = {
     ("/api/v1/factchecks/search", "POST"): "read",
     ("/api/v1/export/claims", "GET"): "read",
     ("/api/v1/stats", "GET"): "read",
+    ("/api/v1/feeds", "GET"): "read",
+    ("/api/v1/feeds", "POST"): "admin",
+    ("/api/v1/feeds/<feed_id>", "GET"): "read",
+    ("/api/v1/feeds/<feed_id>", "PATCH"): "admin",
+    ("/api/v1/feeds/<feed_id>", "DELETE"): "admin",
     ("/api/v1/webhooks", "GET"): "admin",
     ("/api/v1/webhooks", "POST"): "admin",
     ("/api/v1/webhooks/<webhook_id>", "GET"): "admin",
@@ -100,7 +105,8 @@ def test_every_route_of_the_url_map_is_in_the_table_and_nothing_else():
 @pytest.fixture
 def desk(settings, store):
     """The app on a real port, keys of each role, and records for every path parameter."""
-    app = create_app(settings.with_overrides(webhook_allow_private=True), enqueue_extraction=lambda _id: None)
+    app = create_app(settings.with_overrides(webhook_allow_private=True, feed_allow_private=True),
+                     enqueue_extraction=lambda _id: None)
     secrets, values = {}, {}
     for role in ("ingest", "reviewer", "admin"):
         _record, secrets[role] = create_key(store, role=Role(role), name=f"matrix {role}")
@@ -122,6 +128,8 @@ def desk(settings, store):
         values["factcheck_id"] = requests.post(f"{base_url}/api/v1/factchecks", headers=admin, timeout=10, json={
             "@type": "ClaimReview", "url": "https://checks.example/port", "claimReviewed": "The port has 40 cranes.",
         }).json()["results"][0]["id"]
+        values["feed_id"] = requests.post(f"{base_url}/api/v1/feeds", headers=admin, timeout=10, json={
+            "url": "http://127.0.0.1:9/feed.xml", "interval_seconds": 600}).json()["id"]
         values["relative_path"], values["filename"] = "app.css", "nothing-here.txt"
         yield base_url, secrets, values
 
