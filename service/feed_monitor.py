@@ -33,8 +33,17 @@ def update_feed(store: Store, feed_id: str, changes: dict, *, allow_private: boo
 TextSource = Callable[[], str]
 
 
+# What an entry's identities map to when it is left out for good (no text, too large).
+LEFT_OUT = "-"
+
+
 class EntrySkipped(Exception):
-    """The entry cannot be ingested now (its page failed, it has no text, it is too large)."""
+    """The entry is not ingested: for now (`permanent` false: its page failed and it has no
+    text of its own; the next poll tries again) or for good (it has no text, it is too large)."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
 
 
 def identities_of(entry_id: str | None, link: str | None, fallback_text: str) -> list[str]:
@@ -47,27 +56,32 @@ def ingest_entry(store: Store, feed_id: str, *, entry_id: str | None, link: str 
                  source: str, max_bytes: int, identity_text: str = "") -> tuple[str, dict | None]:
     """Store one entry as an article, once: ('created', article) for a new article (queued for
     extraction), ('duplicate', article or None) when the entry (by id or link) or its text (by
-    content hash) was stored before, ('busy', None) when another poll is on it. Raises
-    EntrySkipped when its text cannot be had now; nothing is kept of it then."""
+    content hash) was stored before (article None: it was left out for good), ('busy', None)
+    when another poll is on it. Raises EntrySkipped when it is not ingested: no article is
+    stored, and (unless for good) nothing is kept of it."""
     identities = identities_of(entry_id, link, identity_text)
     holder = secrets.token_hex(8)
     state, article_id = store.claim_feed_entry(feed_id, identities, holder=holder,
                                                hold_seconds=ENTRY_CLAIM_SECONDS)
     if state == "seen":
-        return "duplicate", {"id": article_id}
+        return "duplicate", ({"id": article_id} if article_id != LEFT_OUT else None)
     if state == "busy":
         return "busy", None
     try:
         body = text()
         if not body.strip():
-            raise EntrySkipped("the entry has no text")
+            raise EntrySkipped("the entry has no text", permanent=True)
         data = {"text": body, "title": title, "url": link, "source": source,
                 "published_at": published}
         created, article = submit_article(store, data, max_bytes=max_bytes,
                                           submitted_by=f"feed:{feed_id}")
     except ArticleTooLarge as exc:
-        store.finish_feed_entry(feed_id, identities, holder=holder, article_id=None)
-        raise EntrySkipped(exc.message) from None
+        store.finish_feed_entry(feed_id, identities, holder=holder, article_id=LEFT_OUT)
+        raise EntrySkipped(exc.message, permanent=True) from None
+    except EntrySkipped as exc:
+        store.finish_feed_entry(feed_id, identities, holder=holder,
+                                article_id=LEFT_OUT if exc.permanent else None)
+        raise
     except BaseException:
         store.finish_feed_entry(feed_id, identities, holder=holder, article_id=None)
         raise

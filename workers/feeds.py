@@ -259,8 +259,9 @@ def _poll(store: Store, feed_id: str, state: dict, *, session: requests.Session,
                 text=text, source=source, max_bytes=max_article_bytes,
                 identity_text=(entry.get("title") or "") + "\n" + own_text)
         except EntrySkipped as exc:
-            skipped += 1
-            entry_error = f"entry {(entry.get('id') or link or entry.get('title') or '?')[:200]}: {exc}"
+            skipped += 0 if exc.permanent else 1
+            entry_error = (f"entry {(entry.get('id') or link or entry.get('title') or '?')[:200]}: {exc}"
+                           + ("" if exc.permanent else " (tried again at the next poll)"))
             continue
         if outcome == "created" and article is not None:
             ingested += 1

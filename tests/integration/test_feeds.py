@@ -11,7 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from service.feeds import MAX_FEED_BYTES
+from service.feed_monitor import LEFT_OUT
+from service.feeds import MAX_FEED_BYTES, entry_identities
 from service.store import KEYS
 from workers.feeds import FetchError, fetch, poll_feed
 from workers.webhooks import new_session
@@ -152,13 +153,15 @@ def poll(store, settings, enqueued_by_polls):
     """Poll one feed now, as the beat task and the poll task would (the worker's own functions)."""
     session = new_session(allow_private=True)
 
-    def run(feed_id: str, *, allow_private: bool = True, session_allows_private: bool = True) -> dict:
+    def run(feed_id: str, *, allow_private: bool = True, session_allows_private: bool = True,
+            max_article_bytes: int | None = None) -> dict:
         store.redis.zadd(KEYS.feeds_due, {feed_id: 0})
         taken = dict(store.claim_due_feeds(lease_seconds=300))
         assert feed_id in taken
         used = session if session_allows_private else new_session(allow_private=False)
         recorded = poll_feed(store, feed_id, taken[feed_id], session=used, timeout=settings.feed_timeout,
-                             allow_private=allow_private, max_article_bytes=settings.max_article_bytes,
+                             allow_private=allow_private,
+                             max_article_bytes=max_article_bytes or settings.max_article_bytes,
                              enqueue=enqueued_by_polls.append)
         assert recorded is not None
         return recorded
@@ -308,6 +311,42 @@ def test_fetch_pages_takes_the_linked_pages_main_text(client, keys, store, serve
     # A page that cannot be fetched: the entry's own text.
     assert stored["Missing page"]["text"] == "The teaser is all there is of this one."
     assert server.requests_to("/story/tram") and server.requests_to("/story/gone")
+
+
+def test_entries_without_usable_text_are_left_out_for_good_or_until_their_page_works(client, keys, store,
+                                                                                  server, poll):
+    server.routes["/mixed.xml"] = conditional(lambda: rss("Mixed Bag", [
+        {"title": "Tram line busy", "link": f"{server.base}/story/ok", "guid": "mb-1", "text": ""},
+        {"title": "Page later", "link": f"{server.base}/story/later", "guid": "mb-2", "text": ""},
+        {"title": "Nothing here", "guid": "mb-3", "text": ""},
+        {"title": "Far too long", "guid": "mb-4", "text": "The committee met again. " * 120},
+    ]), etag=lambda: '"m1"', modified="Wed, 04 Mar 2026 10:00:00 GMT")
+    server.routes["/story/ok"] = static(PAGE.format(title="Tram line busy").encode(), "text/html")
+    feed = add_feed(client, keys, f"{server.base}/mixed.xml", fetch_pages=True)
+
+    first = poll(feed["id"], max_article_bytes=1000)
+    assert (first["last_status"], first["entries_seen"], first["entries_ingested"]) == ("ok", 4, 1)
+    # Entries go oldest first (the document's last first): the page that failed was the last left.
+    assert first["last_entry_error"].startswith("entry mb-2: its page")
+    assert "HTTP 404" in first["last_entry_error"] and "tried again at the next poll" in first["last_entry_error"]
+    # The one without text and the one over the size limit are left out for good; the other waits.
+    left = {guid: store.redis.get(KEYS.feed_entry(entry_identities(guid, None)[0]))
+            for guid in ("mb-2", "mb-3", "mb-4")}
+    assert left == {"mb-2": None, "mb-3": LEFT_OUT, "mb-4": LEFT_OUT}
+
+    # The page that failed works now: the next poll reads the feed in full (no validators were
+    # kept while an entry waited) and ingests it; the entries left out for good stay out.
+    server.routes["/story/later"] = static(PAGE.format(title="Page later").replace("52,000", "61,000").encode(),
+                                           "text/html")
+    second = poll(feed["id"], max_article_bytes=1000)
+    assert "if-none-match" not in server.requests_to("/mixed.xml")[-1].headers
+    assert second["entries_ingested"] == 2 and second["last_entry_error"] is None
+    assert sorted(a["title"] for a in articles(store)) == ["Page later", "Tram line busy"]
+    assert len(server.requests_to("/story/ok")) == 1  # a page is fetched only for a new entry
+
+    third = poll(feed["id"], max_article_bytes=1000)
+    assert server.requests_to("/mixed.xml")[-1].headers["if-none-match"] == '"m1"'
+    assert third["last_status"] == "not_modified" and len(articles(store)) == 2
 
 
 # -- failures ----------------------------------------------------------------------------------
