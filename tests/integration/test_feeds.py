@@ -531,3 +531,43 @@ def test_create_page_change_and_delete(client, keys, store, server):
     # Its URL is free again.
     assert client.post("/api/v1/feeds", json={"url": f"{server.base}/f0.xml", "interval_seconds": 60},
                        headers=keys["admin"]).status_code == 201
+
+
+# -- through Celery: beat, the poll tasks and extraction ---------------------------------------
+@pytest.fixture(scope="module")
+def feed_worker(redis_server_url, tmp_path_factory):
+    """A `celery worker -Q webhooks` (where feed polls run) with its own beat."""
+    from tests.helpers import start_celery_worker
+    from tests.integration.webhook_receiver import stop_worker
+
+    directory = tmp_path_factory.mktemp("feeds")
+    env = {"CLAIMTRACK_REDIS_URL": redis_server_url, "CLAIMTRACK_LOG_LEVEL": "INFO",
+           "CLAIMTRACK_FEED_ALLOW_PRIVATE": "1", "CLAIMTRACK_FEED_TIMEOUT": "2"}
+    process = start_celery_worker(env, directory / "feeds.log", "-Q", "webhooks", "--concurrency", "2", "-B",
+                                  "--schedule", str(directory / "feeds.beat"), name="feeds")
+    yield process
+    stop_worker(process)
+
+
+def test_beat_polls_a_due_feed_and_its_entries_are_extracted(client, keys, store, server, celery_worker,
+                                                             feed_worker):
+    server.routes["/live.xml"] = static(rss("Island Post", [
+        {"title": "Airport runway extended", "link": f"{server.base}/n/runway", "guid": "ip-1",
+         "date": "Thu, 05 Mar 2026 06:00:00 GMT",
+         "text": "<p>The island's airport extended its runway by 400 metres at a cost of 22 million euros, "
+                 "the transport ministry said on Thursday.</p>"},
+    ]))
+    feed = add_feed(client, keys, f"{server.base}/live.xml")
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        done = [a for a in articles(store) if a["status"] in ("done", "failed")]
+        if done:
+            break
+        time.sleep(0.5)
+    assert [(a["title"], a["status"], a["source"]) for a in done] == [
+        ("Airport runway extended", "done", "Island Post")], articles(store)
+    assert done[0]["claim_count"] >= 1
+    polled = client.get(f"/api/v1/feeds/{feed['id']}", headers=keys["admin"]).get_json()
+    assert (polled["last_status"], polled["entries_ingested"], polled["polling"]) == ("ok", 1, False)
+    assert INTERVAL - 90 < seconds_until(polled["next_poll_at"]) <= INTERVAL
+    assert len(server.requests_to("/live.xml")) == 1  # not polled again before its interval
