@@ -533,6 +533,20 @@ def test_create_page_change_and_delete(client, keys, store, server):
                        headers=keys["admin"]).status_code == 201
 
 
+def test_hostile_text_round_trips_and_deep_json_is_refused(client, keys, server):
+    title = 'nul\x00 *3\r\n$8\r\nFLUSHALL\r\n"]]) redis.call("FLUSHALL") --'
+    feed = add_feed(client, keys, f"{server.base}/odd.xml", title=title)
+    assert client.get(f"/api/v1/feeds/{feed['id']}", headers=keys["admin"]).get_json()["title"] == title
+    for method, path in (("POST", "/api/v1/feeds"), ("PATCH", f"/api/v1/feeds/{feed['id']}")):
+        answer = client.open(path, method=method, data="[" * 5000 + "]" * 5000,
+                             headers={**keys["admin"], "Content-Type": "application/json"})
+        assert answer.status_code == 400 and answer.get_json()["code"] == 400
+    listed = client.get("/api/v1/feeds", headers=keys["admin"]).get_json()["feeds"]
+    assert [(f["id"], f["title"]) for f in listed] == [(feed["id"], title)]
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert {"/api/v1/feeds", "/api/v1/feeds/{feed_id}"} <= set(document["paths"])
+
+
 # -- through Celery: beat, the poll tasks and extraction ---------------------------------------
 @pytest.fixture(scope="module")
 def feed_worker(redis_server_url, tmp_path_factory):
