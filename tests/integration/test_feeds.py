@@ -279,6 +279,30 @@ def test_each_entry_is_ingested_once_by_id_by_link_and_by_content(client, keys, 
     assert poll(feed["id"])["entries_ingested"] == 3 and len(articles(store)) == 3
 
 
+def test_two_feeds_polled_at_once_make_one_article_of_an_entry_they_share(client, keys, store, server, poll):
+    def slow_page(_handler):
+        time.sleep(1)
+        return 200, {"Content-Type": "text/html"}, PAGE.format(title="Shared story").encode()
+
+    server.routes["/shared/page"] = slow_page
+    shared = {"title": "Shared story", "link": f"{server.base}/shared/page", "guid": "shared-1", "text": ""}
+    server.routes["/one.xml"] = static(rss("One", [shared]))
+    server.routes["/two.xml"] = static(rss("Two", [shared]))
+    feeds = [add_feed(client, keys, f"{server.base}/{name}.xml", fetch_pages=True) for name in ("one", "two")]
+    results = {}
+    threads = [threading.Thread(target=lambda f=f: results.update({f["id"]: poll(f["id"])})) for f in feeds]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert sorted(r["entries_ingested"] for r in results.values()) == [0, 1]
+    assert len(articles(store)) == 1 and len(server.requests_to("/shared/page")) == 1
+    # The feed that found it taken polls again: the entry is known now, nothing new.
+    for feed in feeds:
+        poll(feed["id"])
+    assert len(articles(store)) == 1 and len(server.requests_to("/shared/page")) == 1
+
+
 PAGE = """<!doctype html><html><head><title>{title}</title></head><body>
 <nav><a href="/">Home</a> <a href="/about">About</a></nav>
 <article><h1>{title}</h1>
