@@ -472,6 +472,12 @@ def test_private_addresses_are_refused_when_added_and_when_fetched(app, client, 
     refused = poll(feed["id"], allow_private=False, session_allows_private=False)
     assert refused["last_status"] == "error" and "non-public" in refused["last_error"]
     assert server.requests_to("/feed.xml") == [] and articles(store) == []
+    # Nor can a feed be moved to such an address.
+    app.extensions["claimtrack.settings"] = settings.with_overrides(feed_allow_private=False)
+    moved_away = client.patch(f"/api/v1/feeds/{feed['id']}", json={"url": "http://192.168.1.1/rss"},
+                              headers=keys["admin"])
+    assert moved_away.status_code == 422 and "url" in moved_away.get_json()["errors"]
+    assert client.get(f"/api/v1/feeds/{feed['id']}", headers=keys["admin"]).get_json()["url"] == feed["url"]
 
     # Each of the two guards alone: the pinned session refuses to connect to a private address
     # whatever the URL check said ...
