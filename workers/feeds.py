@@ -9,7 +9,7 @@ import datetime as dt
 import io
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin
@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 import feedparser
 import requests
 import urllib3
+from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import ReadTimeoutError
 
 from service.errors import UnsafeWebhookUrl
@@ -53,7 +54,7 @@ class FetchError(Exception):
 class Fetched:
     status: int
     body: bytes
-    headers: dict[str, str]
+    headers: Mapping[str, str]       # any case of a name finds it (HTTP/2 sends them in lower case)
     url: str                      # after redirects
 
 
@@ -92,7 +93,7 @@ def fetch(session: requests.Session, url: str, *, timeout: float, max_bytes: int
                         raise FetchError(f"redirect to {target[:200]} refused: {exc.message}") from None
                     continue
                 if code == 304:
-                    return Fetched(code, b"", dict(response.headers), current)
+                    return Fetched(code, b"", CaseInsensitiveDict(response.headers), current)
                 if not 200 <= code < 300:
                     raise FetchError(f"HTTP {code} from {current[:200]}")
                 declared = response.headers.get("Content-Length")
@@ -109,7 +110,7 @@ def fetch(session: requests.Session, url: str, *, timeout: float, max_bytes: int
                     if time.monotonic() > deadline:
                         response.raw.close()
                         raise FetchError(f"no complete answer within {timeout:g} s")
-                return Fetched(code, bytes(body), dict(response.headers), current)
+                return Fetched(code, bytes(body), CaseInsensitiveDict(response.headers), current)
         except requests.RequestException as exc:
             raise FetchError(_describe(exc, timeout)) from None
         except ReadTimeoutError:  # reading the body raw: urllib3's own errors, not requests'

@@ -87,12 +87,13 @@ class FeedServer:
 
 
 def conditional(document: Callable[[], bytes], *, etag: Callable[[], str], modified: str) -> Route:
-    """Serves `document` with validators, and 304 to a request carrying them."""
+    """Serves `document` with validators (named in lower case, as HTTP/2 sends them), and 304
+    to a request carrying them."""
     def route(handler):
         if handler.headers.get("If-None-Match") == etag():
-            return 304, {"ETag": etag()}, b""
-        return 200, {"Content-Type": "application/rss+xml; charset=utf-8", "ETag": etag(),
-                     "Last-Modified": modified}, document()
+            return 304, {"etag": etag()}, b""
+        return 200, {"content-type": "application/rss+xml; charset=utf-8", "etag": etag(),
+                     "last-modified": modified}, document()
     return route
 
 
