@@ -10,14 +10,20 @@ from spacy.tokens import Span, Token
 from .atoms import MIN_CLAUSE_TOKENS, Atom, has_pronoun, size, within, without, without_edges
 from .lexicon import (
     BOUNDING_MARKS,
+    CAUSAL_MARKS,
     CONCESSIVE_MARKS,
     DOCUMENT_NOUNS,
     EMPHASIS_ADVERBS,
     EVENT_NOUNS,
+    FEATURE_LEMMAS,
+    FINITE_TAGS,
     FRAMING_PARTICIPLES,
     GROUP_PRONOUNS,
     NOMINAL_POS,
+    NOTEWORTHY_ADJECTIVES,
+    NOTING_VERBS,
     NOUN_SUBJECT_DEPS,
+    OWNING_LEMMAS,
     PAST_TAGS,
     PLURAL_NOUN_TAGS,
     PLURAL_PRONOUNS,
@@ -39,6 +45,9 @@ _MAX_ATOMS = 6
 _COMPLEMENT_DEPS = frozenset({"dobj", "attr", "acomp", "oprd", "dative", "agent", "prep", "xcomp", "ccomp", "prt"})
 _PARTICIPLE_LINKS = frozenset({"when", "while", "after", "before", "since", "by", "upon", "on", "without", "if"})
 _CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
+# "Several banks, such as A and B": A and B are banks, not "several banks".
+_QUANTIFIERS = frozenset({"several", "many", "some", "other", "few", "most", "all", "both", "certain", "various",
+                          "numerous", "these", "those", "such"})
 _PARTITIVES = frozenset({"some", "many", "most", "several", "few", "all", "dozens", "hundreds", "thousands"})
 
 
@@ -47,13 +56,60 @@ def decompose(sentence: Span) -> list[Atom]:
     if sentence.root.pos_ not in VERB_POS:
         return [Atom([token for token in sentence])]
     atoms = [part for atom in _propositions(sentence) for item in enumerated(atom) for part in _trip_purpose(item)]
-    return atoms[:_MAX_ATOMS]
+    return [*atoms[:_MAX_ATOMS - 1], *_examples_named(sentence, atoms), *atoms[_MAX_ATOMS - 1:]][:_MAX_ATOMS]
+
+
+def _examples_named(sentence: Span, made: list[Atom]) -> list[Atom]:
+    """"The large lakes, such as Peipsi and Võrtsjärv, freeze early": that Peipsi and Võrtsjärv are
+    large lakes is a fact the sentence gives. Examples already made claims of their own ("funds
+    services such as libraries" as "The council funds libraries") need no such claim."""
+    atoms = []
+    for marker in sentence:
+        if marker.lower_ != "as" or marker.dep_ != "prep" or not any(
+                child.lower_ == "such" for child in marker.children):
+            continue
+        noun, item = marker.head, next((child for child in marker.children if child.dep_ == "pobj"), None)
+        if item is None or noun.pos_ != "NOUN" or item.pos_ not in NOMINAL_POS:
+            continue
+        items = without_edges(list(item.subtree))
+        if any(marker in atom.tokens and not all(token in atom.tokens for token in items) for atom in made):
+            continue  # enumerated: each example is a claim of its own
+        # The class without its determiner ("the", "several") and without what only picks some of it.
+        phrase = without_edges([token for token in noun.subtree if not within(token, marker) and not any(
+            within(token, child) for child in noun.children if child.dep_ in ("relcl", "acl", "appos", "det",
+                                                                              "predet", "poss", "nummod"))])
+        phrase = without_edges([token for token in phrase if (token.i != marker.i - 1 or token.text != ",") and not (
+            token.head == noun and token.lower_ in _QUANTIFIERS)])
+        if not phrase or not items or has_pronoun([*items, *phrase]) or any(
+                token.is_punct and token.text != "-" for token in phrase) or any(
+                token.ent_type_ in ("CARDINAL", "QUANTITY", "MONEY", "PERCENT") for token in items):
+            continue
+        several = any(token.dep_ == "conj" for token in items)
+        if several and noun.tag_ not in PLURAL_NOUN_TAGS:
+            continue
+        words: dict[int, str] = {}
+        if several:
+            link = "are"
+        else:
+            if noun.tag_ in PLURAL_NOUN_TAGS:
+                words[noun.i] = noun.lemma_
+            first = words.get(phrase[0].i, phrase[0].text)
+            link = "is an" if first[:1].lower() in "aeiou" else "is a"
+        if phrase[0].i == phrase[0].sent.start:
+            words[phrase[0].i] = words.get(phrase[0].i, phrase[0].text).lower()
+        atoms.append(Atom(phrase, lead=items, link=link, words=words))
+    return atoms
 
 
 def _propositions(sentence: Span) -> list[Atom]:
     """The sentence's clauses as atoms, lists left whole."""
     whole = Atom([token for token in sentence])
     root = sentence.root
+    pointed = _pointed_at(root)
+    if pointed is not None:
+        # "It is worth noting that X", "Note that X": X is what the sentence states.
+        atoms = _pointed_atoms(pointed)
+        return atoms[:_MAX_ATOMS] if atoms else [whole]
     frame: list[Token] = []
     head = root
     content = next((child for child in root.children if child.dep_ == "ccomp"), None)
@@ -95,7 +151,9 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
     `subject` and `aux` are borrowed from a clause `verb` is coordinated with ("India has ramped
     up ... and not joined ..."); `tense` is the tense of the clause it hangs from."""
     own_subject = _subject_tokens(verb)
-    subject = own_subject or subject
+    # "..., and there are too many ferries": a clause with an expletive subject borrows none.
+    expletive = any(child.dep_ == "expl" for child in verb.children)
+    subject = own_subject or (None if expletive else subject)
     tense = _tense(verb, aux or []) or tense
     # Children cut out of the main clause, and those whose facts are added with the main kept whole.
     detached: list[Token] = []
@@ -109,6 +167,17 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
             detached.append(child)
             atoms += _clauses(child, subject=subject, aux=_borrowed_aux(verb, child) if subject else None,
                               tense=tense)
+        elif child.dep_ == "conj" and (pointed := _pointed_at(child)) is not None:
+            # "That may sound modest, but keep in mind that the county has 3,000 residents": what the
+            # reader is told to keep in mind is a fact; the instruction is not.
+            content = _pointed_atoms(pointed)
+            if content:
+                detached.append(child)
+                atoms += content
+        elif child.dep_ == "advcl" and _is_result(child) and size(child) >= MIN_CLAUSE_TOKENS:
+            # "X, so even a few homes can change it": the result is stated as true, as is X.
+            detached.append(child)
+            atoms += _bind_possessives([_without_marker(atom, child) for atom in _clauses(child, subject=None)])
         elif child.dep_ == "advcl" and (document := _document_says(child, tense)) is not None:
             # "signed a declaration calling for ...": the declaration calls, not the signer.
             detached.append(child)
@@ -134,6 +203,13 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
             detached.append(child)
             atoms += _bind_possessives(
                 [_closed(_without_marker(atom, child), child) for atom in _clauses(child, subject=None)])
+        elif child.dep_ == "advcl" and subject and _is_causal(child, verb) and _whole_span(verb, child):
+            # "The mill closed because demand fell": that demand fell is a fact of its own; the main
+            # claim keeps its cause, since the link is a claim too.
+            causes = _bind_possessives(
+                [_closed(_without_marker(atom, child), child) for atom in _clauses(child, subject=None)])
+            if all(_stands_alone(atom) for atom in causes) and _cause_subject(causes, verb, child):
+                atoms += causes
         elif child.dep_ == "advcl" and subject and _is_temporal(child, verb, tense) and _whole_span(verb, child):
             events = [_closed(_without_marker(atom, child), child) for atom in _clauses(child, subject=None)]
             _refer_back(events, verb, child)
@@ -155,11 +231,22 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
             if body:
                 detached.append(token)
                 atoms.append(Atom(body, lead=subject))
+        elif token.dep_ == "relcl" and (named := _appositive_name(token)) and not any(
+                within(token, child) for child in detached) and (body := _relative_body(token)):
+            # "Baltic Lines, the company that bought the port in 2019": Baltic Lines bought it.
+            detached.append(token.head)
+            atoms.append(Atom(body, lead=named))
         elif token.dep_ == "relcl" and _is_non_restrictive(token) and token.head.i != verb.i:
             atom = _relative_clause(token)
             if atom is not None:
                 detached.append(token)
                 atoms.append(atom)
+        elif token.dep_ == "acl" and subject and token.head.head == verb and not any(
+                within(token, child) for child in detached) and (
+                featured := _what_it_features(token, verb, subject, tense)) is not None:
+            # "The bakery sells a cake featuring wild berries": the bakery's cake features them.
+            detached.append(token)
+            atoms.append(featured)
         elif token.dep_ == "acl" and not any(within(token, child) for child in detached) and (
                 document := _document_says(token, tense)) is not None:
             detached.append(token)
@@ -278,6 +365,61 @@ def _participle_clauses(verb: Token, clause: Token, subject: list[Token], tense:
     return [_finite(atom, verbs, subject, verb, tense) if atom.lead == subject else atom for atom in atoms]
 
 
+def _pointed_at(verb: Token) -> Token | None:
+    """The clause the writer points the reader at, without stating anything else: X of "It is worth
+    noting that X", "It's important to remember that X", "Note that X", "keep in mind that X"."""
+    if verb.lemma_ == "be" and any(child.lower_ == "it" and child.dep_ in ("nsubj", "expl") for child in verb.children):
+        adjectives = [child for child in verb.children
+                      if child.dep_ == "acomp" and child.lower_ in NOTEWORTHY_ADJECTIVES]
+        noting = [child for head in (verb, *adjectives) for child in head.children
+                  if child.dep_ in ("xcomp", "ccomp") and child.lemma_ in NOTING_VERBS and child.i > verb.i]
+        if not adjectives or len(noting) != 1:
+            return None
+        verb = noting[0]
+    elif not (verb.tag_ == "VB" and verb.lemma_ in READER_INSTRUCTIONS and verb.i == _clause_start(verb)):
+        return None
+    content = [child for child in verb.children if child.dep_ == "ccomp" and child.pos_ in VERB_POS
+               and any(mark.dep_ == "mark" and mark.lower_ == "that" for mark in child.children)]
+    if len(content) != 1 or not any(child.dep_ in NOUN_SUBJECT_DEPS for child in content[0].children):
+        return None
+    return content[0]
+
+
+def _pointed_atoms(content: Token) -> list[Atom]:
+    """The propositions of the clause pointed at, with a result the parser hung on the pointing verb
+    ("keep in mind that X, so Y"); none when a part would not stand alone."""
+    atoms = [_without_marker(atom, content) for atom in _clauses(content, subject=None)]
+    for result in content.head.children:
+        if result.dep_ == "advcl" and _is_result(result) and size(result) >= MIN_CLAUSE_TOKENS:
+            atoms += [_without_marker(atom, result) for atom in _clauses(result, subject=None)]
+    return _bind_possessives(atoms) if atoms and all(_stands_alone(atom) or atom.lead for atom in atoms) else []
+
+
+def _clause_start(verb: Token) -> int:
+    """Where an imperative's clause starts: the sentence start, or after the "but" joining it."""
+    start = verb.left_edge.i
+    doc = verb.doc
+    while start < verb.i and (doc[start].is_punct or doc[start].dep_ == "cc"):
+        start += 1
+    return start
+
+
+def _is_result(clause: Token) -> bool:
+    """"..., so even a few homes can change it": a consequence with its own subject, after a comma.
+    Not "so that" (a purpose), nor "so" as an adverb ("so many")."""
+    marks = [child for child in clause.children if child.dep_ == "mark"]
+    if len(marks) != 1 or marks[0].lower_ != "so" or clause.i < marks[0].i < clause.left_edge.i:
+        return False
+    doc = clause.doc
+    mark = marks[0]
+    if mark.i + 1 < len(doc) and doc[mark.i + 1].lower_ == "that":
+        return False
+    if mark.i == 0 or doc[mark.i - 1].text not in (",", ";") or clause.i < clause.head.i:
+        return False
+    return any(child.dep_ in NOUN_SUBJECT_DEPS for child in clause.children) and any(
+        child.dep_ in ("aux", "auxpass") or child.tag_ in FINITE_TAGS for child in [clause, *clause.children])
+
+
 def _addresses_the_reader(conj: Token) -> bool:
     """"..., but keep in mind that ...": an instruction to the reader, no act of the subject."""
     return conj.tag_ == "VB" and conj.lemma_ in READER_INSTRUCTIONS and not any(
@@ -355,6 +497,59 @@ def _is_temporal(clause: Token, verb: Token, tense: str | None) -> bool:
     if clause.lemma_ == "do" and not any(child.dep_ in ("dobj", "ccomp", "xcomp") for child in clause.children):
         return False
     return _tense(clause, []) == "past"
+
+
+def _is_causal(clause: Token, verb: Token) -> bool:
+    """"because demand for paper fell": a cause with its own subject and a finite verb, given as true.
+    Not "just because ...", nor the cause of a negated main clause ("did not close because ..."
+    may deny the very link), nor an ellipsis ("because it did")."""
+    marks = [child for child in clause.children if child.dep_ == "mark"]
+    if len(marks) != 1 or marks[0].lower_ not in CAUSAL_MARKS or size(clause) < MIN_CLAUSE_TOKENS:
+        return False
+    if any(child.dep_ == "advmod" and child.i < marks[0].i for child in clause.children):
+        return False
+    if not any(child.dep_ in NOUN_SUBJECT_DEPS for child in clause.children):
+        return False
+    if clause.tag_ not in FINITE_TAGS and not any(
+            child.dep_ in ("aux", "auxpass") and child.lower_ != "to" for child in clause.children):
+        return False
+    if clause.lemma_ == "do" and not any(child.dep_ in ("dobj", "ccomp", "xcomp") for child in clause.children):
+        return False
+    return not any(token.dep_ == "neg" or token.lower_ in ("never", "if", "unless", "whether")
+                   for token in verb.subtree if not within(token, clause))
+
+
+def _cause_subject(atoms: list[Atom], verb: Token, clause: Token) -> bool:
+    """A cause's pronoun subject is the main clause's subject ("The lakes freeze early because they are
+    shallow"): written in. False when the cause has a pronoun that is not so bound: the main claim,
+    which keeps its cause, says it whole."""
+    pronoun = next((child for child in clause.children if child.dep_ in NOUN_SUBJECT_DEPS), None)
+    subject = next((child for child in verb.children if child.dep_ in NOUN_SUBJECT_DEPS), None)
+    phrase = [] if subject is None else without_edges([token for token in _subject_tokens(verb) if not any(
+        within(token, child) for child in subject.children if child.dep_ == "prep" and _example_marker(child))])
+    for atom in atoms:
+        pronouns = [token for token in atom.tokens if has_pronoun([token]) and token.i not in atom.words]
+        if not pronouns:
+            continue
+        if pronoun is None or pronouns[0] != pronoun or subject is None or not phrase or has_pronoun(phrase) or (
+                not _may_stand_for(pronoun, subject)) or pronoun.lower_ in ("his", "her", "its", "their"):
+            return False
+        words = " ".join(token.text for token in phrase)
+        if phrase[0].i == phrase[0].sent.start and phrase[0].pos_ != "PROPN":
+            words = words[:1].lower() + words[1:]
+        atom.words = {**atom.words, pronoun.i: words}
+        group = THING_PRONOUNS if pronoun.lower_ in THING_PRONOUNS else GROUP_PRONOUNS
+        # Later pronouns of its kind are bound to it ("they lost their funding"); any other needs its context.
+        atom.words.update({token.i: token.text for token in pronouns[1:] if token.lower_ in group})
+        if any(token.i not in atom.words for token in pronouns[1:]):
+            return False
+    return True
+
+
+def _example_marker(prep: Token) -> bool:
+    """"such as", "including", "like": a preposition that adds examples to its noun."""
+    return prep.lower_ in ("including", "like") or prep.lower_ == "as" and any(
+        child.lower_ == "such" for child in prep.children)
 
 
 def _refer_back(atoms: list[Atom], verb: Token, clause: Token) -> None:
@@ -537,6 +732,32 @@ def _name_the_part(atom: Atom, subject: Token) -> None:
             setattr(atom, part, [*tokens[:at], *phrase, *tokens[at + 1:]])
 
 
+def _what_it_features(participle: Token, verb: Token, subject: list[Token], tense: str | None) -> Atom | None:
+    """"The bakery sells a seasonal cake featuring wild berries": "The bakery's seasonal cake features
+    wild berries", in the main clause's tense. Only for what a thing is made of or shows
+    (FEATURE_LEMMAS), of an object that the subject offers, makes or holds (OWNING_LEMMAS)."""
+    noun = participle.head
+    if participle.tag_ != "VBG" or participle.lemma_ not in FEATURE_LEMMAS or verb.lemma_ not in OWNING_LEMMAS:
+        return None
+    if noun.dep_ != "dobj" or noun.pos_ != "NOUN" or participle.i != noun.i + 1 or not any(
+            child.dep_ == "det" and child.lower_ in ("a", "an") for child in noun.children):
+        return None
+    if not subject or has_pronoun(subject) or subject[-1].pos_ not in NOMINAL_POS or len(subject) > 6 or any(
+            token.is_punct for token in subject):
+        return None
+    described = [token for token in noun.subtree if token.i < noun.i and token.dep_ != "det"] + [noun]
+    if any(token.is_punct and token.text != "-" or token.pos_ in VERB_POS for token in described):
+        return None
+    form = _verb_form(participle, tense, [noun])
+    if form is None:
+        return None
+    owner = subject[-1]
+    words = {owner.i: owner.text + ("'" if owner.text.endswith("s") else "'s"), participle.i: form}
+    if subject[0].i == subject[0].sent.start and subject[0].pos_ == "DET":
+        words[subject[0].i] = subject[0].text.lower()
+    return Atom(without_edges(list(participle.subtree)), lead=[*subject, *described], words=words)
+
+
 def _document_says(participle: Token, tense: str | None) -> Atom | None:
     """"a joint statement calling for X": the statement called for X. The parser often hangs the
     participle on the nearest noun ("a statement at a summit calling for"): the document is the
@@ -618,6 +839,23 @@ def _is_non_restrictive(clause: Token) -> bool:
     """", who voted against the plan," (split off) but not "people who signed up" (kept)."""
     first = clause.left_edge
     return first.i > 0 and clause.doc[first.i - 1].text == "," and first.lower_ in RELATIVE_PRONOUNS
+
+
+def _appositive_name(clause: Token) -> list[Token]:
+    """"Baltic Lines" of "Baltic Lines, the company that bought the port": the name an appositive
+    ("the company", "an economist") with a relative clause describes; empty for any other clause."""
+    noun = clause.head
+    name = noun.head
+    if noun.dep_ != "appos" or noun.pos_ != "NOUN" or noun.i < name.i or not any(
+            child.dep_ == "det" and child.lower_ in ("the", "a", "an") for child in noun.children):
+        return []
+    if name.pos_ != "PROPN" or noun.doc[noun.left_edge.i - 1].text != ",":
+        return []
+    phrase = without_edges([token for token in name.subtree if not within(token, noun)])
+    if not 1 <= len(phrase) <= 6 or phrase[-1] != name or any(
+            token.pos_ not in ("PROPN", "DET") and token.text not in ("&", ".", "-") for token in phrase):
+        return []
+    return phrase
 
 
 def _relative_clause(clause: Token) -> Atom | None:
@@ -728,7 +966,7 @@ def _detached_tokens(verb: Token, child: Token) -> list[Token]:
     ):
         tokens.append(doc[before])
         before -= 1
-    if child.dep_ == "relcl" and end + 1 < verb.sent.end and doc[end + 1].text == ",":
+    if child.dep_ in ("relcl", "appos") and end + 1 < verb.sent.end and doc[end + 1].text == ",":
         tokens.append(doc[end + 1])
     if end + 1 < verb.sent.end and doc[end + 1].text == ")" and sum(token.text == "(" for token in tokens) > sum(
             token.text == ")" for token in tokens):

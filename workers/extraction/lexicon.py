@@ -73,6 +73,12 @@ RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 # Verbs that tell the reader what to do ("but keep in mind that ...", "and note that ..."), never
 # an act of the sentence's subject.
 READER_INSTRUCTIONS = frozenset({"keep", "bear", "note", "remember", "consider", "imagine", "notice"})
+# "It is worth noting that X", "it is important to remember that X": the writer pointing at X, which
+# is all the sentence states.
+NOTEWORTHY_ADJECTIVES = frozenset({"worth", "important", "notable", "noteworthy", "interesting", "crucial", "essential",
+                                   "vital", "useful", "helpful", "fair"})
+NOTING_VERBS = frozenset({"note", "mention", "remember", "point", "stress", "emphasize", "emphasise", "highlight",
+                          "recall", "add", "keep", "bear", "notice", "recognize", "recognise", "understand"})
 # Words that turn a statement into its opposite: claims differing by one are different facts.
 NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "cannot"})
 # Verbs of an "it" that refers to nothing: "it is not known if ...", "it seems that ...".
@@ -225,6 +231,14 @@ FRAMING_PARTICIPLES = frozenset(
     including compared according provided supposing barring""".split())
 # Subordinate clauses the sentence asserts as true alongside its main clause.
 CONCESSIVE_MARKS = frozenset({"although", "though", "whereas", "while"})
+# "a menu featuring Nordic cuisine": what a thing is made of or shows, a fact about the thing.
+FEATURE_LEMMAS = frozenset({"feature", "contain", "showcase", "star", "combine", "boast", "incorporate", "depict"})
+# Verbs whose subject owns, offers or made its object: "The bakery sells a cake ..." → "The bakery's cake".
+OWNING_LEMMAS = frozenset({"offer", "have", "serve", "run", "launch", "open", "publish", "release", "unveil",
+                           "present", "host", "introduce", "sell", "produce", "operate", "build", "design", "create",
+                           "develop", "write", "own", "make", "stage", "broadcast", "air"})
+# Subordinate clauses that give a cause ("because demand fell"): a fact of their own as well.
+CAUSAL_MARKS = frozenset({"because"})
 # Subordinate clauses that date the main one ("after it was cut off"): a past event of their own.
 TEMPORAL_MARKS = frozenset({"after", "before", "when", "once", "since", "until", "till"})
 # Of these, the ones the main clause's truth hangs on ("has not visited since ..."): it keeps them.
