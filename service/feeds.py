@@ -44,13 +44,17 @@ def url_key(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()
 
 
-def next_poll_delay(interval_seconds: int, failures: int) -> int:
+def next_poll_delay(interval_seconds: int, failures: int, *, retry_after: float | None = None) -> int:
     """Seconds until the next poll after a poll that left `failures` failures in a row (0: it
-    worked): the interval, doubled per failure, capped at MAX_BACKOFF_SECONDS (or the interval)."""
+    worked): the interval, doubled per failure, capped at MAX_BACKOFF_SECONDS (or the interval);
+    a server's Retry-After (429, 503) makes it longer, never past that cap."""
     if failures <= 0:
         return interval_seconds
     cap = max(interval_seconds, MAX_BACKOFF_SECONDS)
-    return min(cap, interval_seconds * 2 ** min(failures, 30))
+    delay = min(cap, interval_seconds * 2 ** min(failures, 30))
+    if retry_after is not None:
+        delay = max(delay, min(cap, int(retry_after)))
+    return delay
 
 
 def normalise_entry_url(url: str) -> str:
@@ -96,6 +100,7 @@ class PollOutcome:
     duplicates: int = 0                  # entries already ingested (by id, URL or content)
     skipped: int = 0                     # entries left for the next poll (a page that failed, ...)
     entry_error: str | None = None       # why the last skipped entry was skipped
+    retry_after: float | None = None     # seconds the server asked us to wait (429, 503)
 
     @property
     def failed(self) -> bool:

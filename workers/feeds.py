@@ -32,6 +32,7 @@ from service.feeds import (
     source_name,
 )
 from service.store import Store
+from service.webhooks import parse_retry_after
 from workers.extraction.text import html_to_text
 from workers.webhooks import CONNECT_TIMEOUT_SECONDS, _describe
 
@@ -47,7 +48,12 @@ _REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class FetchError(Exception):
-    """A fetch that gave nothing usable: the message says why (reported as the feed's error)."""
+    """A fetch that gave nothing usable: the message says why (reported as the feed's error);
+    `retry_after`: the seconds a 429 or 503 asked for."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,8 @@ def fetch(session: requests.Session, url: str, *, timeout: float, max_bytes: int
                 if code == 304:
                     return Fetched(code, b"", CaseInsensitiveDict(response.headers), current)
                 if not 200 <= code < 300:
-                    raise FetchError(f"HTTP {code} from {current[:200]}")
+                    raise FetchError(f"HTTP {code} from {current[:200]}", retry_after=parse_retry_after(
+                        response.headers.get("Retry-After")) if code in (429, 503) else None)
                 declared = response.headers.get("Content-Length")
                 if declared and declared.isdigit() and int(declared) > max_bytes:
                     raise FetchError(f"the answer is {int(declared)} bytes; the limit is {max_bytes}")
@@ -204,7 +211,7 @@ def poll_feed(store: Store, feed_id: str, token: str, *, session: requests.Sessi
                         allow_private=allow_private, max_article_bytes=max_article_bytes,
                         enqueue=enqueue)
     except FetchError as exc:
-        outcome = PollOutcome("error", error=str(exc))
+        outcome = PollOutcome("error", error=str(exc), retry_after=exc.retry_after)
     except UnsafeWebhookUrl as exc:
         outcome = PollOutcome("error", error=exc.message)
     level = logging.WARNING if outcome.failed else logging.INFO

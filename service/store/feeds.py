@@ -148,7 +148,8 @@ class FeedStore:
         the token no longer holds the feed (deleted, or taken by a later poll)."""
         now = time.time()
         failures = previous_failures + 1 if outcome.failed else 0
-        next_ms = int((now + next_poll_delay(interval_seconds, failures)) * 1000)
+        delay = next_poll_delay(interval_seconds, failures, retry_after=outcome.retry_after)
+        next_ms = int((now + delay) * 1000)
         fields: dict = {"last_polled_at": now_iso(now), "last_polled_ms": int(now * 1000),
                         "last_status": outcome.status, "consecutive_failures": failures}
         clear: list[str] = []

@@ -398,6 +398,13 @@ def test_a_failing_feed_backs_off_reports_why_and_recovers(client, keys, store, 
     assert "HTTP 503" in listed["last_error"]
     assert articles(store) == []
 
+    # Asked to wait longer (Retry-After on a 429 or 503), it waits that long.
+    server.routes["/flaky.xml"] = lambda _h: (429, {"Retry-After": "20000"}, b"slow down")
+    told = poll(feed["id"])
+    assert told["consecutive_failures"] == 4 and "HTTP 429" in told["last_error"]
+    assert 20000 - 5 < seconds_until(told["next_poll_at"]) <= 20000
+
+    server.routes["/flaky.xml"] = flaky
     state["ok"] = True
     recovered = poll(feed["id"])
     assert (recovered["last_status"], recovered["consecutive_failures"], recovered["last_error"]) == ("ok", 0, None)

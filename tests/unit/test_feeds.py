@@ -19,6 +19,10 @@ def test_a_failing_feed_backs_off_exponentially_up_to_a_cap():
     assert next_poll_delay(600, 10_000) == MAX_BACKOFF_SECONDS
     # A feed polled less often than the cap waits its own interval, never less.
     assert next_poll_delay(86_400, 3) == 86_400
+    # A server's Retry-After lengthens the wait, up to the same cap; it never shortens it.
+    assert next_poll_delay(600, 1, retry_after=7200) == 7200
+    assert next_poll_delay(600, 1, retry_after=30) == 1200
+    assert next_poll_delay(600, 1, retry_after=10**9) == MAX_BACKOFF_SECONDS
 
 
 def test_an_entry_is_known_by_its_id_and_by_its_link_however_the_link_is_spelled():
