@@ -33,6 +33,8 @@ sys.path.insert(0, str(REPO))
 from service.factcheck_import import import_claimreviews
 from service.factchecks import MAX_ITEMS
 from service.lookup import Lookup
+from service.matching import LOOKUP_CONFIRM_AT as CONFIRM_AT
+from service.matching import LOOKUP_SUGGEST_AT as SUGGEST_AT
 from service.redis import EmbeddedRedis, connect
 from service.retrieval import SEMANTIC_WEIGHT
 from service.store import Store
@@ -50,12 +52,26 @@ def claimreview(record: dict) -> dict:
     return review
 
 
+def report_thresholds(half: str, gold: list[float], wrong: list[float]) -> None:
+    """Per similarity: the share of tweets whose gold fact-check ranks first at or above it
+    (found), and the share whose best wrong fact-check reaches it (a wrong one attached when
+    no right one exists)."""
+    print(f"  {half}: threshold  found  wrong  (attach: {SUGGEST_AT:g} suggested, {CONFIRM_AT:g} confirmed)")
+    for threshold in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7):
+        found = sum(score >= threshold for score in gold) / len(gold)
+        attached_wrong = sum(score >= threshold for score in wrong) / len(wrong)
+        print(f"  {half}: {threshold:9.2f}  {found:5.3f}  {attached_wrong:5.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--queries", type=int, default=0, help="look up only the first N tweets")
     parser.add_argument("--half", choices=["tune", "check", "both"], default="both")
     parser.add_argument("--weights", default=str(SEMANTIC_WEIGHT),
                         help="comma-separated embedding weights to report (default: the shipped one)")
+    parser.add_argument("--thresholds", action="store_true",
+                        help="also: how often the gold fact-check, and how often the best wrong one, reaches "
+                             "each similarity (the choice of service.lookup's attach thresholds)")
     args = parser.parse_args()
     records = [json.loads(line) for line in (EVAL / "factcheck_retrieval_vclaims.jsonl").open()]
     queries = [json.loads(line) for line in (EVAL / "factcheck_retrieval_queries_dev.jsonl").open()]
@@ -93,9 +109,10 @@ def main() -> None:
             wanted = ["tune", "check"] if args.half == "both" else [args.half]
             latencies: list[float] = []
             for weight in (float(value) for value in args.weights.split(",")):
-                lookup._corpus.index.semantic_weight = weight  # type: ignore[union-attr]
+                lookup._corpora["factcheck"].index.semantic_weight = weight
                 for half in wanted:
                     precisions, first_hits = [], 0
+                    gold_scores, wrong_scores = [], []
                     for query in halves[half]:
                         started = time.perf_counter()
                         results = lookup.search(store, query["text"], limit=5)
@@ -108,9 +125,17 @@ def main() -> None:
                                 total += hits / rank
                         precisions.append(total / min(len(gold), 5))
                         first_hits += bool(results) and vclaim_of.get(results[0]["id"]) in gold
+                        # The gold one when it ranks first; the best other one stands for a claim
+                        # no fact-check is about (its gold left out).
+                        gold_scores.append(results[0]["similarity"] if results and
+                                           vclaim_of.get(results[0]["id"]) in gold else 0.0)
+                        wrong_scores.append(max((r["similarity"] for r in results
+                                                 if vclaim_of.get(r["id"]) not in gold), default=0.0))
                     print(f"weight {weight:g}, {half} half: {len(halves[half]):,} tweets; MAP@5 "
                           f"{statistics.mean(precisions):.3f} (target 0.92); Success@1 "
                           f"{first_hits / len(halves[half]):.3f}", flush=True)
+                    if args.thresholds:
+                        report_thresholds(half, gold_scores, wrong_scores)
             latencies.sort()
             p95 = latencies[int(len(latencies) * 0.95) - 1]
             print(f"lookup latency: median {statistics.median(latencies) * 1000:.0f} ms, "

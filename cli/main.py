@@ -14,6 +14,8 @@ from service.config import ConfigError, Settings
 from service.tasks import Queue
 
 STOP_GRACE_SECONDS = 30
+# The worker serves every queue but matching, which has its own process (`matcher`).
+WORKER_QUEUES = tuple(queue.value for queue in Queue if queue is not Queue.MATCHING)
 # gunicorn's request limits, raised above the app's own (service/api/limits.py) so that the app
 # sees an over-long URL or header and refuses it in the JSON error shape: the request line to
 # gunicorn's maximum, 8190 bytes; a header field to 16 KB; 200 header fields. The Procfile,
@@ -80,8 +82,12 @@ def cmd_up(args, settings: Settings) -> int:
                     "--workers", str(args.web_workers), "--access-logfile", "-",
                     "--graceful-timeout", "20", "--no-control-socket", *GUNICORN_LIMITS],
             "worker": [python, "-m", "celery", "-A", "workers.celery_app", "worker",
-                       "--concurrency", str(args.workers), "-Q", ",".join(Queue),
+                       "--concurrency", str(args.workers), "-Q", ",".join(WORKER_QUEUES),
                        "--loglevel", settings.log_level, "-n", f"claimtrack-{os.getpid()}@%h"],
+            # One process holds the embedding model and the fact-check index (no fork, no spaCy).
+            "matcher": [python, "-m", "celery", "-A", "workers.celery_app", "worker", "--pool", "solo",
+                        "-Q", Queue.MATCHING.value, "--loglevel", settings.log_level,
+                        "-n", f"claimtrack-matcher-{os.getpid()}@%h"],
             "beat": [python, "-m", "celery", "-A", "workers.celery_app", "beat",
                      "--schedule", str(data_dir / "celerybeat-schedule"), "--loglevel", settings.log_level],
         }

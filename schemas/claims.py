@@ -65,6 +65,8 @@ class ClaimSchema(StoredShape):
     evidence = json_objects("{url, title, note, actor, at}")
     notes = json_objects("{text, actor, at}")
     matches = json_objects("{claim_id, score, tier, status, rating, article_id, text}")
+    factchecks = json_objects("fact-checks this claim matches, found when it was extracted: {factcheck_id, url, "
+                              "publisher, rating (ours, or null), rating_published, similarity, tier, differences, at}")
     retracted = fields.Boolean()
     extractor = json_object("{name, version}")
     created_at = fields.String()

@@ -311,6 +311,12 @@ _PRIORITY_EPOCH = 1_700_000_000
 FLAGGED_MATCH_BOOST = 0.3
 
 
+def factcheck_boosts(rating: str | None) -> bool:
+    """A fact-check whose verdict a flagged claim could carry moves the claims matching it up the
+    queue, as a flagged match does (FLAGGED_MATCH_BOOST)."""
+    return rating is not None and rating in {flagged.value for flagged in FLAGGED_RATINGS}
+
+
 def age_key(created_epoch_s: float) -> float:
     return -AGE_BOOST_PER_DAY * (created_epoch_s - _PRIORITY_EPOCH) / 86400
 

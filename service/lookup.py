@@ -9,7 +9,7 @@ import numpy as np
 
 from service.embeddings import DIMENSIONS, embed, from_text
 from service.factchecks import searchable_text
-from service.matching import differences
+from service.matching import differences, lookup_tier
 from service.retrieval import TextIndex
 from service.store import Store
 
@@ -36,6 +36,14 @@ class Lookup:
     def __init__(self) -> None:
         self._corpora: dict[str, _Corpus] = {}
         self._lock = threading.Lock()
+        # Reviewed claims' embeddings by (id, text), kept across rebuilds: a new verdict embeds
+        # one claim, not all of them again.
+        self._claim_vectors: dict[tuple[str, str], np.ndarray] = {}
+
+    def warm_up(self) -> None:
+        """Load the embedding model and scikit-learn now (a process that will match pays at
+        start, not at its first claim)."""
+        TextIndex(["warm up"], embed(["warm up"]))
 
     def search(self, store: Store, text: str, *, limit: int = 10, language: str | None = None) -> list[dict]:
         epoch, factchecks_version, *verdict_counts = store.factchecks.lookup_version()
@@ -62,6 +70,27 @@ class Lookup:
                 break
         return results
 
+    def matches_for_claim(self, store: Store, claim: dict, *, limit: int = 5) -> tuple[list[dict], list[dict]]:
+        """A new claim's matches (`service.matching.lookup_tier`): the fact-checks as a claim's
+        `factchecks` lists them, and our reviewed claims of other articles as `link_matches`
+        takes them (found by meaning and words, named entities or not)."""
+        factchecks, claims = [], []
+        for found in self.search(store, claim["text"], limit=limit):
+            tier = lookup_tier(found["similarity"], found["differences"])
+            if tier is None:
+                continue
+            if found["kind"] == "factcheck":
+                record = found["factcheck"]
+                factchecks.append({
+                    "factcheck_id": found["id"], "url": record["url"], "publisher": record.get("publisher"),
+                    "rating": record.get("rating_mapped"),
+                    "rating_published": (record.get("rating") or {}).get("alternate_name"),
+                    "similarity": found["similarity"], "tier": tier.value, "differences": found["differences"],
+                })
+            elif found["id"] != claim["id"] and found["claim"]["article_id"] != claim["article_id"]:
+                claims.append({"claim_id": found["id"], "score": found["similarity"], "tier": tier.value})
+        return factchecks, claims
+
     def _current(self, store: Store, kind: str, version: tuple) -> _Corpus:
         corpus = self._corpora.get(kind)
         if corpus is not None and corpus.version == version:
@@ -69,7 +98,8 @@ class Lookup:
         with self._lock:
             corpus = self._corpora.get(kind)
             if corpus is None or corpus.version != version:
-                corpus = self._corpora[kind] = (_factchecks if kind == "factcheck" else _verdicts)(store, version)
+                corpus = self._corpora[kind] = (_factchecks(store, version) if kind == "factcheck"
+                                                else _verdicts(store, version, self._claim_vectors))
             return corpus
 
 
@@ -95,10 +125,16 @@ def _factchecks(store: Store, version: tuple) -> _Corpus:
     return _Corpus(version, TextIndex(searchable, vectors), sources, texts)
 
 
-def _verdicts(store: Store, version: tuple) -> _Corpus:
+def _verdicts(store: Store, version: tuple, known: dict[tuple[str, str], np.ndarray]) -> _Corpus:
     claims = [claim for claim in store.load_claims(store.factchecks.reviewed_claim_ids()) if claim is not None]
     texts = [claim["text"] for claim in claims]
-    return _Corpus(version, TextIndex(texts, embed(texts)), [("claim", claim["id"]) for claim in claims], texts)
+    keys = [(claim["id"], claim["text"]) for claim in claims]
+    missing = [key for key in keys if key not in known]
+    known.update(zip(missing, embed([text for _id, text in missing])))
+    for stale in known.keys() - set(keys):  # no verdict any more, or corrected
+        del known[stale]
+    vectors = np.array([known[key] for key in keys], dtype=np.float32).reshape(len(keys), DIMENSIONS)
+    return _Corpus(version, TextIndex(texts, vectors), [("claim", claim["id"]) for claim in claims], texts)
 
 
 def _describe(store: Store, sources: list[tuple[str, str]]) -> dict[tuple[str, str], dict | None]:

@@ -103,3 +103,22 @@ def _names(text: str) -> set[str]:
 
 def _listed(values: set[str]) -> str:
     return ", ".join(sorted(values))
+
+
+# -- attaching what the lookup finds to a new claim (workers: the matching task) ---------------
+# The lookup's similarity (service.retrieval, 0..1) at which a fact-check or a reviewed claim is
+# attached to a new claim: suggested, and confirmed when nothing differs. Chosen on the tune half
+# of the CheckThat! tweets (`benchmarks/factcheck_retrieval.py --thresholds`): at 0.4 a wrong
+# fact-check reaches 3 % of tweets whose own is left out, at 0.55 none.
+LOOKUP_SUGGEST_AT = 0.4
+LOOKUP_CONFIRM_AT = 0.55
+
+
+def lookup_tier(similarity: float, found_differences: list[str]) -> MatchTier | None:
+    """A lookup hit's tier as a match of a new claim (None: not a match). The consistency
+    guard: a pair that states a figure, date, negation or party differently is at most suggested."""
+    if similarity < LOOKUP_SUGGEST_AT:
+        return None
+    if similarity >= LOOKUP_CONFIRM_AT and not found_differences:
+        return MatchTier.CONFIRMED
+    return MatchTier.SUGGESTED

@@ -19,6 +19,9 @@ class Queue(StrEnum):
     EXTRACTION = "extraction"
     MAINTENANCE = "maintenance"
     WEBHOOKS = "webhooks"
+    # Its own process: the sentence-embedding model and the fact-check index stay out of the
+    # extraction processes' memory.
+    MATCHING = "matching"
 
 
 class TaskName(StrEnum):
@@ -30,6 +33,7 @@ class TaskName(StrEnum):
     SWEEP_WEBHOOKS = "claimtrack.sweep_webhooks"
     POLL_FEEDS = "claimtrack.poll_feeds"
     POLL_FEED = "claimtrack.poll_feed"
+    MATCH_CLAIMS = "claimtrack.match_claims"
 
 
 # Extraction has its own queue so a burst of articles never holds up webhooks or lease expiry.
@@ -43,6 +47,7 @@ TASK_QUEUES: dict[TaskName, Queue] = {
     # Feed polls are outbound HTTP like deliveries: the same workers, never held up by extraction.
     TaskName.POLL_FEEDS: Queue.WEBHOOKS,
     TaskName.POLL_FEED: Queue.WEBHOOKS,
+    TaskName.MATCH_CLAIMS: Queue.MATCHING,
 }
 
 

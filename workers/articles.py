@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from service.claims import ArticleStatus, age_key, claim_id, entity_key, normalise_text
+from service.claims import ArticleStatus, age_key, claim_id, entity_key, factcheck_boosts, normalise_text
+from service.lookup import Lookup
 from service.matching import find_matches
 from service.store import Store, now_iso
 
@@ -81,3 +82,19 @@ def link_new_claims(store: Store, article_id: str, claims: list[dict], *, sugges
                                confirm_at=confirm_at)
         store.link_matches(claim["id"], [{"claim_id": m.claim_id, "score": m.score, "tier": m.tier.value}
                                          for m in matches[:20]])
+
+
+def match_by_meaning(store: Store, lookup: Lookup, article_id: str) -> int:
+    """Each live claim of the article against the fact-checks and our reviewed claims, by meaning
+    and words (named entities or not): the fact-checks it matches go on the claim, the reviewed
+    claims become its matches, in any language (the embeddings are multilingual). Idempotent:
+    what is attached already is skipped."""
+    attached = 0
+    for claim in store.article_claims(article_id):
+        if claim.get("retracted"):
+            continue
+        factchecks, claims = lookup.matches_for_claim(store, claim)
+        attached += store.attach_factchecks(
+            claim["id"], factchecks, boost=any(factcheck_boosts(found["rating"]) for found in factchecks))
+        attached += store.link_matches(claim["id"], claims)
+    return attached

@@ -14,13 +14,14 @@ from celery.exceptions import SoftTimeLimitExceeded
 from service.config import Settings
 from service.errors import NotFound
 from service.feeds import POLL_LEASE_SECONDS
+from service.lookup import Lookup
 from service.redis import connect, resolve_redis_url
 from service.store import Store, WebhookStore
 from service.store.stats import WORKER_HEARTBEAT_SECONDS
 from service.subscriptions import dispatch
-from service.tasks import TaskName
+from service.tasks import Queue, TaskName
 from service.webhooks import drain_lease_seconds
-from workers.articles import process_article
+from workers.articles import match_by_meaning, process_article
 from workers.celery_app import app
 from workers.feeds import POLL_BUDGET_SECONDS, poll_feed
 from workers.webhooks import drain, new_session
@@ -38,12 +39,17 @@ def store() -> Store:
 
 
 @signals.worker_init.connect
-def _load_model_before_fork(**_kwargs) -> None:
+def _load_model_before_fork(sender=None, **_kwargs) -> None:
     # Loaded once in the parent: prefork children share its pages instead of each loading it
-    # (the learned scorer and the gazetteer too, which load on first use).
-    from workers.extraction import warm_up
+    # (the learned scorer and the gazetteer too, which load on first use). Only where articles
+    # are extracted: the matcher and webhook-only workers never need spaCy.
+    consumed = {queue.name for queue in sender.app.amqp.queues.consume_from.values()} if sender else set(Queue)
+    if Queue.MATCHING.value in consumed:
+        lookup().warm_up()
+    if Queue.EXTRACTION.value in consumed:
+        from workers.extraction import warm_up
 
-    warm_up(SETTINGS.spacy_model)
+        warm_up(SETTINGS.spacy_model)
 
 
 @signals.worker_process_init.connect
@@ -89,6 +95,8 @@ def extract_article(article_id: str) -> None:
                  extra={"article_id": article_id, "claim_count": article["claim_count"],
                         "extraction_ms": article["timings"].get("extraction_ms")})
         _observe_extraction(article)
+        if article["claim_count"]:
+            match_claims.delay(article_id)
     except NotFound:
         log.warning("article %s is gone; nothing to extract", article_id)
     except SoftTimeLimitExceeded:
@@ -100,6 +108,32 @@ def extract_article(article_id: str) -> None:
         log.exception("extraction of %s failed", article_id)
         store().fail_article(article_id, f"extraction failed: {type(exc).__name__}: {exc}")
     notify_webhooks()
+
+
+@functools.cache
+def lookup() -> Lookup:
+    """The fact-check and verdict indexes, built on first use, rebuilt when their data change."""
+    return Lookup()
+
+
+@app.task(
+    name=TaskName.MATCH_CLAIMS,
+    autoretry_for=(redis.ConnectionError, redis.TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def match_claims(article_id: str) -> None:
+    """An extracted article's claims against the fact-checks and reviewed claims, by meaning."""
+    try:
+        attached = match_by_meaning(store(), lookup(), article_id)
+    except NotFound:
+        log.warning("article %s is gone; nothing to match", article_id)
+        return
+    if attached:
+        log.info("article %s: %d match(es) by meaning", article_id, attached,
+                 extra={"article_id": article_id, "matched": attached})
+        notify_webhooks()
 
 
 def _observe_extraction(article: dict) -> None:

@@ -22,8 +22,8 @@ from service.store.stamps import iso_from_ms, now_iso
 
 # Claim hash fields holding JSON; everything else is a plain string.
 _JSON_FIELDS = ("entities", "dates", "score_reasons", "extractor", "evidence", "notes",
-                "matches", "assignee")
-_LIST_FIELDS = ("entities", "dates", "score_reasons", "evidence", "notes", "matches")
+                "matches", "factchecks", "assignee")
+_LIST_FIELDS = ("entities", "dates", "score_reasons", "evidence", "notes", "matches", "factchecks")
 
 
 _json = msgspec.json.Decoder().decode  # a page of claims decodes a hundred or more of these
@@ -92,7 +92,7 @@ class ClaimStore:
         self.public_url = public_url.rstrip("/")
         scripts = {name: Script(client, name, prefix=prefix, preludes=("claims",))
                    for name in ("expire_leases", "store_claims", "transition", "lease_next",
-                                "renew_lease", "link_matches", "decide_match")}
+                                "renew_lease", "link_matches", "decide_match", "attach_factchecks")}
         self._expire = scripts["expire_leases"]
         self._store_claims = scripts["store_claims"]
         self._transition = scripts["transition"]
@@ -100,6 +100,7 @@ class ClaimStore:
         self._renew_lease = scripts["renew_lease"]
         self._link_matches = scripts["link_matches"]
         self._decide_match = scripts["decide_match"]
+        self._attach_factchecks = scripts["attach_factchecks"]
 
     @property
     def claim_url_prefix(self) -> str:
@@ -407,6 +408,14 @@ class ClaimStore:
             return 0
         return int(self._link_matches(claim_id, json.dumps(matches), now_iso(),
                                       self.claim_url_prefix))
+
+    def attach_factchecks(self, claim_id: str, matches: list[dict], *, boost: bool) -> int:
+        """Note the fact-checks `claim_id` matches (each once; claim.matched for each new one),
+        moving it up the queue when `boost`; the number newly attached."""
+        if not matches:
+            return 0
+        return int(self._attach_factchecks(claim_id, json.dumps(matches), now_iso(), self.claim_url_prefix,
+                                           "1" if boost else "0"))
 
     def decide_match(self, claim_id: str, other_id: str, *, decision: str, actor: Actor) -> dict:
         outcome = self._decide_match(claim_id, other_id, decision, json.dumps(actor.to_dict()),

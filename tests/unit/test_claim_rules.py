@@ -41,3 +41,20 @@ def test_the_planner_and_the_message_table_name_the_same_moves():
 def test_four_eyes_moves_exist_only_in_four_eyes_mode(move):
     four_eyes_only = ClaimStatus.AWAITING_APPROVAL in move
     assert (move in planned_moves(four_eyes=False)) is not four_eyes_only
+
+
+def test_a_factcheck_boosts_its_matches_when_a_flagged_claim_could_carry_its_verdict():
+    from service.claims import FLAGGED_RATINGS, Rating, factcheck_boosts
+
+    assert all(factcheck_boosts(rating.value) for rating in FLAGGED_RATINGS)
+    assert not any(factcheck_boosts(rating.value) for rating in set(Rating) - FLAGGED_RATINGS)
+    assert not factcheck_boosts(None)  # a published rating we could not map says nothing
+
+
+def test_a_lookup_hit_is_a_match_only_above_the_threshold_and_confirmed_only_when_nothing_differs():
+    from service.matching import LOOKUP_CONFIRM_AT, LOOKUP_SUGGEST_AT, MatchTier, lookup_tier
+
+    assert lookup_tier(LOOKUP_SUGGEST_AT - 0.01, []) is None
+    assert lookup_tier(LOOKUP_SUGGEST_AT, []) is MatchTier.SUGGESTED
+    assert lookup_tier(LOOKUP_CONFIRM_AT, []) is MatchTier.CONFIRMED
+    assert lookup_tier(0.99, ["figures: 120 vs 150"]) is MatchTier.SUGGESTED

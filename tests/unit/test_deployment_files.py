@@ -16,16 +16,16 @@ def compose() -> dict:
     return yaml.safe_load((REPO / "docker-compose.yml").read_text())
 
 
-SERVERS = ("web", "worker", "webhook-worker", "beat")
+SERVERS = ("web", "worker", "webhook-worker", "matcher", "beat")
 
 
-def test_compose_runs_redis_web_two_workers_and_beat():
+def test_compose_runs_redis_web_three_workers_and_beat():
     services = compose()["services"]
     assert set(services) == {"redis", *SERVERS}
     redis_command = " ".join(services["redis"]["command"])
     assert "--appendonly yes" in redis_command and "--maxmemory-policy noeviction" in redis_command
     assert services["web"]["command"][:2] == ["gunicorn", "service.wsgi:app"]
-    for name in ("worker", "webhook-worker"):
+    for name in ("worker", "webhook-worker", "matcher"):
         assert services[name]["command"][:4] == ["celery", "-A", "workers.celery_app", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "workers.celery_app", "beat"]
     for name in SERVERS:

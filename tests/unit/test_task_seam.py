@@ -27,11 +27,16 @@ def test_beat_sends_only_tasks_the_worker_defines():
 
 
 def test_deployed_workers_consume_every_queue():
-    procfile_worker = next(line for line in (REPO / "Procfile").read_text().splitlines()
-                           if line.startswith("worker:"))
-    command = shlex.split(procfile_worker)
-    assert set(command[command.index("-Q") + 1].split(",")) == set(Queue)
-    # compose splits them over two workers: together they consume every queue
+    procfile_queues = [shlex.split(line)[shlex.split(line).index("-Q") + 1]
+                       for line in (REPO / "Procfile").read_text().splitlines() if " -Q " in line]
+    assert {q for queues in procfile_queues for q in queues.split(",")} == set(Queue)
+    # compose splits them over three workers: together they consume every queue
     compose_queues = re.findall(r'"-Q",\s*"([^"]+)"', (REPO / "docker-compose.yml").read_text())
-    assert len(compose_queues) == 2
+    assert len(compose_queues) == 3
     assert {q for queues in compose_queues for q in queues.split(",")} == set(Queue)
+
+
+def test_claimtrack_up_runs_a_worker_for_every_queue():
+    from cli.main import WORKER_QUEUES
+
+    assert {*WORKER_QUEUES, Queue.MATCHING.value} == set(Queue)

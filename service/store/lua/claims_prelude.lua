@@ -1,8 +1,13 @@
 -- Shared by the claim scripts: moving one claim between states with all its indexes,
 -- history and outbox event. Uses the generated header: p, K and the common numbers.
 local VERDICTS = {verified = true, flagged = true, dismissed = true}
+-- cjson writes an empty list as {}: the list fields scripts pass through get their [] back.
+local function lists_kept(json)
+  return (json:gsub('"differences":{}', '"differences":[]'))
+end
+
 local function emit(event_type, data, now_iso)
-  local body = cjson.encode({type = event_type, timestamp = now_iso, data = data})
+  local body = lists_kept(cjson.encode({type = event_type, timestamp = now_iso, data = data}))
   redis.call('XADD', K.events, 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'type', event_type, 'body', body)
 end
 
