@@ -33,7 +33,17 @@ from .model import load_nlp
 from .rendering import render
 from .scoring import SCORE_FLOOR, analyse_sentence, learned_logits
 from .sentences import ParsedSentence, parse_sentences
-from .text import Block, html_title, html_to_text, normalise_whitespace, parse_safe, split_blocks, trim
+from .text import (
+    Block,
+    curly_apostrophes,
+    html_title,
+    html_to_text,
+    normalise_whitespace,
+    parse_safe,
+    split_blocks,
+    trim,
+    with_curly_apostrophes,
+)
 
 # Longer "sentences" are lists, tables or run-ons: no checker can use them as one claim.
 MAX_SENTENCE_CHARS = 1500
@@ -119,12 +129,25 @@ def extract_claims(
         sources += [source] * len(sentence_claims)
         context.remember(sentence.span, sentence.entities)
     claims = merge_near_duplicates(claims, sources)
+    if curly_apostrophes(text):
+        # The parse read "It’s" as "It's" (parse_safe); the claims write it as the article did.
+        claims = [_curly(claim) for claim in claims]
     return ExtractionResult(
         text=text,
         language=detected,
         claims=claims,
         skipped_reason=None if claims else "no_verifiable_sentences",
     )
+
+
+def _curly(claim: ExtractedClaim) -> ExtractedClaim:
+    claim.text = with_curly_apostrophes(claim.text)
+    if claim.attribution:
+        claim.attribution = with_curly_apostrophes(claim.attribution)
+    claim.entities = [{key: with_curly_apostrophes(value) if isinstance(value, str) and key != "label" else value
+                       for key, value in entity.items()} for entity in claim.entities]
+    claim.dates = [{"text": with_curly_apostrophes(date["text"]), "iso": date["iso"]} for date in claim.dates]
+    return claim
 
 
 def warm_up(model_name: str | None = None) -> None:

@@ -20,6 +20,11 @@ _TERMINAL = tuple(".!?:;\"”’')]»…")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,2}[.)])\s")
 _LINE_BULLET = re.compile(r"(?:^|(?<=[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]))[ \t]*[-*•·▪–—](?=\s)")
 _HARD_WRAP_MIN_LINES = 3
+# An apostrophe inside a word ("It’s", "doesn’t", "Tom’s"). The model knows the contractions only with
+# a straight one: with the curly one it tags "n’t" a noun and gives "’s" no lemma, so negations,
+# tenses and expletive "it" go unseen. One character for one: offsets stay valid.
+_CURLY_APOSTROPHE = re.compile(r"(?<=[^\W\d_])’(?=[^\W\d_])")
+_STRAIGHT_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,18 @@ def parse_safe(text: str) -> str:
     That includes list bullets at the start of a line, which the parser would take for words.
     """
     text = _LINE_BULLET.sub(lambda match: " " * len(match.group()), text)
+    text = _CURLY_APOSTROPHE.sub("'", text)
     return _UNPARSEABLE.sub(" ", text)
+
+
+def curly_apostrophes(text: str) -> bool:
+    """`text` writes the apostrophes inside its words curly ("It’s") and never straight."""
+    return _CURLY_APOSTROPHE.search(text) is not None and _STRAIGHT_APOSTROPHE.search(text) is None
+
+
+def with_curly_apostrophes(text: str) -> str:
+    """`text` with the apostrophes inside its words curly again, as the article wrote them."""
+    return _STRAIGHT_APOSTROPHE.sub("’", text)
 
 
 def normalise_whitespace(text: str) -> str:
