@@ -150,3 +150,15 @@ def test_a_participle_that_restricts_its_noun_stays(nlp):
     # "requiring" is no feature of the policy that could be checked apart from its adoption.
     sentence = "The council adopted a policy requiring all staff to wear helmets."
     assert texts(claims_of(nlp, sentence)) == [sentence]
+
+
+# -- a relative clause after "is" -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    # Negated, the sentence says nothing of who founded Lumo; a cleft's "it" would be left dangling.
+    "Mari is not a chemist who founded Lumo.",
+    "It's not a rifle that should be sold in Estonia.",
+])
+def test_a_relative_clause_after_a_negated_or_cleft_is_stays(nlp, sentence):
+    assert texts(claims_of(nlp, sentence)) == [sentence]

@@ -883,6 +883,11 @@ def _is_predicate_relative(clause: Token, verb: Token) -> bool:
     noun = clause.head
     if clause.dep_ != "relcl" or noun.dep_ != "attr" or noun.head != verb or verb.lemma_ != "be":
         return False
+    if any(child.dep_ == "neg" or child.lower_ == "never" or child.dep_ in NOUN_SUBJECT_DEPS and child.lower_ in (
+            "it", "this", "that") for child in verb.children):
+        # "Mari is not a chemist who founded Lumo" says nothing of who founded it; "It's a rifle that
+        # should be sold" is a cleft, whose "it" the relative clause would leave dangling.
+        return False
     modifiers = [child for child in noun.children if child.i < noun.i]
     return any(child.lower_ in ("a", "an") for child in modifiers) and not any(
         child.tag_ in ("JJS", "RBS") or child.ent_type_ == "ORDINAL" for child in modifiers)
