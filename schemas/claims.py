@@ -92,6 +92,68 @@ class HistorySchema(ma.Schema):
     history = fields.List(fields.Nested(HistoryEntrySchema))
 
 
+class OccurrenceSchema(ma.Schema):
+    id = fields.String()
+    text = fields.String()
+    status = fields.String()
+    rating = fields.String(allow_none=True)
+    tier = fields.String(metadata={"description": "self, confirmed (the same claim, maybe through other "
+                                                  "confirmed matches) or suggested (a match of this claim)"})
+    article_id = fields.String()
+    article_title = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    url = fields.String(allow_none=True)
+    speaker = fields.String(allow_none=True, metadata={"description": "the claim's attribution"})
+    seen_at = fields.String(allow_none=True, metadata={"description": "its article's publication, else its extraction"})
+
+
+class DayCountSchema(ma.Schema):
+    date = fields.String()
+    count = fields.Integer()
+
+
+class SourceCountSchema(ma.Schema):
+    source = fields.String()
+    count = fields.Integer()
+
+
+class SpeakerCountSchema(ma.Schema):
+    speaker = fields.String()
+    count = fields.Integer()
+
+
+class RecurrenceSchema(ma.Schema):
+    claim_id = fields.String()
+    occurrences = fields.Integer(metadata={"description": "claims in the cluster, this one included"})
+    first_seen = fields.String(allow_none=True)
+    last_seen = fields.String(allow_none=True)
+    per_day = fields.List(fields.Nested(DayCountSchema))
+    articles = fields.Integer(metadata={"description": "distinct articles"})
+    sources = fields.List(fields.Nested(SourceCountSchema))
+    speakers = fields.List(fields.Nested(SpeakerCountSchema))
+    claims = fields.List(fields.Nested(OccurrenceSchema), metadata={"description": "first seen first"})
+    truncated = fields.Boolean(metadata={"description": "the cluster had more claims than one answer follows"})
+
+
+class RecurringQuerySchema(ma.Schema):
+    status = fields.Enum(ClaimStatus, by_value=True, load_default=ClaimStatus.FLAGGED)
+    since = DateOrDateTime(metadata={"description": "count repeats matched since then (default: all)"})
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class RecurringClaimSchema(ma.Schema):
+    claim = fields.Dict(metadata={"description": "{id, text, status, rating, article_id}"})
+    repeats = fields.Integer()
+    first_seen = fields.String(allow_none=True)
+    last_seen = fields.String(allow_none=True)
+    sources = fields.List(fields.Nested(SourceCountSchema))
+    speakers = fields.List(fields.Nested(SpeakerCountSchema))
+
+
+class RecurringSchema(ma.Schema):
+    recurring = fields.List(fields.Nested(RecurringClaimSchema))
+
+
 class ClaimFiltersSchema(ma.Schema):
     """What selects claims, for a page of them (`ClaimQuerySchema`) or all of them (an export)."""
 

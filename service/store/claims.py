@@ -402,6 +402,18 @@ class ClaimStore:
         return [(claim_id, text) for claim_id, (text, article_id, retracted) in zip(ids, pipe.execute())
                 if text and article_id != exclude_article and retracted != "1"]
 
+    def claim_matches_with_status(self, status: str, *, batch: int = 1000) -> Iterable[tuple[str, list[dict]]]:
+        """(id, its stored matches) of every claim in `status` that has any, a batch per round trip."""
+        ids = self.redis.zrange(self.keys.status(status), 0, -1)
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            pipe = self.redis.pipeline(transaction=False)
+            for claim_id in chunk:
+                pipe.hget(self.keys.claim(claim_id), "matches")
+            for claim_id, raw in zip(chunk, pipe.execute()):
+                if raw and raw != "[]":
+                    yield claim_id, _json(raw)
+
     def link_matches(self, claim_id: str, matches: list[dict]) -> int:
         """Record matches both ways (boosting claims that match a flagged one); new links count."""
         if not matches:

@@ -54,6 +54,8 @@ PROTECTED = {
     ("/api/v1/factchecks/<factcheck_id>", "DELETE"): "admin",
     ("/api/v1/factchecks/search", "POST"): "read",
     ("/api/v1/export/claims", "GET"): "read",
+    ("/api/v1/claims/<claim_id>/recurrence", "GET"): "read",
+    ("/api/v1/recurring", "GET"): "read",
     ("/api/v1/stats", "GET"): "read",
     ("/api/v1/feeds", "GET"): "read",
     ("/api/v1/feeds", "POST"): "admin",

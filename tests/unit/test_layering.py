@@ -37,6 +37,7 @@ LAYER_OF = {
     "service.factcheck_import": "operations",
     "service.lookup": "operations",
     "service.export": "operations",
+    "service.recurrence": "operations",
     "service.feed_monitor": "operations",
     "service.api": "web",
     "service.dashboard": "web",
