@@ -48,6 +48,9 @@ _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
 _THIRD_PERSON = frozenset({"he", "she", "it", "they", "his", "her", "its", "their"})
 _UNQUOTE = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 _SPACES = re.compile(r"\s+")
+# "It’s": spaCy's English model knows contractions only with a straight apostrophe (with the curly one
+# "’s" gets no lemma), so "It’s clear that ..." would not read as an expletive where "It's" does.
+_CURLY_APOSTROPHE = re.compile(r"(?<=[^\W\d_])’(?=[^\W\d_])")
 
 
 HALVES = ("tune", "check")
@@ -279,7 +282,8 @@ def pronoun_share(run: Run) -> tuple[float, str]:
     """Claims with a third-person pronoun outside quotes before anything in the claim it could refer to:
     a name, or a noun of the same number ("Charter schools ... their"). Strictly by names alone in the detail."""
     dangling = strict = 0
-    for doc in run.nlp.pipe(_SPACES.sub(" ", _QUOTED.sub('"…"', text)) for text in run.claim_texts):
+    texts = (_CURLY_APOSTROPHE.sub("'", _SPACES.sub(" ", _QUOTED.sub('"…"', text))) for text in run.claim_texts)
+    for doc in run.nlp.pipe(texts):
         singular = plural = unnamed = False
         for token in doc:
             if token.pos_ == "PROPN" or token.ent_type_:
