@@ -2,6 +2,7 @@
 appeared, and the claims of a status that are repeated most since a time."""
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 
 from service.matching import MatchTier
@@ -84,6 +85,19 @@ def _occurrence(claim: dict, article: dict | None, tier: str) -> dict:
     }
 
 
+def _per_day(days: Counter) -> list[dict]:
+    """Every day from the first to the last, quiet ones at 0 (a chart of them reads true), when
+    that is at most a year of days; else only the days with occurrences."""
+    try:
+        dates = sorted(datetime.date.fromisoformat(day) for day in days)
+    except ValueError:
+        dates = []
+    if dates and (dates[-1] - dates[0]).days <= 366:
+        span = (dates[0] + datetime.timedelta(days=n) for n in range((dates[-1] - dates[0]).days + 1))
+        return [{"date": day.isoformat(), "count": days.get(day.isoformat(), 0)} for day in span]
+    return [{"date": day, "count": count} for day, count in sorted(days.items())]
+
+
 def _summary(occurrences: list[dict]) -> dict:
     days = Counter((o["seen_at"] or "")[:10] for o in occurrences if o["seen_at"])
     sources = Counter(o["source"] for o in occurrences if o["source"])
@@ -92,7 +106,7 @@ def _summary(occurrences: list[dict]) -> dict:
     return {
         "occurrences": len(occurrences),
         "first_seen": times[0] if times else None, "last_seen": times[-1] if times else None,
-        "per_day": [{"date": day, "count": count} for day, count in sorted(days.items())],
+        "per_day": _per_day(days),
         "articles": len({o["article_id"] for o in occurrences}),
         "sources": [{"source": name, "count": count} for name, count in sources.most_common()],
         "speakers": [{"speaker": name, "count": count} for name, count in speakers.most_common()],

@@ -3,6 +3,7 @@ Celery worker, real HTTP. Every test also fails on an uncaught page error, a CSP
 API key in a request URL (see conftest.py), and leaves screenshots in tests/browser/.screenshots/."""
 from __future__ import annotations
 
+import datetime
 import re
 import time
 
@@ -278,6 +279,26 @@ def test_the_claim_view_shows_fact_checks_that_look_like_it_and_what_differs(des
     # The fact-check about something else is not offered.
     expect(panel.get_by_role("heading")).to_have_text("Fact-checked before? (1)")
     desk.shot(page, "view-claim-factchecks")
+
+
+def test_the_claim_view_shows_where_the_claim_keeps_coming_back(desk, page, store):
+    repeated = "Repairs to the Ostrava river bridge cost 27 million euros."
+    ids = []
+    for source, day, words in (("Denik", 3, ""), ("iRozhlas", 5, " so far"), ("Denik", 5, ", officials said")):
+        text = repeated[:-1] + words + "."
+        _created, article = submit_article(store, {"text": f"{text} ({source})", "title": f"Bridge news {day}",
+                                                   "source": source, "published_at": datetime.date(2024, 3, day)},
+                                           max_bytes=1 << 20, submitted_by="seed")
+        ids += make_claims(store, article["id"], [(text, 0.8)], entities={text: ["Ostrava"]})
+    desk.sign_in(page, "reviewer", f"#/claims/{ids[0]}")
+    panel = page.get_by_role("region", name=re.compile(r"^Repeated elsewhere"))
+    expect(panel.get_by_role("heading")).to_have_text("Repeated elsewhere (2)")
+    expect(panel).to_contain_text("Seen 3 times in 3 articles, first 2024-03-03, last 2024-03-05.")
+    expect(panel).to_contain_text("Sources: Denik (2), iRozhlas (1)")
+    expect(panel.get_by_role("img", name="Occurrences per day")).to_be_visible()
+    expect(panel.get_by_role("listitem")).to_have_count(2)
+    expect(panel.get_by_role("link", name=repeated[:-1] + " so far.")).to_have_attribute("href", f"#/claims/{ids[1]}")
+    desk.shot(page, "view-claim-recurrence")
 
 
 def test_the_queue_keys_move_through_the_rows_and_open_the_selected_claims_form(desk, page, store):

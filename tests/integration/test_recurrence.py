@@ -37,7 +37,8 @@ def test_a_claims_recurrence_lists_where_and_when_it_came_back(client, keys, sto
     assert [c["id"] for c in found["claims"]][0] == first  # first seen first
     assert other not in {c["id"] for c in found["claims"]}
     assert found["first_seen"] == "2024-01-10" and found["last_seen"] == "2024-01-12"
-    assert found["per_day"] == [{"date": "2024-01-10", "count": 1}, {"date": "2024-01-12", "count": 2}]
+    assert found["per_day"] == [{"date": "2024-01-10", "count": 1}, {"date": "2024-01-11", "count": 0},
+                                {"date": "2024-01-12", "count": 2}]
     assert found["sources"] == [{"source": "Delfi", "count": 2}, {"source": "Postimees", "count": 1}]
     assert {"speaker": "Delfi columnist", "count": 2} in found["speakers"]
     assert {c["tier"] for c in found["claims"]} == {"self", "confirmed"}

@@ -7,6 +7,7 @@ import {
   actorName, countdown, DISMISS_REASONS, FLAG_RATINGS, plural, ratingLabel, REASON_LABEL, score, since,
   statusLabel, VERIFY_RATINGS, when,
 } from "../format.js";
+import { columnChart } from "../charts.js";
 import { toast } from "../toast.js";
 import { articleName, ratingBadge, rememberTitle, scoreChip, statusBadge } from "./shared.js";
 
@@ -53,6 +54,7 @@ async function mountClaim(container, desk, id, initialAction) {
   const details = h("div", { class: "details" });
   const matches = h("section", { class: "panel", "aria-labelledby": "matches-title" });
   const factchecks = h("section", { class: "panel", "aria-labelledby": "factchecks-title" });
+  const recurrence = h("section", { class: "panel", "aria-labelledby": "recurrence-title" });
   const verdict = h("section", { class: "panel verdict", "aria-labelledby": "verdict-title" });
   const history = h("section", { class: "panel", "aria-labelledby": "history-title" });
   const articlePanel = h("section", { class: "panel article-text", "aria-labelledby": "article-title" });
@@ -61,7 +63,7 @@ async function mountClaim(container, desk, id, initialAction) {
     h("p", { class: "crumbs" }, h("a", { href: `#/queue/${state.claim.status}`, text: "← Back to the queue" })),
     notices, head,
     h("div", { class: "claim-grid" },
-      h("div", { class: "claim-main" }, leaseBox, actionsBar, formSlot, verdict, details, factchecks, matches, history),
+      h("div", { class: "claim-main" }, leaseBox, actionsBar, formSlot, verdict, details, factchecks, matches, recurrence, history),
       articlePanel));
   container.append(root);
 
@@ -85,6 +87,7 @@ async function mountClaim(container, desk, id, initialAction) {
     renderMatches();
     renderHistory();
     lookUpFactchecks().catch((error) => { if (error.status !== 401) console.warn(error); });
+    loadRecurrence().catch((error) => { if (error.status !== 401) console.warn(error); });
   }
 
   function renderLease() {
@@ -272,6 +275,9 @@ async function mountClaim(container, desk, id, initialAction) {
       const fc = result.factcheck;
       title = safeLink(fc.url, fc.claim_reviewed);
       meta.unshift(h("span", { class: "badge", text: fc.publisher || "fact-check" }));
+      // Attached to the claim when it was extracted (it moved the claim up the queue if rated false).
+      const attached = (state.claim.factchecks || []).find((found) => found.factcheck_id === result.id);
+      if (attached) meta.unshift(h("span", { class: ["badge", `tier-${attached.tier}`], text: `matched: ${attached.tier}` }));
       if (fc.rating && fc.rating.alternate_name) meta.push(h("span", { text: `rated “${fc.rating.alternate_name}”` }));
       if (fc.rating_mapped) meta.push(ratingBadge(fc.rating_mapped));
       if (fc.date_published) meta.push(h("span", { class: "muted", text: fc.date_published }));
@@ -285,6 +291,41 @@ async function mountClaim(container, desk, id, initialAction) {
         ? h("p", { class: "muted", text: `Shared words: ${result.matched_terms.join(", ")}` }) : null,
       result.differences.length
         ? h("p", { class: "differs", role: "note", text: `Not the same claim? ${result.differences.join("; ")}` }) : null);
+  }
+
+  // Where this claim keeps coming back: read once per claim version (matches change it).
+  let recurrenceOf = null;
+  async function loadRecurrence() {
+    const key = `${state.claim.id}@${(state.claim.matches || []).length}`;
+    if (recurrenceOf === key) return;
+    recurrenceOf = key;
+    const found = await api(`/claims/${encodeURIComponent(state.claim.id)}/recurrence`);
+    if (!state.alive || recurrenceOf !== key) return;
+    const heading = h("h2", { id: "recurrence-title", text: `Repeated elsewhere (${found.occurrences - 1})` });
+    if (found.occurrences <= 1) {
+      fill(recurrence, heading, h("p", { class: "muted", text: "Not seen in any other article yet." }));
+      return;
+    }
+    const others = found.claims.filter((claim) => claim.id !== state.claim.id);
+    fill(recurrence, heading,
+      h("p", {}, `Seen ${found.occurrences} times in ${plural(found.articles, "article")}, first ${seenOn(found.first_seen)}, `
+        + `last ${seenOn(found.last_seen)}${found.truncated ? " (more not shown)" : ""}.`),
+      found.per_day.length > 1
+        ? columnChart("Occurrences per day", found.per_day.map((day) => ({ label: day.date, short: day.date.slice(5), value: day.count })))
+        : null,
+      found.sources.length
+        ? h("p", {}, h("span", { class: "muted", text: "Sources: " }),
+          found.sources.map((entry) => `${entry.source} (${entry.count})`).join(", ")) : null,
+      found.speakers.length
+        ? h("p", {}, h("span", { class: "muted", text: "Said by: " }),
+          found.speakers.map((entry) => `${entry.speaker} (${entry.count})`).join(", ")) : null,
+      h("ul", { class: "matches recurrence" }, others.map((claim) => h("li", { class: "match" },
+        h("div", {}, h("a", { href: `#/claims/${encodeURIComponent(claim.id)}`, text: claim.text })),
+        h("div", { class: "match-meta" },
+          h("span", { class: ["badge", `tier-${claim.tier}`], text: claim.tier }),
+          h("span", { class: "muted", text: [claim.source, claim.article_title].filter(Boolean).join(" — ") || claim.article_id }),
+          h("span", { class: "muted", text: seenOn(claim.seen_at) }),
+          statusBadge(claim.status), ratingBadge(claim.rating))))));
   }
 
   function renderHistory() {
@@ -616,6 +657,11 @@ async function mountClaim(container, desk, id, initialAction) {
 }
 
 // A history entry's changed fields in words: cleared ones left out, people by name.
+// An article's publication is often a bare date: shown as written, not as a local midnight.
+function seenOn(iso) {
+  return iso && iso.length === 10 ? iso : when(iso);
+}
+
 function describeFields(fields) {
   const parts = [];
   for (let [name, value] of Object.entries(fields || {})) {
