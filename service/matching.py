@@ -56,9 +56,28 @@ _CALENDAR = frozenset("""january february march april may june july august septe
     december monday tuesday wednesday thursday friday saturday sunday""".split())
 
 
+# Who said it, and when, around a reported claim: "The ministry said on 6 May 2024 that ..." and
+# "..., the ministry said on Thursday." The claim is what was said; the day it was said is not a
+# date of the claim (a fact-check of the same words said another day is about the same claim).
+_REPORTED = ("(?:said|told|stated|announced|claimed|added|reported|confirmed|insisted|argued|warned|noted"
+             "|wrote|tweeted|estimated|declared)")
+_WHEN = r"(?: (?:on|in|last|this) [^,;]{1,30}?)?"
+_REPORT_FRAME_BEFORE = re.compile(rf"^[^,;]{{1,100}}? {_REPORTED}(?: [A-Z][\w’'-]*)?{_WHEN} that ")
+_REPORT_FRAME_AFTER = re.compile(
+    rf",\s*(?:according to [^,;]{{1,100}}|[^,;]{{1,100}}? {_REPORTED}{_WHEN})\.?$")
+
+
+def reported_content(text: str) -> str:
+    """`text` without a reporting frame around it (who said it, and when)."""
+    inner = _REPORT_FRAME_AFTER.sub("", _REPORT_FRAME_BEFORE.sub("", text.strip(), count=1), count=1)
+    return inner if len(inner) >= 12 else text
+
+
 def differences(a: str, b: str) -> list[str]:
     """What keeps two alike texts from being the same claim: a figure, a year, a negation or a named
-    party that only one states or that they state differently ("120 million" / "150 million")."""
+    party that only one states or that they state differently ("120 million" / "150 million"),
+    in what they report (not who reported it when)."""
+    a, b = reported_content(a), reported_content(b)
     found = []
     years_a, years_b = _years(a), _years(b)
     figures_a, figures_b = _figures(a) - years_a, _figures(b) - years_b

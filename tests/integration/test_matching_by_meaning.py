@@ -113,6 +113,6 @@ def test_an_extracted_article_is_matched_by_the_matcher_worker(live_server, keys
     (claim,) = attached
     assert "Rail Baltica" in claim["text"]
     assert claim["factchecks"][0]["url"] == "https://checks.example/rail"
-    # Rated false: the claim moves up the queue. (The date the ministry spoke on counts as a
-    # difference for the guard, so this one is suggested, not confirmed.)
-    assert claim["priority_boost"] > 0 and claim["factchecks"][0]["similarity"] >= 0.5
+    # Rated false: the claim moves up the queue. The day the ministry spoke on is no difference.
+    assert claim["priority_boost"] > 0
+    assert claim["factchecks"][0]["tier"] == "confirmed" and claim["factchecks"][0]["differences"] == []

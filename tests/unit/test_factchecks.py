@@ -95,3 +95,15 @@ def test_embeddings_find_the_same_claim_in_other_words_and_another_language():
 
 def test_an_index_of_texts_without_a_word_to_index_still_answers():
     assert TextIndex(["It is what it is.", "?!"]).search("it is") == []
+
+
+@pytest.mark.parametrize("reported", [
+    "The transport ministry said on 6 May 2024 that Estonia spent 120 million euros on the rail line in 2022.",
+    "Estonia spent 120 million euros on the rail line in 2022, the transport ministry said on Thursday.",
+    "Estonia spent 120 million euros on the rail line in 2022, according to the ministry.",
+])
+def test_the_day_a_claim_was_reported_on_is_not_a_difference(reported):
+    assert differences(reported, "Estonia spent 120 million euros on the rail line in 2022.") == []
+    # What it reports still counts.
+    assert differences(reported, "Estonia spent 150 million euros on the rail line in 2022.") == [
+        "figures: 120 vs 150"]
