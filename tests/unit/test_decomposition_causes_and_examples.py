@@ -52,9 +52,9 @@ def test_a_cause_that_is_not_asserted_is_no_claim(nlp, sentence):
 
 def test_examples_of_the_subject_are_members_of_its_class(nlp):
     result = texts(claims_of(nlp, "The big lakes in our county, such as Peipsi and Saadjarv, freeze much faster "
-                                  "than the rivers, such as Emajogi and Pede, because they are much shallower."))
+                                  "than the wide rivers, such as Emajogi and Pede, because they are much shallower."))
     assert "Peipsi and Saadjarv are big lakes in our county." in result
-    assert "Emajogi and Pede are rivers." in result
+    assert "Emajogi and Pede are wide rivers." in result
 
 
 def test_one_example_and_a_quantifier(nlp):
@@ -162,3 +162,63 @@ def test_a_participle_that_restricts_its_noun_stays(nlp):
 ])
 def test_a_relative_clause_after_a_negated_or_cleft_is_stays(nlp, sentence):
     assert texts(claims_of(nlp, sentence)) == [sentence]
+
+
+# -- coordinated subjects ---------------------------------------------------------------------
+
+
+def test_each_item_of_a_coordinated_subject_with_its_own_verb_form(nlp):
+    assert texts(claims_of(nlp, "A ship's speed, range and capacity are all set by the size of its hull.")) == [
+        "A ship's speed is set by the size of its hull.",
+        "A ship's range is set by the size of its hull.",
+        "A ship's capacity is set by the size of its hull.",
+    ]
+    assert texts(claims_of(nlp, "Mari Tamm and Jaan Kask were elected to the council in 2019.")) == [
+        "Mari Tamm was elected to the council in 2019.",
+        "Jaan Kask was elected to the council in 2019.",
+    ]
+    assert texts(claims_of(nlp, "Apples and a pear are sold at the market in Tartu.")) == [
+        "Apples are sold at the market in Tartu.",
+        "A pear is sold at the market in Tartu.",
+    ]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Oslo and Bergen met in the final in 2019.",  # together
+    "Tartu and Narva are rivals.",  # of each other
+    "Estonia and Latvia have raised their defence budgets.",  # "their" stands for both
+    "Estonia and Latvia signed a treaty on the border in 2019.",  # maybe one act of both
+    "Wind and solar power together account for 40 percent of the supply in Estonia.",
+])
+def test_what_a_coordinated_subject_does_together_stays_one_claim(nlp, sentence):
+    assert texts(claims_of(nlp, sentence)) == [sentence]
+
+
+def test_membership_in_a_bare_class_or_of_a_plural_example_in_a_singular_class_is_no_claim(nlp):
+    result = texts(claims_of(nlp, "The lakes, such as Peipsi and Saadjarv, freeze early in November."))
+    assert not any(text.startswith("Peipsi and Saadjarv are") for text in result)
+    result = texts(claims_of(nlp, "Some items, such as fresh vegetables, are not taxed at all in Estonia."))
+    assert not any("is an item" in text or "is a item" in text for text in result)
+
+
+def test_a_cause_about_the_weather_or_time_is_not_the_subjects(nlp):
+    result = texts(claims_of(nlp, "Fish from the bay swam through the streets of Parnu because it was a high "
+                                  "tide."))
+    assert not any(text.startswith("Fish from the bay was") for text in result)
+
+
+def test_a_coordinated_subject_after_a_leading_clause_stays(nlp):
+    sentence = "While there was wide interest in ferries in the 1960s, the routes, the prices, and the ships changed " \
+               "over time."
+    assert texts(claims_of(nlp, sentence)) == [sentence]
+
+
+def test_a_contracted_verb_after_a_borrowed_subject_is_written_in_full(nlp):
+    assert "Kim Solberg is running for the council." in texts(claims_of(
+        nlp, "Kim Solberg, a nurse in Bergen who’s running for the council, spoke on Monday."))
+
+
+def test_a_subject_named_by_its_owner_keeps_the_owner_whole(nlp):
+    result = texts(claims_of(nlp, "Great Britain’s affliction with foul air is described in a 1661 pamphlet. But "
+                                  "its soot-choked skies date back to the 12th century."))
+    assert result[1] == "Great Britain’s affliction’s soot-choked skies date back to the 12th century."

@@ -166,6 +166,9 @@ def _head_mention(subject: Token, entities: tuple[Span, ...], names: CanonicalNa
     # The noun phrase without its clauses: "the new coronavirus", "Russian exporters".
     phrase = [token for token in subject.subtree if token.i <= subject.i and token.dep_ in (
               SUBJECT_PHRASE_DEPS | NOUN_SUBJECT_DEPS) and (token == subject or token.head == subject)]
+    # An owner is named whole, with its "'s": "Great Britain's affliction", not "Britain affliction".
+    owners = [token for token in phrase if token.dep_ == "poss" and token.pos_ != "PRON"]
+    phrase = sorted({*phrase, *(token for owner in owners for token in owner.subtree)}, key=lambda token: token.i)
     if not 1 <= len(phrase) <= 6 or phrase[0].lower_ in DEMONSTRATIVES | {"some", "many", "all", "most"}:
         return None
     if any(token.pos_ == "PRON" for token in phrase):
@@ -174,7 +177,9 @@ def _head_mention(subject: Token, entities: tuple[Span, ...], names: CanonicalNa
     words = [token.text for token in phrase]
     if phrase[0].pos_ == "DET" or phrase[0].is_sent_start and phrase[0].pos_ != "PROPN":
         words[0] = words[0].lower()
-    return Mention(" ".join(words), "NOUN", plural=subject.tag_ in PLURAL_NOUN_TAGS)
+    text = "".join(word + (token.whitespace_ if following is not None and following.i == token.i + 1 else " ")
+                   for word, token, following in zip(words, phrase, [*phrase[1:], None])).strip()
+    return Mention(text, "NOUN", plural=subject.tag_ in PLURAL_NOUN_TAGS)
 
 
 def is_expletive(token: Token) -> bool:
@@ -194,7 +199,9 @@ def is_expletive(token: Token) -> bool:
 def _extraposed(child: Token) -> bool:
     if child.dep_ in ("ccomp", "xcomp", "csubj"):
         return True
-    return child.dep_ == "advcl" and any(grandchild.lower_ in ("if", "whether", "to") for grandchild in child.children)
+    # "it is as if ...", "it's not as though ...", "it is unclear whether ...".
+    return child.dep_ == "advcl" and any(grandchild.lower_ in ("if", "whether", "to", "though")
+                                         for grandchild in child.children)
 
 
 def lone_proper_noun(token: Token) -> Span | None:

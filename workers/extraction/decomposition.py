@@ -37,7 +37,7 @@ from .lexicon import (
     TRIP_VERBS,
     VERB_POS,
 )
-from .lists import enumerated
+from .lists import enumerated, split_subjects
 
 _MAX_ATOMS = 6
 # A part of something named before: "some" of "some of its citizens".
@@ -55,7 +55,8 @@ def decompose(sentence: Span) -> list[Atom]:
     """The atomic propositions of `sentence`; the whole sentence when it holds only one."""
     if sentence.root.pos_ not in VERB_POS:
         return [Atom([token for token in sentence])]
-    atoms = [part for atom in _propositions(sentence) for item in enumerated(atom) for part in _trip_purpose(item)]
+    atoms = [part for atom in _propositions(sentence) for each in split_subjects(atom) for item in enumerated(each)
+             for part in _trip_purpose(item)]
     return [*atoms[:_MAX_ATOMS - 1], *_examples_named(sentence, atoms), *atoms[_MAX_ATOMS - 1:]][:_MAX_ATOMS]
 
 
@@ -84,8 +85,11 @@ def _examples_named(sentence: Span, made: list[Atom]) -> list[Atom]:
                 token.is_punct and token.text != "-" for token in phrase) or any(
                 token.ent_type_ in ("CARDINAL", "QUANTITY", "MONEY", "PERCENT") for token in items):
             continue
-        several = any(token.dep_ == "conj" for token in items)
-        if several and noun.tag_ not in PLURAL_NOUN_TAGS:
+        # "Nordea and Danske Bank", not the "once-and-future" of one mayor.
+        several = item.tag_ in PLURAL_NOUN_TAGS or any(
+            token.dep_ == "conj" and token.pos_ in NOMINAL_POS and token.head.pos_ in NOMINAL_POS for token in items)
+        if several and noun.tag_ not in PLURAL_NOUN_TAGS or len(phrase) < 2:
+            # "Bloggers are people", "Agricultural products is an item": nothing a checker would check.
             continue
         words: dict[int, str] = {}
         if several:
@@ -534,6 +538,9 @@ def _cause_subject(atoms: list[Atom], verb: Token, clause: Token) -> bool:
         if pronoun is None or pronouns[0] != pronoun or subject is None or not phrase or has_pronoun(phrase) or (
                 not _may_stand_for(pronoun, subject)) or pronoun.lower_ in ("his", "her", "its", "their"):
             return False
+        if pronoun.lower_ == "it" and clause.lemma_ == "be" and not any(
+                child.dep_ == "acomp" for child in clause.children):
+            return False  # "because it was a high tide": the time or weather, not the subject
         words = " ".join(token.text for token in phrase)
         if phrase[0].i == phrase[0].sent.start and phrase[0].pos_ != "PROPN":
             words = words[:1].lower() + words[1:]

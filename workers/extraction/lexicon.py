@@ -261,6 +261,17 @@ COLLECTIVE_HEADS = frozenset({
     "between", "among", "amongst", "combination", "mix", "mixture", "blend", "difference", "ratio",
     "combine", "compare", "merge", "both",
 })
+# What two subjects do or are together, not each alone: "Oslo and Bergen met", "A and B account for 40%".
+JOINT_LEMMAS = frozenset("""
+    meet agree disagree differ compete marry merge collide clash negotiate talk fight share combine cooperate
+    collaborate partner team unite tie draw match account total add make comprise form constitute represent equal
+    outnumber split divide exchange trade swap sign link connect join overlap coincide correlate interact converge
+    alternate rival vie debate discuss coexist reconcile separate
+    """.split())
+# Words that make a coordinated subject one party: "both", "together", "each other", "respectively".
+JOINT_WORDS = frozenset({"both", "together", "jointly", "combined", "respectively", "each", "another", "between",
+                         "among", "altogether", "collectively", "mutual", "mutually", "same", "similar",
+                         "alike", "different", "versus", "vs", "than"})
 TRIP_VERBS = frozenset({"visit", "travel", "go", "come", "fly", "arrive", "return", "head", "journey"})
 EVENT_NOUNS = frozenset({
     "summit", "meeting", "conference", "talks", "talk", "forum", "ceremony", "festival", "session", "funeral",

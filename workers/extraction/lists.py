@@ -9,6 +9,7 @@ import itertools
 import re
 
 import spacy
+from lemminflect import getInflection
 from spacy.tokens import Span, Token
 
 from .atoms import MIN_CLAUSE_TOKENS, Atom, has_pronoun, within, without
@@ -22,6 +23,8 @@ from .lexicon import (
     DATE_LABELS,
     DESCRIPTION_POS,
     FINITE_TAGS,
+    JOINT_LEMMAS,
+    JOINT_WORDS,
     LIST_DEPS,
     NAME_LABELS,
     NOMINAL_POS,
@@ -194,6 +197,87 @@ def enumerated(atom: Atom) -> list[Atom]:
         other_examples = all_examples - phrase
         atoms += [without(atom, (whole_list - span) | other_examples) for span in spans]
     return [atom for atom in atoms if len(atom.tokens) >= MIN_CLAUSE_TOKENS] or [atom]
+
+
+# A plural verb of a coordinated subject, as each item's: "are" → "is".
+_SINGULAR = {"are": "is", "were": "was", "have": "has", "do": "does", "'re": "is", "’re": "is"}
+
+
+def split_subjects(atom: Atom) -> list[Atom]:
+    """`atom` once per item of a coordinated subject that each does or is alone: "A ship's speed, range
+    and capacity are all set by its hull" → "A ship's speed is set by its hull", ... The verb agrees
+    with its one item. Not what the items do together ("Oslo and Bergen met", "A and B account for 40%",
+    "are rivals", "both"), nor a plural pronoun after them, which stands for all of them."""
+    if atom.lead or atom.link or atom.prefix:
+        return [atom]
+    inside = {token.i for token in atom.tokens}
+    subject = next((token for token in atom.tokens if token.dep_ in NOUN_SUBJECT_DEPS and token.head.i in inside
+                    and token.head.dep_ == "ROOT" and any(child.dep_ == "conj" for child in token.children)), None)
+    if subject is None:
+        return [atom]
+    verb = subject.head
+    items = [subject]
+    for item in items:
+        items += [child for child in item.children if child.dep_ == "conj"]
+    conjunctions = [token for item in items for token in item.children if token.dep_ == "cc"]
+    if not 2 <= len(items) <= 4 or [token.lower_ for token in conjunctions] != ["and"] or any(
+            item.pos_ not in NOMINAL_POS or item.i not in inside or item.ent_type_ in NUMERIC_LABELS
+            for item in items):
+        return [atom]
+    spans = [_item_tokens(item) for item in items]
+    if any(span[0].ent_iob_ == "I" for span in spans[1:]) or subject.i in quoted_tokens(subject.sent):
+        return [atom]
+    if any(token.pos_ in ("VERB", "AUX") or token.i < subject.left_edge.i for span in spans for token in span):
+        return [atom]  # "the specifics of what the term meant, ...": a clause in an item, a parse to distrust
+    rest = [token for token in atom.tokens if not within(token, subject)]
+    if any(token.i < subject.right_edge.i for token in rest) or sum(
+            child.dep_ in NOUN_SUBJECT_DEPS for child in verb.children) > 1:
+        # "While ..., A and B changed": the item is written first, so nothing may come before it.
+        return [atom]
+    if verb.lemma_ in JOINT_LEMMAS or any(token.lower_ in JOINT_WORDS or token.lemma_ in JOINT_LEMMAS and (
+            token.head == verb) or token.lower_ in ("they", "them", "their", "themselves") for token in atom.tokens):
+        return [atom]
+    if any(child.dep_ in ("attr", "dobj", "oprd") and child.tag_ in PLURAL_NOUN_TAGS for child in verb.children):
+        return [atom]  # "are rivals", "are gas giants": kept together, as said
+    if any(child.dep_ == "dobj" and any(det.dep_ == "det" and det.lower_ in ("a", "an", "the")
+                                        for det in child.children) for child in verb.children):
+        return [atom]  # "will host the festival", "signed a deal": maybe one act of them all
+    finite = next((token for token in [*sorted(child for child in verb.children if child.dep_ in ("aux", "auxpass")
+                                                and child.i < verb.i), verb] if token.tag_ in FINITE_TAGS), None)
+    words: dict[int, str] = {}
+    if finite is not None and finite.tag_ == "VBP":
+        form = _SINGULAR.get(finite.lower_) or (
+            None if finite.lemma_ in ("be", "have", "do") else _third_person(finite))
+        if form is None:
+            return [atom]
+        words[finite.i] = form
+    elif finite is None or finite.tag_ not in ("VBD", "MD") or finite.lower_ == "were":
+        if finite is None or finite.lower_ != "were":
+            return [atom]
+        words[finite.i] = "was"
+    # The items share the first one's determiner or owner: "a ship's speed, range and capacity".
+    shared = [token for child in subject.children if child.dep_ in ("det", "poss") and child.i < subject.i
+              for token in child.subtree]
+    dropped = {token.i for token in rest if token.head == verb and token.lower_ == "all" and token.dep_ in (
+        "dep", "advmod", "nsubj", "appos", "det", "predet")}
+    atoms = []
+    for position, (item, span) in enumerate(zip(items, spans)):
+        own = [token for token in span if token.dep_ not in ("cc", "punct") or token.i > item.i]
+        lead = own if position == 0 or any(child.dep_ in ("det", "poss") for child in item.children) else [
+            *shared, *own]
+        tokens = [token for token in rest if token.i not in dropped]
+        # "Apples and a pear are sold": "Apples are sold", "A pear is sold".
+        own_words = {} if item.tag_ in PLURAL_NOUN_TAGS else dict(words)
+        if item.tag_ == "NN" and not item.ent_type_:
+            # "its hull" after "A ship's range" is the ship's, as it was after the whole subject.
+            own_words.update({token.i: token.text for token in tokens if token.lower_ in ("it", "its")})
+        atoms.append(Atom(tokens, lead=lead, words=own_words))
+    return atoms
+
+
+def _third_person(verb: Token) -> str | None:
+    forms = getInflection(verb.lemma_, tag="VBZ")
+    return forms[0] if forms else None
 
 
 def _lacks_subject(tokens: list[Token]) -> bool:

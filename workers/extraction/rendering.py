@@ -232,6 +232,17 @@ def _anchored_noun(token: Token, context: ArticleContext) -> str | None:
     return f"{token.text} {preposition} {context.conflict_place}"
 
 
+_CLITICS = {("be", "VBZ"): "is", ("be", "VBP"): "are", ("be", "VBD"): "was", ("have", "VBZ"): "has",
+            ("have", "VBP"): "have", ("have", "VBD"): "had", ("will", "MD"): "will", ("would", "MD"): "would"}
+
+
+def _clitic_in_full(token: Token) -> str | None:
+    """"is" for the "'s" of "who's", when a split leaves it first after a borrowed subject."""
+    if not token.text.startswith(("'", "’")) or token.pos_ not in ("AUX", "VERB"):
+        return None
+    return _CLITICS.get((token.lemma_, token.tag_))
+
+
 def _possessive(name: str) -> str:
     # A name written with curly apostrophes takes a curly one.
     return name + ("’" if name.endswith("s") else "’s") if "’" in name else name + ("'" if name.endswith("s") else "'s")
@@ -256,6 +267,11 @@ def _join(atom: Atom, sequence: list[Token], replacements: dict[int, str], dropp
         # A reporting frame moved behind its proposition loses the capital of a sentence start.
         if position == trailer_start and token.pos_ != "PROPN" and token.text != "I":
             word = word[:1].lower() + word[1:]
+        if position == lead_end and atom.lead and (full := _clitic_in_full(token)):
+            # "Kim Schrier, who's running": "Kim Schrier is running", not "Kim Schrier 's running".
+            word = full
+            if pieces and not pieces[-1].endswith(" "):
+                pieces[-1] += " "
         following = sequence[position + 1] if position + 1 < len(sequence) else None
         adjacent = following is not None and following.i == token.i + 1
         pieces.append(word + (token.whitespace_ if adjacent else " "))
