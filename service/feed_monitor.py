@@ -10,7 +10,7 @@ from collections.abc import Callable
 from service.articles import submit_article
 from service.claims import content_hash
 from service.errors import ArticleTooLarge
-from service.feeds import ENTRY_CLAIM_SECONDS, check_feed_url, entry_identities
+from service.feeds import ENTRY_CLAIM_SECONDS, TITLE_MAX_CHARS, article_link, check_feed_url, entry_identities
 from service.store import Store
 
 
@@ -71,8 +71,8 @@ def ingest_entry(store: Store, feed_id: str, *, entry_id: str | None, link: str 
         body = text()
         if not body.strip():
             raise EntrySkipped("the entry has no text", permanent=True)
-        data = {"text": body, "title": title, "url": link, "source": source,
-                "published_at": published}
+        data = {"text": body, "title": title[:TITLE_MAX_CHARS] if title else None,
+                "url": article_link(link), "source": source, "published_at": published}
         created, article = submit_article(store, data, max_bytes=max_bytes,
                                           submitted_by=f"feed:{feed_id}")
     except ArticleTooLarge as exc:

@@ -26,7 +26,10 @@ MAX_ENTRIES_PER_POLL = 200
 POLL_LEASE_SECONDS = 300
 # An entry being ingested is held this long; a poll lost mid-entry leaves it to the next one.
 ENTRY_CLAIM_SECONDS = 300
+# What POST /articles accepts (schemas/articles.py): an ingested entry keeps to the same.
 SOURCE_MAX_CHARS = 200
+TITLE_MAX_CHARS = 1000
+URL_MAX_CHARS = 2048
 
 
 def check_feed_url(url: str, *, allow_private: bool) -> str:
@@ -77,6 +80,18 @@ def entry_identities(entry_id: str | None, link: str | None) -> list[str]:
     if link and link.strip():
         identities.append("url:" + normalise_entry_url(link))
     return [hashlib.sha256(identity.encode()).hexdigest()[:40] for identity in identities]
+
+
+def article_link(link: str | None) -> str | None:
+    """An entry's link as an article's `url`: only an http(s) URL with a host, as POST /articles
+    takes it (a `javascript:` or `data:` link is not kept; the entry is still known by it)."""
+    if not link or len(link.strip()) > URL_MAX_CHARS:
+        return None
+    try:
+        parts = urlsplit(link.strip())
+    except ValueError:
+        return None
+    return link.strip() if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
 def source_name(feed_title: str | None, url: str) -> str:

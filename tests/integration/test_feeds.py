@@ -585,6 +585,16 @@ def test_hostile_text_round_trips_and_deep_json_is_refused(client, keys, server)
     assert {"/api/v1/feeds", "/api/v1/feeds/{feed_id}"} <= set(document["paths"])
 
 
+def test_an_entry_keeps_to_what_post_articles_accepts(client, keys, store, server, poll):
+    server.routes["/odd.xml"] = static(rss("Odd", [
+        {"title": "T" * 1500, "link": "javascript:alert(1)", "text": "The dam holds 3 billion litres."}]))
+    feed = add_feed(client, keys, f"{server.base}/odd.xml")
+    assert poll(feed["id"])["entries_ingested"] == 1
+    [stored] = articles(store)
+    assert stored["url"] is None and stored["title"] == "T" * 1000
+    assert poll(feed["id"])["entries_ingested"] == 1 and len(articles(store)) == 1  # known by that link
+
+
 # -- through Celery: beat, the poll tasks and extraction ---------------------------------------
 @pytest.fixture(scope="module")
 def feed_worker(redis_server_url, tmp_path_factory):

@@ -6,6 +6,7 @@ import pytest
 from service.errors import UnsafeWebhookUrl
 from service.feeds import (
     MAX_BACKOFF_SECONDS,
+    article_link,
     check_feed_url,
     entry_identities,
     next_poll_delay,
@@ -46,6 +47,13 @@ def test_feed_urls_must_be_public_http(url):
 
 def test_private_feed_urls_when_allowed_are_normalised():
     assert check_feed_url("HTTP://127.0.0.1:8080/rss#x", allow_private=True) == "http://127.0.0.1:8080/rss"
+
+
+def test_an_article_keeps_only_an_http_link_as_its_url():
+    assert article_link("https://news.example/a?b=1") == "https://news.example/a?b=1"
+    for link in ("javascript:alert(1)", "data:text/html,hi", "ftp://x.example/a", "/relative", "http://",
+                 "https://x.example/" + "a" * 3000, None):
+        assert article_link(link) is None, link
 
 
 def test_the_source_is_the_title_else_the_host():
