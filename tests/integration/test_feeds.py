@@ -405,6 +405,15 @@ def test_a_failing_feed_backs_off_reports_why_and_recovers(client, keys, store, 
     assert 20000 - 5 < seconds_until(told["next_poll_at"]) <= 20000
 
     server.routes["/flaky.xml"] = flaky
+    # A new URL starts afresh: no failures counted against it, polled at once.
+    server.routes["/flaky2.xml"] = flaky
+    moved = client.patch(f"/api/v1/feeds/{feed['id']}", json={"url": f"{server.base}/flaky2.xml"},
+                         headers=keys["admin"]).get_json()
+    assert (moved["consecutive_failures"], moved["last_error"]) == (0, None)
+    assert seconds_until(moved["next_poll_at"]) <= 1
+    assert poll(feed["id"])["consecutive_failures"] == 1
+    client.patch(f"/api/v1/feeds/{feed['id']}", json={"url": f"{server.base}/flaky.xml"}, headers=keys["admin"])
+
     state["ok"] = True
     recovered = poll(feed["id"])
     assert (recovered["last_status"], recovered["consecutive_failures"], recovered["last_error"]) == ("ok", 0, None)

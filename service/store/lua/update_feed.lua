@@ -1,5 +1,5 @@
--- Change a feed: its URL (one feed per URL; a new URL forgets the old validators and is polled
--- now), title, interval, fetch_pages, active (false: off the poll schedule; true: polled now).
+-- Change a feed: its URL (one feed per URL; a new URL forgets the old validators and failures
+-- and is polled now), title, interval, fetch_pages, active (false: off the poll schedule; true: polled now).
 -- ARG: id, now_ms, new_url_key ('' keeps the URL), active ('', '1', '0'), fields... (pairs)
 -- → {'ok'} | {'not_found'} | {'duplicate', existing_id}
 local id, now = ARG[1], tonumber(ARG[2])
@@ -19,7 +19,8 @@ if new_ukey ~= '' then
     end
     redis.call('SET', K.feed_url(new_ukey), id)
     redis.call('HSET', key, 'url_key', new_ukey)
-    redis.call('HDEL', key, 'etag', 'last_modified')
+    redis.call('HDEL', key, 'etag', 'last_modified', 'last_error')
+    redis.call('HSET', key, 'consecutive_failures', '0')
     poll_now = true
   end
 end
