@@ -80,6 +80,8 @@ def test_examples_already_claims_of_their_own_get_no_membership_claim(nlp):
     ("It is important to note that the new bridge has not yet been inspected.",
      "The new bridge has not yet been inspected."),
     ("Note that the figures exclude part-time workers.", "The figures exclude part-time workers."),
+    ("It’s worth clarifying that the ferry no longer stops in Parnu.", "The ferry no longer stops in Parnu."),
+    ("It is safe to say that nobody expected the vote to pass.", "Nobody expected the vote to pass."),
 ])
 def test_a_pointer_to_a_fact_leaves_the_fact(nlp, sentence, claim):
     assert texts(claims_of(nlp, sentence)) == [claim]

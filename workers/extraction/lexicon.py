@@ -76,9 +76,10 @@ READER_INSTRUCTIONS = frozenset({"keep", "bear", "note", "remember", "consider",
 # "It is worth noting that X", "it is important to remember that X": the writer pointing at X, which
 # is all the sentence states.
 NOTEWORTHY_ADJECTIVES = frozenset({"worth", "important", "notable", "noteworthy", "interesting", "crucial", "essential",
-                                   "vital", "useful", "helpful", "fair"})
+                                   "vital", "useful", "helpful", "fair", "safe"})
 NOTING_VERBS = frozenset({"note", "mention", "remember", "point", "stress", "emphasize", "emphasise", "highlight",
-                          "recall", "add", "keep", "bear", "notice", "recognize", "recognise", "understand"})
+                          "recall", "add", "keep", "bear", "notice", "recognize", "recognise", "understand", "say",
+                          "clarify", "reiterate", "repeat", "acknowledge"})
 # Words that turn a statement into its opposite: claims differing by one are different facts.
 NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "cannot"})
 # Verbs of an "it" that refers to nothing: "it is not known if ...", "it seems that ...".
