@@ -224,3 +224,43 @@ def test_a_subject_named_by_its_owner_keeps_the_owner_whole(nlp):
     result = texts(claims_of(nlp, "Great Britain’s affliction with foul air is described in a 1661 pamphlet. But "
                                   "its soot-choked skies date back to the 12th century."))
     assert result[1] == "Great Britain’s affliction’s soot-choked skies date back to the 12th century."
+
+
+def test_a_clause_whose_subject_is_that_borrows_no_subject(nlp):
+    result = texts(claims_of(nlp, "It's not every day that ferries are cancelled in Parnu, but that's exactly what "
+                                  "happened in May."))
+    assert not any(text.startswith("It that") for text in result)
+
+
+# -- appositives and lists after a pronoun subject -------------------------------------------
+
+
+def test_what_an_appositive_noun_says_of_a_name_is_a_claim(nlp):
+    assert texts(claims_of(nlp, "Tallinn, the capital of Estonia, has a population of about 450,000.")) == [
+        "Tallinn has a population of about 450,000.",
+        "Tallinn is the capital of Estonia.",
+    ]
+    # In the main clause's tense: the mayor then.
+    assert "Jaan Kask was the mayor of Tartu." in texts(claims_of(
+        nlp, "The plan was announced by Jaan Kask, the mayor of Tartu, in May."))
+
+
+def test_a_list_after_a_pronoun_subject_is_split_with_the_pronoun_resolved(nlp):
+    assert texts(claims_of(nlp, "Mari Tamm is a ferry captain from Tallinn. She has sailed to Helsinki, Stockholm "
+                                "and Riga.")) == [
+        "Mari Tamm is a ferry captain from Tallinn.",
+        "Mari Tamm has sailed to Helsinki.",
+        "Mari Tamm has sailed to Stockholm.",
+        "Mari Tamm has sailed to Riga.",
+    ]
+
+
+def test_a_list_after_they_stays_whole(nlp):
+    # "They" may stand for what the article never names: three claims would each need it.
+    sentence = "They have sailed to Helsinki, Stockholm and Riga."
+    assert texts(claims_of(nlp, sentence)) == [sentence]
+
+
+def test_an_organisation_described_by_an_appositive_is_what_it_is(nlp):
+    assert "The Baltic Institute is a think tank in Riga." in texts(claims_of(
+        nlp, "The report was written by the Baltic Institute, a think tank in Riga, in 2019."))

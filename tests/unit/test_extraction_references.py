@@ -106,3 +106,9 @@ def test_a_reporting_frame_moved_behind_its_claim_loses_its_sentence_capital(nlp
 def test_a_participle_parsed_as_the_reported_verb_keeps_the_sentence_whole(nlp):
     text = "The coach said the team, beaten twice in May, would play in Oslo on 3 June 2024."
     assert [claim for claim, _ in _claims(nlp, text)] == [text]
+
+
+def test_it_looks_like_is_an_expletive_not_the_last_subject(nlp):
+    result = extract_claims("The port office did not answer. It looks like Tamm got her numbers right.", nlp=nlp,
+                            language="en")
+    assert result.claims[-1].text == "It looks like Tamm got her numbers right."

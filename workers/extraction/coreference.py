@@ -199,9 +199,9 @@ def is_expletive(token: Token) -> bool:
 def _extraposed(child: Token) -> bool:
     if child.dep_ in ("ccomp", "xcomp", "csubj"):
         return True
-    # "it is as if ...", "it's not as though ...", "it is unclear whether ...".
-    return child.dep_ == "advcl" and any(grandchild.lower_ in ("if", "whether", "to", "though")
-                                         for grandchild in child.children)
+    # "it is as if ...", "it's not as though ...", "it is unclear whether ...", "it looks like ...".
+    return child.dep_ == "advcl" and any(grandchild.lower_ in ("if", "whether", "to", "though") or (
+        grandchild.lower_ == "like" and grandchild.dep_ == "mark") for grandchild in child.children)
 
 
 def lone_proper_noun(token: Token) -> Span | None:

@@ -38,6 +38,7 @@ from .lexicon import (
     VERB_POS,
 )
 from .lists import enumerated, split_subjects
+from .sentences import quoted_tokens
 
 _MAX_ATOMS = 6
 # A part of something named before: "some" of "some of its citizens".
@@ -156,7 +157,8 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
     up ... and not joined ..."); `tense` is the tense of the clause it hangs from."""
     own_subject = _subject_tokens(verb)
     # "..., and there are too many ferries": a clause with an expletive subject borrows none.
-    expletive = any(child.dep_ == "expl" for child in verb.children)
+    # "..., but that's exactly what happened": a demonstrative "that" is a subject of its own too.
+    expletive = any(child.dep_ == "expl" or child.dep_ in NOUN_SUBJECT_DEPS for child in verb.children)
     subject = own_subject or (None if expletive else subject)
     tense = _tense(verb, aux or []) or tense
     # Children cut out of the main clause, and those whose facts are added with the main kept whole.
@@ -235,6 +237,11 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
             if body:
                 detached.append(token)
                 atoms.append(Atom(body, lead=subject))
+        elif token.dep_ == "appos" and (described := _described_name(token, tense)) is not None and not any(
+                within(token, child) for child in detached):
+            # "Tallinn, the capital of Estonia, has ...": Tallinn is the capital of Estonia.
+            detached.append(token)
+            atoms.append(described)
         elif token.dep_ == "relcl" and (named := _appositive_name(token)) and not any(
                 within(token, child) for child in detached) and (body := _relative_body(token)):
             # "Baltic Lines, the company that bought the port in 2019": Baltic Lines bought it.
@@ -846,6 +853,31 @@ def _is_non_restrictive(clause: Token) -> bool:
     """", who voted against the plan," (split off) but not "people who signed up" (kept)."""
     first = clause.left_edge
     return first.i > 0 and clause.doc[first.i - 1].text == "," and first.lower_ in RELATIVE_PRONOUNS
+
+
+def _described_name(noun: Token, tense: str | None) -> Atom | None:
+    """"Tallinn is the capital of Estonia" of "Tallinn, the capital of Estonia, has ...": what an
+    appositive set off by commas says of the name before it, in the main clause's tense."""
+    name = noun.head
+    doc = noun.doc
+    if noun.pos_ != "NOUN" or noun.i < name.i or name.pos_ != "PROPN" or noun.tag_ in PLURAL_NOUN_TAGS:
+        return None
+    if not any(child.dep_ in ("det", "poss") for child in noun.children) or any(
+            token.dep_ in ("relcl", "acl", "appos", "conj") or token.pos_ in VERB_POS or token.text in ("(", ")")
+            for token in noun.subtree if token != noun):
+        return None
+    start, end = noun.left_edge.i, noun.right_edge.i
+    if start == 0 or doc[start - 1].text != "," or end + 1 >= len(doc) or doc[end + 1].text not in (",", ".", ";"):
+        return None
+    if noun.i in quoted_tokens(noun.sent):
+        return None
+    phrase = without_edges([token for token in name.subtree if not within(token, noun) and token.i < start])
+    if not 1 <= len(phrase) <= 6 or phrase[-1] != name or any(
+            token.pos_ not in ("PROPN", "DET") and token.text not in ("&", ".", "-") for token in phrase):
+        return None
+    # A person's role then ("Jaan Kask was the mayor"); a place or body is what it is.
+    link = "was" if tense == "past" and name.ent_type_ == "PERSON" else "is"
+    return Atom(without_edges(list(noun.subtree)), lead=phrase, link=link)
 
 
 def _appositive_name(clause: Token) -> list[Token]:

@@ -183,9 +183,15 @@ def enumerated(atom: Atom) -> list[Atom]:
     """`atom` once per item of each list in it ("such as A, B or C", "A, B and C"); the examples
     a "such as" or "including" adds are left out of a first, general atom."""
     inside = {token.i for token in atom.tokens}
-    if has_pronoun([*atom.lead, *atom.tokens]) or not atom.lead and _lacks_subject(atom.tokens):
+    if not atom.lead and _lacks_subject(atom.tokens):
         return [atom]
     lists = [items for token in atom.tokens if (items := _list_items(token, inside))]
+    # A pronoun may stand for the list ("A, B and C, and their ..."), or for what the list is of; one
+    # that is the clause's own subject ("He has managed A, B and C") is the same in every item's claim.
+    pronouns = [token for token in [*atom.lead, *atom.tokens] if has_pronoun([token])]
+    if any(not (token.dep_ in NOUN_SUBJECT_DEPS and token.head.dep_ == "ROOT" and token.lower_ in (
+            "he", "she", "it")) for token in pronouns):
+        return [atom]
     if not lists:
         return [atom]
     examples = [_example_phrase(items[0]) for items in lists]

@@ -95,10 +95,16 @@ def extract_claims(
     sentences = list(parse_sentences(nlp, parse_text, kept))
     # The learned scorer takes the article's sentences in one batched pass, not one run each.
     logits = learned_logits([sentence.span for sentence in sentences])
-    names = CanonicalNames(_name_mentions(sentences, title, nlp))
+    title_doc = nlp(parse_safe(title)[:1000]) if title and title.strip() else None
+    names = CanonicalNames(_name_mentions(sentences, title_doc))
 
     genders = person_genders(((sentence.span, sentence.entities) for sentence in sentences), names)
     context = ArticleContext(names=names, base=base, genders=genders)
+    if title_doc is not None and len(title_doc):
+        # "Ferry captain Mari Tamm retires" over "She has sailed ...": the headline names whom the
+        # first pronouns stand for, though it yields no claim itself.
+        headline = next(iter(title_doc.sents))
+        context.remember(headline, tuple(entity for entity in title_doc.ents if entity.end <= headline.end))
     claims: list[ExtractedClaim] = []
     # The sentence, or the list, each claim comes from: claims of one are alike by construction.
     sources: list[int] = []
@@ -170,14 +176,12 @@ def _distinct_blocks(text: str, blocks: list[Block]) -> list[Block]:
     return distinct
 
 
-def _name_mentions(
-    sentences: list[ParsedSentence], title: str | None, nlp: spacy.Language
-) -> Iterator[NameMention]:
+def _name_mentions(sentences: list[ParsedSentence], title: spacy.tokens.Doc | None) -> Iterator[NameMention]:
     """Every entity mention of the kept text and the title."""
     for sentence in sentences:
         yield from name_mentions(sentence.entities)
-    if title and title.strip():
-        yield from name_mentions(nlp(parse_safe(title)[:1000]).ents)
+    if title is not None:
+        yield from name_mentions(title.ents)
 
 
 def _relative_base(published_at: datetime.date | datetime.datetime | str | None) -> datetime.datetime | None:
