@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterator
 
 import spacy
+from spacy.tokens import Span
 
 from .atoms import Atom
 from .attribution import speaker_name
@@ -31,7 +32,7 @@ from .lists import (
 from .merging import merge_near_duplicates
 from .model import load_nlp
 from .rendering import render
-from .scoring import SCORE_FLOOR, analyse_sentence, learned_logits
+from .scoring import SCORE_FLOOR, SentenceAnalysis, analyse_sentence, learned_logits
 from .sentences import ParsedSentence, parse_sentences
 from .text import (
     Block,
@@ -122,9 +123,9 @@ def extract_claims(
                                            nlp if items_reparsed <= MAX_REPARSED_ITEMS else None)
             # Neither a definition nor completed by a lead-in: the item reads as a sentence.
             sentence_claims = (item_claims if item_claims is not None
-                               else _claims(text, parse_text, sentence, context, logits[index]))
+                               else _claims(text, parse_text, sentence, context, logits[index], nlp))
         else:
-            sentence_claims = _claims(text, parse_text, sentence, context, logits[index])
+            sentence_claims = _claims(text, parse_text, sentence, context, logits[index], nlp)
             # "The four winners were:" says nothing alone; its list items complete it.
             in_list = is_lead_in(sentence)
             lead_in = sentence_claims[0] if in_list and len(sentence_claims) == 1 else None
@@ -196,12 +197,22 @@ def _relative_base(published_at: datetime.date | datetime.datetime | str | None)
 
 
 def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: ArticleContext,
-            learned_logit: float | None = None) -> list[ExtractedClaim]:
+            learned_logit: float | None = None, nlp: spacy.Language | None = None) -> list[ExtractedClaim]:
     """The atomic, self-contained claims of one sentence (none when it states nothing checkable)."""
     start, end = trim(parse_text, sentence.start, sentence.end)
     if end - start > MAX_SENTENCE_CHARS or end <= start:
         return []
     analysis = analyse_sentence(sentence.span, sentence.entities, learned_logit)
+    if not analysis.has_verb and nlp is not None and _title_case(sentence.span):
+        # "Ferry Operator: New Evidence That the Ship Sank in the Storm": capitals make the tagger see
+        # no verb; read in sentence case, it states a claim, kept whole as written.
+        recased = nlp(_sentence_case(sentence.span.text))
+        analysis = analyse_sentence(recased[:], tuple(recased.ents), learned_logit)
+        if not analysis.has_verb or analysis.score < SCORE_FLOOR or (
+                analysis.score < UNANCHORED_OPINION_FLOOR and not _verifiable(analysis.reasons)):
+            return []
+        analysis.attribution = None
+        return _claims_of_atoms(text, sentence, context, analysis, [Atom(list(sentence.span))], start, end)
     if not analysis.has_verb or analysis.score < SCORE_FLOOR:
         return []
     if analysis.score < UNANCHORED_OPINION_FLOOR and not _verifiable(analysis.reasons):
@@ -213,6 +224,11 @@ def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: Artic
         assert analysis.speaker is not None
         attribution = speaker_name(
             analysis.speaker, attribution, sentence.span, sentence.entities, context, sentence.open_quote)
+    return _claims_of_atoms(text, sentence, context, analysis, atoms, start, end, attribution)
+
+
+def _claims_of_atoms(text: str, sentence: ParsedSentence, context: ArticleContext, analysis: SentenceAnalysis,
+                     atoms: list[Atom], start: int, end: int, attribution: str | None = None) -> list[ExtractedClaim]:
     claims = []
     for atom in atoms:
         rendered = render(atom, sentence.span, sentence.entities, context, sentence.open_quote)
@@ -244,6 +260,22 @@ def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: Artic
             relative_dates_unresolved=relative_dates and context.base is None,
         ))
     return claims
+
+
+def _title_case(sentence: Span) -> bool:
+    """Most words capitalised, as in headlines ("New Evidence That the Ship Sank"), not all of them
+    written in capitals."""
+    words = [token for token in sentence if token.is_alpha and len(token) > 3]
+    capitalised = [token for token in words if token.text[0].isupper()]
+    return len(words) >= 4 and len(capitalised) >= 0.7 * len(words) and not all(
+        token.is_upper for token in capitalised)
+
+
+def _sentence_case(text: str) -> str:
+    """The words in lower case but the first and those written in capitals ("COVID-19", "US")."""
+    words = text.split(" ")
+    return " ".join(word if index == 0 or word.isupper() or not word[:1].isupper() else word.lower()
+                    for index, word in enumerate(words))
 
 
 def _is_headline(first_block: str, title: str | None) -> bool:
