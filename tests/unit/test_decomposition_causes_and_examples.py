@@ -264,3 +264,25 @@ def test_a_list_after_they_stays_whole(nlp):
 def test_an_organisation_described_by_an_appositive_is_what_it_is(nlp):
     assert "The Baltic Institute is a think tank in Riga." in texts(claims_of(
         nlp, "The report was written by the Baltic Institute, a think tank in Riga, in 2019."))
+
+
+# -- a participle on the predicate noun --------------------------------------------------------
+
+
+def test_what_a_participle_says_of_the_predicate_noun_it_says_of_the_subject(nlp):
+    assert texts(claims_of(nlp, "Baltic Lines is a ferry company based in Tallinn.")) == [
+        "Baltic Lines is a ferry company.",
+        "Baltic Lines is based in Tallinn.",
+    ]
+    assert texts(claims_of(nlp, "Kask Group is a firm specialising in ferry repairs.")) == [
+        "Kask Group is a firm.",
+        "Kask Group specialises in ferry repairs.",
+    ]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Lumo is not a compiler written in Rust.",
+    "Vaindlo is the first ferry built in Estonia.",
+])
+def test_a_participle_after_a_negation_or_a_first_stays(nlp, sentence):
+    assert texts(claims_of(nlp, sentence)) == [sentence]

@@ -237,6 +237,12 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
             if body:
                 detached.append(token)
                 atoms.append(Atom(body, lead=subject))
+        elif token.dep_ == "acl" and subject and _is_predicate_participle(token, verb) and not any(
+                within(token, child) for child in detached) and (
+                said := _predicate_participle(token, verb, subject, tense)) is not None:
+            # "Lumo is a compiler written in Rust": Lumo is a compiler; Lumo is written in Rust.
+            detached.append(token)
+            atoms.append(said)
         elif token.dep_ == "appos" and (described := _described_name(token, tense)) is not None and not any(
                 within(token, child) for child in detached):
             # "Tallinn, the capital of Estonia, has ...": Tallinn is the capital of Estonia.
@@ -916,11 +922,11 @@ def _relative_body(clause: Token) -> list[Token]:
     return without_edges(body) if len(body) >= 2 else []
 
 
-def _is_predicate_relative(clause: Token, verb: Token) -> bool:
+def _is_predicate_relative(clause: Token, verb: Token, dep: str = "relcl") -> bool:
     """"a chemist who founded Lumo" after "is": the subject is both a chemist and the founder.
     Not "the first chemist who ...", which only the clause makes true."""
     noun = clause.head
-    if clause.dep_ != "relcl" or noun.dep_ != "attr" or noun.head != verb or verb.lemma_ != "be":
+    if clause.dep_ != dep or noun.dep_ != "attr" or noun.head != verb or verb.lemma_ != "be":
         return False
     if any(child.dep_ == "neg" or child.lower_ == "never" or child.dep_ in NOUN_SUBJECT_DEPS and child.lower_ in (
             "it", "this", "that") for child in verb.children):
@@ -930,6 +936,32 @@ def _is_predicate_relative(clause: Token, verb: Token) -> bool:
     modifiers = [child for child in noun.children if child.i < noun.i]
     return any(child.lower_ in ("a", "an") for child in modifiers) and not any(
         child.tag_ in ("JJS", "RBS") or child.ent_type_ == "ORDINAL" for child in modifiers)
+
+
+def _is_predicate_participle(participle: Token, verb: Token) -> bool:
+    """"a compiler written in Rust", "a firm specialising in ferries" after "is": what the noun is
+    said to be, the subject is too. Not "the first film directed by a woman" (only the participle
+    makes it first), nor after a negation."""
+    if participle.tag_ not in ("VBN", "VBG") or participle.i < participle.head.i:
+        return False
+    if participle.lower_ in FRAMING_PARTICIPLES or any(child.dep_ in ("nsubj", "nsubjpass", "mark", "aux")
+                                                        for child in participle.children):
+        return False
+    if any(child.dep_ == "neg" or child.lower_ == "never" for child in verb.children):
+        return False
+    return _is_predicate_relative(participle, verb, dep="acl") and size(participle) >= 2
+
+
+def _predicate_participle(participle: Token, verb: Token, subject: list[Token], tense: str | None) -> Atom | None:
+    if participle.tag_ == "VBN":
+        link = verb.text.lower() if verb.tag_ in ("VBZ", "VBP", "VBD") else None
+        if link is None or link.startswith("'") or has_pronoun(subject):
+            return None
+        return Atom(without_edges(list(participle.subtree)), lead=subject, link=link)
+    form = _verb_form(participle, tense, subject)
+    if form is None or has_pronoun(subject):
+        return None
+    return Atom(without_edges(list(participle.subtree)), lead=subject, words={participle.i: form})
 
 
 def _is_concessive(clause: Token) -> bool:
