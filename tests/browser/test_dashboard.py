@@ -485,6 +485,32 @@ def test_an_admin_manages_keys_and_webhooks(desk, page):
     desk.shot(page, "view-admin")
 
 
+def test_an_admin_adds_pauses_and_deletes_feeds_in_the_page(desk, page, store):
+    store.create_feed("fd_bridgenews", url="https://bridges.example/rss.xml", title="Bridge news",
+                      interval_seconds=900, fetch_pages=False)
+    desk.sign_in(page, "admin", "#/admin")
+    feeds = page.get_by_role("region", name="Feeds")
+    row = feeds.get_by_role("row").filter(has_text="Bridge news")
+    expect(row).to_contain_text("https://bridges.example/rss.xml")
+    expect(row).to_contain_text("active")
+    expect(row).to_contain_text("not yet")
+
+    # A feed on a private address is refused, and the form says why.
+    form = page.get_by_role("form", name="Add a feed")
+    form.get_by_label("Feed URL").fill("http://127.0.0.1:9/feed.xml")
+    form.get_by_role("button", name="Add feed").click()
+    expect(feeds.get_by_role("alert")).to_contain_text("address")
+    expect(feeds.get_by_role("row").filter(has_text="127.0.0.1")).to_have_count(0)
+
+    row.get_by_role("button", name="Pause feed Bridge news").click()
+    expect(row).to_contain_text("paused")
+    assert store.get_feed("fd_bridgenews")["active"] is False
+    page.once("dialog", lambda dialog: dialog.accept())
+    feeds.get_by_role("button", name="Delete feed Bridge news").click()
+    expect(feeds).to_contain_text("No feeds.")
+    desk.shot(page, "view-admin-feeds")
+
+
 def test_the_api_key_never_appears_in_a_request_url(desk, page, store):
     _article, ids = seed(store, "Ostrava bridge reopens", BRIDGE_CLAIMS)
     key = desk.api_keys["admin"]

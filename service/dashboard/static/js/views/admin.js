@@ -1,4 +1,5 @@
-// Admin: API keys (the secret shown once) and webhook subscriptions with their delivery logs.
+// Admin: API keys (the secret shown once), webhook subscriptions with their delivery logs, and
+// the feeds polled for articles.
 import { api, ApiError } from "../api.js";
 import { clear, field, fill, h, select, setFieldError, showFieldErrors } from "../dom.js";
 import { when } from "../format.js";
@@ -45,6 +46,8 @@ async function mountAdmin(container) {
   const hooksBody = h("tbody");
   const keyNotice = h("div", { class: "form-alert", role: "alert" });
   const hookNotice = h("div", { class: "form-alert", role: "alert" });
+  const feedsBody = h("tbody");
+  const feedNotice = h("div", { class: "form-alert", role: "alert" });
 
   const keyName = h("input", { type: "text", maxLength: 200, required: true });
   const keyRole = select(ROLES, { value: "reviewer" });
@@ -61,6 +64,17 @@ async function mountAdmin(container) {
       eventBoxes.map((box) => h("label", {}, box, ` ${box.value}`))),
     h("button", { type: "submit", class: "primary", text: "Add webhook" }));
 
+  const feedUrl = h("input", { type: "url", placeholder: "https://news.example/rss.xml", required: true });
+  const feedTitle = h("input", { type: "text", maxLength: 300 });
+  const feedInterval = select([["300", "every 5 minutes"], ["900", "every 15 minutes"], ["3600", "every hour"],
+    ["21600", "every 6 hours"], ["86400", "daily"]], { value: "900" });
+  const feedPages = h("input", { type: "checkbox" });
+  const feedForm = h("form", { class: "inline-form", novalidate: true, "aria-label": "Add a feed" },
+    field("Feed URL", feedUrl, { hint: "RSS or Atom; each new entry becomes an article once." }),
+    field("Title", feedTitle, { hint: "Optional; given as the articles' source." }), field("Poll", feedInterval),
+    h("label", { class: "check" }, feedPages, " Fetch each entry's page for its full text"),
+    h("button", { type: "submit", class: "primary", text: "Add feed" }));
+
   container.append(h("section", { class: "view admin" },
     h("div", { class: "view-head" }, h("h1", { text: "Admin" })),
     h("section", { class: "panel", "aria-labelledby": "keys-title" },
@@ -70,10 +84,14 @@ async function mountAdmin(container) {
     h("section", { class: "panel", "aria-labelledby": "hooks-title" },
       h("h2", { id: "hooks-title", text: "Webhooks" }), hookNotice, hookForm,
       h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {},
-        ["Endpoint", "Events", "State", "Waiting", ""].map((t) => h("th", { scope: "col", text: t })))), hooksBody)))));
+        ["Endpoint", "Events", "State", "Waiting", ""].map((t) => h("th", { scope: "col", text: t })))), hooksBody))),
+    h("section", { class: "panel", "aria-labelledby": "feeds-title" },
+      h("h2", { id: "feeds-title", text: "Feeds" }), feedNotice, feedForm,
+      h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {},
+        ["Feed", "State", "Last poll", "Entries", "Articles", ""].map((t) => h("th", { scope: "col", text: t })))), feedsBody)))));
 
   // Re-rendered only when something changed, so polling never steals focus from a button.
-  const shown = { keys: null, hooks: null };
+  const shown = { keys: null, hooks: null, feeds: null };
 
   async function loadKeys() {
     const { keys } = await api("/keys");
@@ -112,6 +130,74 @@ async function mountAdmin(container) {
       h("td", {}, h("a", { href: `#/admin/webhooks/${hook.id}`, text: "Deliveries" }))))
       : [emptyRow(5, "No webhook subscriptions.")]));
   }
+
+  async function loadFeeds() {
+    const { feeds } = await api("/feeds", { query: { limit: 100 } });
+    if (JSON.stringify(feeds) === shown.feeds) return;
+    shown.feeds = JSON.stringify(feeds);
+    fill(feedsBody, ...(feeds.length ? feeds.map((feed) => {
+      const name = feed.title || feed.feed_title || feed.url;
+      const state = !feed.active ? h("span", { class: "badge", text: "paused" })
+        : feed.last_status === "error"
+          ? h("span", { class: "badge status-flagged", text: `failing (${feed.consecutive_failures})`, title: feed.last_error || "" })
+          : h("span", { class: "badge status-verified", text: feed.polling ? "polling" : "active" });
+      return h("tr", {},
+        h("td", { class: "wrap" }, h("div", { text: name }), name !== feed.url ? h("div", { class: "muted", text: feed.url }) : null,
+          feed.last_error ? h("div", { class: "differs", role: "note", text: feed.last_error }) : null),
+        h("td", {}, state),
+        h("td", { text: feed.last_polled_at ? when(feed.last_polled_at) : "not yet",
+          title: feed.next_poll_at ? `next: ${when(feed.next_poll_at)}` : "" }),
+        h("td", { class: "num", text: String(feed.entries_seen ?? 0) }),
+        h("td", { class: "num", text: String(feed.entries_ingested ?? 0) }),
+        h("td", {}, h("div", { class: "row" },
+          h("button", { type: "button", text: feed.active ? "Pause" : "Resume", "aria-label": `${feed.active ? "Pause" : "Resume"} feed ${name}`,
+            on: { click: () => changeFeed(feed, { active: !feed.active }, feed.active ? "paused" : "resumed") } }),
+          h("button", { type: "button", class: "danger", text: "Delete", "aria-label": `Delete feed ${name}`,
+            on: { click: () => deleteFeed(feed, name) } }))));
+    }) : [emptyRow(6, "No feeds.")]));
+  }
+
+  async function changeFeed(feed, body, done) {
+    clear(feedNotice);
+    try {
+      await api(`/feeds/${encodeURIComponent(feed.id)}`, { method: "PATCH", body });
+      toast(`Feed ${done}.`);
+      await loadFeeds();
+    } catch (error) {
+      errorInto(feedNotice, error);
+    }
+  }
+
+  async function deleteFeed(feed, name) {
+    if (!confirm(`Delete the feed “${name}”? Articles made from it stay.`)) return;
+    clear(feedNotice);
+    try {
+      await api(`/feeds/${encodeURIComponent(feed.id)}`, { method: "DELETE" });
+      toast("Feed deleted.");
+      await loadFeeds();
+    } catch (error) {
+      errorInto(feedNotice, error);
+    }
+  }
+
+  feedForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clear(feedNotice);
+    const url = feedUrl.value.trim();
+    setFieldError(feedUrl, /^https?:\/\/\S+$/i.test(url) ? "" : "Use a full http:// or https:// address.");
+    if (!/^https?:\/\/\S+$/i.test(url)) return feedUrl.focus();
+    try {
+      const body = { url, interval_seconds: Number(feedInterval.value), fetch_pages: feedPages.checked };
+      if (feedTitle.value.trim()) body.title = feedTitle.value.trim();
+      await api("/feeds", { method: "POST", body });
+      toast("Feed added; its first poll is due now.");
+      feedUrl.value = "";
+      feedTitle.value = "";
+      await loadFeeds();
+    } catch (error) {
+      errorInto(feedNotice, error, { url: feedUrl, title: feedTitle, interval_seconds: feedInterval });
+    }
+  });
 
   keyForm.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -152,9 +238,11 @@ async function mountAdmin(container) {
     }
   });
 
-  await Promise.all([loadKeys(), loadHooks()]);
-  // Keys and subscriptions change without events: poll while the page is watched.
-  const timer = setInterval(() => { if (!document.hidden) Promise.all([loadKeys(), loadHooks()]).catch(() => {}); }, 3000);
+  await Promise.all([loadKeys(), loadHooks(), loadFeeds()]);
+  // Keys, subscriptions and feeds change without events: poll while the page is watched.
+  const timer = setInterval(() => {
+    if (!document.hidden) Promise.all([loadKeys(), loadHooks(), loadFeeds()]).catch(() => {});
+  }, 3000);
   return { unmount() { clearInterval(timer); } };
 }
 
