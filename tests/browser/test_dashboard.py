@@ -12,8 +12,10 @@ import requests
 from playwright.sync_api import Page, expect
 
 from service.articles import submit_article
+from service.lookup import Lookup
 from tests.browser.harness import API_KEY_ENTRY, PHONE
 from tests.helpers import make_claims
+from workers.articles import match_by_meaning
 
 WORKER_MS = 60_000  # a real extraction (the worker is shared and may be busy)
 LIVE_MS = 3_000     # issue 10: open views update within 3 s of a change made elsewhere
@@ -258,7 +260,7 @@ def test_take_next_leases_the_most_check_worthy_claim_and_shows_it_in_its_articl
 
 
 def test_the_claim_view_shows_fact_checks_that_look_like_it_and_what_differs(desk, page, store):
-    _article, ids = seed(store, "Ostrava bridge reopens", BRIDGE_CLAIMS)
+    article_id, ids = seed(store, "Ostrava bridge reopens", BRIDGE_CLAIMS)
     stored = call(desk, "admin", "POST", "/factchecks", json=[
         {"@type": "ClaimReview", "url": "https://checks.example/ostrava-bridge",
          "claimReviewed": "Repairs to the Ostrava river bridge cost 35 million euros.",
@@ -268,6 +270,7 @@ def test_the_claim_view_shows_fact_checks_that_look_like_it_and_what_differs(des
          "claimReviewed": "Brno tram tickets are free for pensioners."},
     ])
     assert stored.status_code == 200, stored.text
+    match_by_meaning(store, Lookup(), article_id)  # as the matcher does once a claim is extracted
     desk.sign_in(page, "reviewer", f"#/claims/{ids[1]}")
     panel = page.get_by_role("region", name=re.compile(r"^Fact-checked before\?"))
     found = panel.locator("li").first
@@ -276,6 +279,7 @@ def test_the_claim_view_shows_fact_checks_that_look_like_it_and_what_differs(des
     expect(found).to_contain_text("Demagog")
     expect(found).to_contain_text("rated “False”")
     expect(found.get_by_role("note")).to_have_text("Not the same claim? figures: 27 vs 35")
+    expect(found).to_contain_text("matched: suggested")  # attached at extraction, kept from confirmed
     # The fact-check about something else is not offered.
     expect(panel.get_by_role("heading")).to_have_text("Fact-checked before? (1)")
     desk.shot(page, "view-claim-factchecks")
