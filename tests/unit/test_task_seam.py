@@ -40,3 +40,12 @@ def test_claimtrack_up_runs_a_worker_for_every_queue():
     from cli.main import WORKER_QUEUES
 
     assert {*WORKER_QUEUES, Queue.MATCHING.value} == set(Queue)
+
+
+def test_the_tasks_module_loads_without_spacy():
+    """Beat, the webhook worker and the matcher import the tasks; only extraction needs spaCy."""
+    import subprocess
+    import sys
+
+    check = "import sys, workers.tasks; sys.exit(1 if 'spacy' in sys.modules else 0)"
+    assert subprocess.run([sys.executable, "-c", check], cwd=REPO, timeout=120).returncode == 0
