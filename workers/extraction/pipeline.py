@@ -52,6 +52,10 @@ MAX_SENTENCE_CHARS = 1500
 UNANCHORED_OPINION_FLOOR = 0.25
 # "Term: description" items rewritten and parsed again per article: a parse each, so bounded.
 MAX_REPARSED_ITEMS = 200
+# Title-case lines without a verb read again in sentence case ("New Evidence That the Ship Sank"):
+# headlines are short and few; an article of nothing but capitalised words must not parse twice.
+MAX_RECASED_LINES = 20
+MAX_RECASED_TOKENS = 40
 # Past this length a parse is too unreliable to cut into clauses.
 MAX_DECOMPOSED_CHARS = 600
 
@@ -112,7 +116,13 @@ def extract_claims(
     lead_in: ExtractedClaim | None = None
     in_list = False
     items_reparsed = 0
+    # Title-case lines read again in sentence case: a parse each, so bounded like the list items.
+    recased = 0
     for index, sentence in enumerate(sentences):
+        recase = None
+        if recased < MAX_RECASED_LINES and len(sentence.span) <= MAX_RECASED_TOKENS and _title_case(sentence.span):
+            recased += 1
+            recase = nlp
         if in_list and is_list_marker(sentence):
             # "1." parsed as a sentence of its own, apart from its item.
             continue
@@ -123,9 +133,9 @@ def extract_claims(
                                            nlp if items_reparsed <= MAX_REPARSED_ITEMS else None)
             # Neither a definition nor completed by a lead-in: the item reads as a sentence.
             sentence_claims = (item_claims if item_claims is not None
-                               else _claims(text, parse_text, sentence, context, logits[index], nlp))
+                               else _claims(text, parse_text, sentence, context, logits[index], recase))
         else:
-            sentence_claims = _claims(text, parse_text, sentence, context, logits[index], nlp)
+            sentence_claims = _claims(text, parse_text, sentence, context, logits[index], recase)
             # "The four winners were:" says nothing alone; its list items complete it.
             in_list = is_lead_in(sentence)
             lead_in = sentence_claims[0] if in_list and len(sentence_claims) == 1 else None
@@ -198,12 +208,14 @@ def _relative_base(published_at: datetime.date | datetime.datetime | str | None)
 
 def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: ArticleContext,
             learned_logit: float | None = None, nlp: spacy.Language | None = None) -> list[ExtractedClaim]:
-    """The atomic, self-contained claims of one sentence (none when it states nothing checkable)."""
+    """The atomic, self-contained claims of one sentence (none when it states nothing checkable).
+
+    `nlp` is given for a title-case line, to read it again in sentence case when it shows no verb."""
     start, end = trim(parse_text, sentence.start, sentence.end)
     if end - start > MAX_SENTENCE_CHARS or end <= start:
         return []
     analysis = analyse_sentence(sentence.span, sentence.entities, learned_logit)
-    if not analysis.has_verb and nlp is not None and _title_case(sentence.span):
+    if not analysis.has_verb and nlp is not None:
         # "Ferry Operator: New Evidence That the Ship Sank in the Storm": capitals make the tagger see
         # no verb; read in sentence case, it states a claim, kept whole as written.
         recased = nlp(_sentence_case(sentence.span.text))
