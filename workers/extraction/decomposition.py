@@ -253,7 +253,8 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
             # "Baltic Lines, the company that bought the port in 2019": Baltic Lines bought it.
             detached.append(token.head)
             atoms.append(Atom(body, lead=named))
-        elif token.dep_ == "relcl" and _is_non_restrictive(token) and token.head.i != verb.i:
+        elif token.dep_ == "relcl" and _is_non_restrictive(token) and token.head.i != verb.i and \
+                not _antecedent_unsure(token):
             atom = _relative_clause(token)
             if atom is not None:
                 detached.append(token)
@@ -853,6 +854,36 @@ def _link(subject: list[Token], verb: Token, clause: Token) -> str:
     if clause.tag_ == "VBN" or past:
         return "were" if plural else "was"
     return "are" if plural else "is"
+
+
+def _antecedent_unsure(clause: Token) -> bool:
+    """"a terminal in Lindvik harbour, which will cost ...": the terminal or the harbour? When
+    another noun could be what the clause is about (the noun before the clause sits in a phrase of
+    that noun, or a phrase stands between the two) and the clause's verb agrees with both in
+    number, the parse only guesses; the sentence keeps the clause. "the expression of genes,
+    which control ...": only the genes are plural, so the clause is theirs."""
+    noun = clause.head
+    rivals = []
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+        owner = noun.head.head
+        if owner.pos_ in ("NOUN", "PROPN"):
+            rivals.append(owner)
+        else:  # "bought the mill beside the river, which ...": the mill, or the river
+            rivals += [child for child in owner.children if child.dep_ in ("dobj", "attr") and child.i < noun.head.i]
+    rivals += [grandchild for child in noun.rights if child.dep_ == "prep" and child.i < clause.i
+               for grandchild in child.children if grandchild.dep_ == "pobj"]
+    number = _finite_number(clause)
+    return any(number is None or _noun_number(rival) in (None, number) for rival in rivals)
+
+
+def _finite_number(verb: Token) -> str | None:
+    """"singular" for "dates", "is"; "plural" for "control", "are"; None when the form does not say."""
+    finite = next((child for child in verb.children if child.dep_ in ("aux", "auxpass")), verb)
+    return {"VBZ": "singular", "VBP": "plural"}.get(finite.tag_)
+
+
+def _noun_number(noun: Token) -> str | None:
+    return {"NN": "singular", "NNP": "singular", "NNS": "plural", "NNPS": "plural"}.get(noun.tag_)
 
 
 def _is_non_restrictive(clause: Token) -> bool:
