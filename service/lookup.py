@@ -46,10 +46,18 @@ class Lookup:
         TextIndex(["warm up"], embed(["warm up"]))
 
     def search(self, store: Store, text: str, *, limit: int = 10, language: str | None = None) -> list[dict]:
-        epoch, factchecks_version, *verdict_counts = store.factchecks.lookup_version()
-        corpora = [self._current(store, "factcheck", (epoch, factchecks_version)),
-                   self._current(store, "claim", (epoch, *verdict_counts))]
+        corpora = self._corpora_now(store)
         vector = embed([text])[0] if any(corpus.index.size for corpus in corpora) else None
+        return self._ranked(store, corpora, text, vector, limit=limit, language=language)
+
+    def _corpora_now(self, store: Store) -> list[_Corpus]:
+        """Both indexes as the stored data stand now (rebuilt only where it changed)."""
+        epoch, factchecks_version, *verdict_counts = store.factchecks.lookup_version()
+        return [self._current(store, "factcheck", (epoch, factchecks_version)),
+                self._current(store, "claim", (epoch, *verdict_counts))]
+
+    def _ranked(self, store: Store, corpora: list[_Corpus], text: str, vector: np.ndarray | None, *,
+                limit: int, language: str | None = None) -> list[dict]:
         # Ask each for more than `limit`: some hits may be gone or in another language.
         hits = sorted(((hit, corpus) for corpus in corpora for hit in corpus.index.search(
             text, limit=limit * 3, min_similarity=MIN_SIMILARITY, vector=vector)),
@@ -70,12 +78,22 @@ class Lookup:
                 break
         return results
 
-    def matches_for_claim(self, store: Store, claim: dict, *, limit: int = 5) -> tuple[list[dict], list[dict]]:
-        """A new claim's matches (`service.matching.lookup_tier`): the fact-checks as a claim's
+    def matches_for_claims(self, store: Store, claims: list[dict], *,
+                           limit: int = 5) -> list[tuple[list[dict], list[dict]]]:
+        """Each new claim's matches (`service.matching.lookup_tier`): the fact-checks as a claim's
         `factchecks` lists them, and our reviewed claims of other articles as `link_matches`
-        takes them (found by meaning and words, named entities or not)."""
+        takes them (found by meaning and words, named entities or not). The indexes are checked
+        once and the claims embedded in one batch."""
+        corpora = self._corpora_now(store)
+        vectors = (embed([claim["text"] for claim in claims]) if claims and any(corpus.index.size for corpus in corpora)
+                   else [None] * len(claims))
+        return [self._claim_matches(claim, self._ranked(store, corpora, claim["text"], vector, limit=limit))
+                for claim, vector in zip(claims, vectors)]
+
+    @staticmethod
+    def _claim_matches(claim: dict, found_all: list[dict]) -> tuple[list[dict], list[dict]]:
         factchecks, claims = [], []
-        for found in self.search(store, claim["text"], limit=limit):
+        for found in found_all:
             tier = lookup_tier(found["similarity"], found["differences"])
             if tier is None:
                 continue

@@ -90,10 +90,8 @@ def match_by_meaning(store: Store, lookup: Lookup, article_id: str) -> int:
     claims become its matches, in any language (the embeddings are multilingual). Idempotent:
     what is attached already is skipped."""
     attached = 0
-    for claim in store.article_claims(article_id):
-        if claim.get("retracted"):
-            continue
-        factchecks, claims = lookup.matches_for_claim(store, claim)
+    live = [claim for claim in store.article_claims(article_id) if not claim.get("retracted")]
+    for claim, (factchecks, claims) in zip(live, lookup.matches_for_claims(store, live)):
         attached += store.attach_factchecks(
             claim["id"], factchecks, boost=any(factcheck_boosts(found["rating"]) for found in factchecks))
         attached += store.link_matches(claim["id"], claims)
