@@ -57,16 +57,18 @@ def recurring(store: Store, *, status: str, since: str | None, limit: int) -> li
         if repeats:
             counted.append((len(repeats), claim_id, [link["claim_id"] for link in repeats]))
     counted.sort(key=lambda entry: (-entry[0], entry[1]))
+    top = counted[:limit]
+    # The top claims and their repeats, then their articles: two round trips in all.
+    wanted = list(dict.fromkeys(i for _count, claim_id, repeat_ids in top for i in (claim_id, *repeat_ids)))
+    claims = {claim["id"]: claim for claim in store.load_claims(wanted) if claim is not None}
+    articles = {a["id"]: a for a in store.articles_by_id([claim["article_id"] for claim in claims.values()])}
     found = []
-    for count, claim_id, repeat_ids in counted[:limit]:
-        repeated = [claim for claim in store.load_claims([claim_id, *repeat_ids]) if claim is not None]
-        if not repeated or repeated[0]["id"] != claim_id:
+    for count, claim_id, repeat_ids in top:
+        original = claims.get(claim_id)
+        if original is None:
             continue  # deleted since it was counted
-        articles = {a["id"]: a for a in store.articles_by_id([c["article_id"] for c in repeated])}
-        occurrences = [_occurrence(claim, articles.get(claim["article_id"]), "self" if claim["id"] == claim_id
-                                   else "matched") for claim in repeated]
-        summary = _summary(occurrences[1:])
-        original = repeated[0]
+        summary = _summary([_occurrence(claims[i], articles.get(claims[i]["article_id"]), "matched")
+                            for i in repeat_ids if i in claims])
         found.append({
             "claim": {key: original.get(key) for key in ("id", "text", "status", "rating", "article_id")},
             "repeats": count, "first_seen": summary["first_seen"], "last_seen": summary["last_seen"],
