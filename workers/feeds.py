@@ -34,7 +34,7 @@ from service.feeds import (
 from service.store import Store
 from service.webhooks import parse_retry_after
 from workers.extraction.text import html_to_text
-from workers.webhooks import CONNECT_TIMEOUT_SECONDS, _describe
+from workers.webhooks import CONNECT_TIMEOUT_SECONDS, describe_failure
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def fetch(session: requests.Session, url: str, *, timeout: float, max_bytes: int
                         raise FetchError(f"no complete answer within {timeout:g} s")
                 return Fetched(code, bytes(body), CaseInsensitiveDict(response.headers), current)
         except requests.RequestException as exc:
-            raise FetchError(_describe(exc, timeout)) from None
+            raise FetchError(describe_failure(exc, timeout)) from None
         except ReadTimeoutError:  # reading the body raw: urllib3's own errors, not requests'
             raise FetchError(f"no complete answer within {timeout:g} s") from None
         except (urllib3.exceptions.HTTPError, OSError) as exc:

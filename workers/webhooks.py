@@ -117,7 +117,8 @@ class AttemptResult:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-def _describe(exc: requests.RequestException, timeout: float) -> str:
+def describe_failure(exc: requests.RequestException, timeout: float) -> str:
+    """Why a request through `new_session` failed, in words for a log or a feed's error."""
     if isinstance(exc, requests.ConnectTimeout):
         return f"connecting timed out after {CONNECT_TIMEOUT_SECONDS:g} s"
     if isinstance(exc, requests.ReadTimeout):
@@ -163,7 +164,7 @@ def post(session: requests.Session, url: str, *, body: bytes, headers: dict,
                                  received[:LOGGED_BODY_CHARS].decode("utf-8", "replace"))
     except requests.RequestException as exc:
         return AttemptResult(None, round((time.perf_counter() - started) * 1000, 1),
-                             _describe(exc, timeout))
+                             describe_failure(exc, timeout))
 
 
 # -- an endpoint's line ------------------------------------------------------------------------
