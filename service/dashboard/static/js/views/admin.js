@@ -35,6 +35,14 @@ function secretBox(label, secret) {
     h("div", { class: "row" }, input, copy));
 }
 
+// A full http(s) address, or the field says so and takes the focus.
+function requireHttpUrl(input, url) {
+  const ok = /^https?:\/\/\S+$/i.test(url);
+  setFieldError(input, ok ? "" : "Use a full http:// or https:// address.");
+  if (!ok) input.focus();
+  return ok;
+}
+
 function errorInto(slot, error, controls = {}) {
   if (!(error instanceof ApiError) || error.status === 401) throw error;
   showFieldErrors(error.fieldErrors, controls);
@@ -184,8 +192,7 @@ async function mountAdmin(container) {
     event.preventDefault();
     clear(feedNotice);
     const url = feedUrl.value.trim();
-    setFieldError(feedUrl, /^https?:\/\/\S+$/i.test(url) ? "" : "Use a full http:// or https:// address.");
-    if (!/^https?:\/\/\S+$/i.test(url)) return feedUrl.focus();
+    if (!requireHttpUrl(feedUrl, url)) return;
     try {
       const body = { url, interval_seconds: Number(feedInterval.value), fetch_pages: feedPages.checked };
       if (feedTitle.value.trim()) body.title = feedTitle.value.trim();
@@ -219,8 +226,7 @@ async function mountAdmin(container) {
     clear(hookNotice);
     const url = hookUrl.value.trim();
     const events = eventBoxes.filter((box) => box.checked).map((box) => box.value);
-    setFieldError(hookUrl, /^https?:\/\/\S+$/i.test(url) ? "" : "Use a full http:// or https:// address.");
-    if (!/^https?:\/\/\S+$/i.test(url)) return hookUrl.focus();
+    if (!requireHttpUrl(hookUrl, url)) return;
     if (!events.length) {
       hookNotice.append(h("p", { class: "alert", text: "Choose at least one event." }));
       return;
