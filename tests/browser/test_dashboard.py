@@ -280,6 +280,7 @@ def test_the_claim_view_shows_fact_checks_that_look_like_it_and_what_differs(des
     expect(found).to_contain_text("rated “False”")
     expect(found.get_by_role("note")).to_have_text("Not the same claim? figures: 27 vs 35")
     expect(found).to_contain_text("matched: suggested")  # attached at extraction, kept from confirmed
+    expect(page.get_by_text("+0.30 queue boost (matches a fact-check rated False)")).to_be_visible()
     # The fact-check about something else is not offered.
     expect(panel.get_by_role("heading")).to_have_text("Fact-checked before? (1)")
     desk.shot(page, "view-claim-factchecks")

@@ -193,7 +193,7 @@ async function mountClaim(container, desk, id, initialAction) {
     const dates = claim.dates || [];
     fill(details, h("dl", { class: "facts" },
       h("dt", { text: "Check-worthiness" }), h("dd", {}, scoreChip(claim),
-        claim.priority_boost ? h("span", { class: "muted", text: ` +${score(claim.priority_boost)} queue boost (matches a flagged claim)` }) : null),
+        claim.priority_boost ? h("span", { class: "muted", text: ` +${score(claim.priority_boost)} queue boost (${boostReason(claim)})` }) : null),
       h("dt", { text: "Attribution" }), h("dd", { text: claim.attribution || "— (the article itself)" }),
       h("dt", { text: "Kind" }), h("dd", { text: claim.kind || "—" }),
       h("dt", { text: "Entities" }), h("dd", {}, entities.length ? h("ul", { class: "chips" }, entities.map((e) => h("li", {
@@ -657,6 +657,17 @@ async function mountClaim(container, desk, id, initialAction) {
 }
 
 // A history entry's changed fields in words: cleared ones left out, people by name.
+// Why the claim moved up the queue: a flagged match, a fact-check with a verdict a flagged claim
+// could carry (service.claims.factcheck_boosts), or both.
+const FLAGGED = new Set(FLAG_RATINGS.map(([value]) => value));
+function boostReason(claim) {
+  const reasons = [];
+  if ((claim.matches || []).some((match) => match.status === "flagged")) reasons.push("a flagged claim");
+  const rated = (claim.factchecks || []).find((found) => FLAGGED.has(found.rating));
+  if (rated) reasons.push(`a fact-check rated ${ratingLabel(rated.rating)}`);
+  return `matches ${reasons.join(" and ") || "a flagged claim"}`;
+}
+
 // An article's publication is often a bare date: shown as written, not as a local midnight.
 function seenOn(iso) {
   return iso && iso.length === 10 ? iso : when(iso);
