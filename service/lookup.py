@@ -8,53 +8,73 @@ from dataclasses import dataclass
 import numpy as np
 
 from service.embeddings import DIMENSIONS, embed, from_text
-from service.factchecks import searchable_text
+from service.factchecks import searchable_text, url_key
 from service.matching import differences, lookup_tier
 from service.retrieval import TextIndex
 from service.store import Store
+from service.store.factchecks import REVIEWED_STATUSES
 
 # Below it a result is noise: texts on other subjects still share a word or two and some meaning
 # (unrelated sentences' embeddings have cosines of 0.1 to 0.3, a third of that after weighting).
 MIN_SIMILARITY = 0.15
+# Outbox events read per check of the reviewed claims; more since the last check: built anew.
+_OUTBOX_PAGE = 10_000
 
 
 @dataclass
 class _Corpus:
-    version: tuple
     index: TextIndex
-    # ("factcheck" | "claim", id) per indexed text, and the claim it states.
+    # ("factcheck" | "claim", id) per indexed position, and the claim it states.
     sources: list[tuple[str, str]]
     texts: list[str]
+    # What is indexed, by fact-check URL key or claim id: (position, what it was indexed from:
+    # the fact-check's updated_at or the claim's text).
+    rows: dict[str, tuple[int, str]]
+    # How far the corpus has read the stored changes: (epoch, fact-check version) for the
+    # fact-checks, (epoch, outbox event id) for the reviewed claims.
+    cursor: tuple
+
+    def add(self, keys: list[str], sources: list[tuple[str, str]], texts: list[str], searchable: list[str],
+            stamps: list[str], vectors: np.ndarray) -> None:
+        for key, stamp, position in zip(keys, stamps, self.index.add(searchable, vectors)):
+            self.rows[key] = (position, stamp)
+        self.sources += sources
+        self.texts += texts
+
+    def remove(self, keys: list[str]) -> None:
+        self.index.remove([self.rows.pop(key)[0] for key in keys if key in self.rows])
 
 
 class Lookup:
-    """One per process. Two indexes, each built on first use and again after its data changed:
-    the fact-checks (rebuilt only when one is stored, changed or deleted) and our verified and
-    flagged claims (small; rebuilt when a claim gets a verdict), so a verdict never costs a
-    rebuild of thousands of fact-checks."""
+    """One per process. Two indexes, each built on first use and then kept current in place:
+    the fact-checks (those stored, changed or deleted since the version it holds go out and in
+    again as they are now) and our verified and flagged claims (the outbox says which claims
+    changed). Either is built anew only when its corpus has doubled (the idf and the IVF
+    clustering are refitted) or the database was replaced."""
 
     def __init__(self) -> None:
         self._corpora: dict[str, _Corpus] = {}
-        self._lock = threading.Lock()
+        # Searches read the indexes that changes write in place: one at a time.
+        self._lock = threading.RLock()
         # Reviewed claims' embeddings by (id, text), kept across rebuilds: a new verdict embeds
         # one claim, not all of them again.
         self._claim_vectors: dict[tuple[str, str], np.ndarray] = {}
 
     def warm_up(self) -> None:
-        """Load the embedding model and scikit-learn now (a process that will match pays at
-        start, not at its first claim)."""
+        """Load the embedding model, scikit-learn and faiss now (a process that will match pays
+        at start, not at its first claim)."""
         TextIndex(["warm up"], embed(["warm up"]))
 
     def search(self, store: Store, text: str, *, limit: int = 10, language: str | None = None) -> list[dict]:
-        corpora = self._corpora_now(store)
-        vector = embed([text])[0] if any(corpus.index.size for corpus in corpora) else None
-        return self._ranked(store, corpora, text, vector, limit=limit, language=language)
+        with self._lock:
+            corpora = self._corpora_now(store)
+            vector = embed([text])[0] if any(corpus.index.size for corpus in corpora) else None
+            return self._ranked(store, corpora, text, vector, limit=limit, language=language)
 
     def _corpora_now(self, store: Store) -> list[_Corpus]:
-        """Both indexes as the stored data stand now (rebuilt only where it changed)."""
-        epoch, factchecks_version, *verdict_counts = store.factchecks.lookup_version()
-        return [self._current(store, "factcheck", (epoch, factchecks_version)),
-                self._current(store, "claim", (epoch, *verdict_counts))]
+        """Both indexes as the stored data stand now."""
+        epoch, factchecks_version, *_verdict_counts = store.factchecks.lookup_version()
+        return [self._factchecks_now(store, epoch, factchecks_version), self._claims_now(store, epoch)]
 
     def _ranked(self, store: Store, corpora: list[_Corpus], text: str, vector: np.ndarray | None, *,
                 limit: int, language: str | None = None) -> list[dict]:
@@ -84,11 +104,12 @@ class Lookup:
         `factchecks` lists them, and our reviewed claims of other articles as `link_matches`
         takes them (found by meaning and words, named entities or not). The indexes are checked
         once and the claims embedded in one batch."""
-        corpora = self._corpora_now(store)
-        vectors = (embed([claim["text"] for claim in claims]) if claims and any(corpus.index.size for corpus in corpora)
-                   else [None] * len(claims))
-        return [self._claim_matches(claim, self._ranked(store, corpora, claim["text"], vector, limit=limit))
-                for claim, vector in zip(claims, vectors)]
+        with self._lock:
+            corpora = self._corpora_now(store)
+            vectors = (embed([claim["text"] for claim in claims])
+                       if claims and any(corpus.index.size for corpus in corpora) else [None] * len(claims))
+            return [self._claim_matches(claim, self._ranked(store, corpora, claim["text"], vector, limit=limit))
+                    for claim, vector in zip(claims, vectors)]
 
     @staticmethod
     def _claim_matches(claim: dict, found_all: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -109,50 +130,94 @@ class Lookup:
                 claims.append({"claim_id": found["id"], "score": found["similarity"], "tier": tier.value})
         return factchecks, claims
 
-    def _current(self, store: Store, kind: str, version: tuple) -> _Corpus:
-        corpus = self._corpora.get(kind)
-        if corpus is not None and corpus.version == version:
+    def _factchecks_now(self, store: Store, epoch: str, version: int) -> _Corpus:
+        corpus = self._corpora.get("factcheck")
+        if corpus is None or corpus.cursor[0] != epoch or corpus.index.refit_due:
+            corpus = self._corpora["factcheck"] = _factchecks(store, (epoch, version))
+        elif corpus.cursor[1] != version:
+            changed = store.factchecks.changed_since(corpus.cursor[1])
+            found = store.factchecks.factchecks_at(changed)
+            # A fact-check written since it was indexed goes out, and in again as it is now.
+            corpus.remove([key for key, now in zip(changed, found)
+                           if key in corpus.rows and (now is None or now[0]["updated_at"] != corpus.rows[key][1])])
+            fresh = [(key, *now) for key, now in zip(changed, found) if now is not None and key not in corpus.rows]
+            if fresh:
+                keys, records, stored = (list(column) for column in zip(*fresh))
+                corpus.add(keys, [("factcheck", record["id"]) for record in records],
+                           [record["claim_reviewed"] for record in records],
+                           [searchable_text(record) for record in records],
+                           [record["updated_at"] for record in records], _factcheck_vectors(records, stored))
+            corpus.cursor = (epoch, version)
+        return corpus
+
+    def _claims_now(self, store: Store, epoch: str) -> _Corpus:
+        corpus = self._corpora.get("claim")
+        changes = None if corpus is None or corpus.cursor[0] != epoch else store.outbox.changes_after(
+            corpus.cursor[1], limit=_OUTBOX_PAGE)
+        if changes is None or changes["truncated"] or corpus.index.refit_due:
+            corpus = self._corpora["claim"] = _verdicts(store, epoch, self._claim_vectors)
             return corpus
-        with self._lock:
-            corpus = self._corpora.get(kind)
-            if corpus is None or corpus.version != version:
-                corpus = self._corpora[kind] = (_factchecks(store, version) if kind == "factcheck"
-                                                else _verdicts(store, version, self._claim_vectors))
-            return corpus
+        # Claims whose verdict or text may have changed: those indexed and those given a verdict.
+        touched = list(dict.fromkeys(
+            change["claim_id"] for change in changes["events"] if "claim_id" in change and (
+                change["claim_id"] in corpus.rows or change.get("status") in REVIEWED_STATUSES)))
+        current = {claim_id: claim for claim_id, claim in zip(touched, store.load_claims(touched) if touched else [])
+                   if claim is not None and claim["status"] in REVIEWED_STATUSES}
+        gone = [claim_id for claim_id in touched if claim_id in corpus.rows and (
+            claim_id not in current or current[claim_id]["text"] != corpus.rows[claim_id][1])]
+        for claim_id in gone:
+            self._claim_vectors.pop((claim_id, corpus.rows[claim_id][1]), None)
+        corpus.remove(gone)
+        new = [claim for claim_id, claim in current.items() if claim_id not in corpus.rows]
+        if new:
+            texts = [claim["text"] for claim in new]
+            corpus.add([claim["id"] for claim in new], [("claim", claim["id"]) for claim in new], texts, texts, texts,
+                       _claim_vectors(new, self._claim_vectors))
+        corpus.cursor = (epoch, changes["cursor"])
+        return corpus
 
 
-def _factchecks(store: Store, version: tuple) -> _Corpus:
-    sources: list[tuple[str, str]] = []
-    # What each source claims (compared for differences), and what it is found by.
-    texts: list[str] = []
-    searchable: list[str] = []
-    stored: list[str | None] = []
-    for record, vector in store.factchecks.all_factchecks():
-        sources.append(("factcheck", record["id"]))
-        texts.append(record["claim_reviewed"])
-        searchable.append(searchable_text(record))
-        stored.append(vector)
-    # Fact-checks stored without an embedding get one now; the rest got theirs at import.
-    missing = [position for position, vector in enumerate(stored) if vector is None]
+def _factcheck_vectors(records: list[dict], stored: list[str | None]) -> np.ndarray:
+    """Each fact-check's stored embedding; those stored without one get one now."""
     vectors = np.zeros((len(stored), DIMENSIONS), dtype=np.float32)
-    for position, vector in zip(missing, embed([searchable[position] for position in missing])):
+    missing = [position for position, vector in enumerate(stored) if vector is None]
+    for position, vector in zip(missing, embed([searchable_text(records[position]) for position in missing])):
         vectors[position] = vector
     for position, text in enumerate(stored):
         if text is not None:
             vectors[position] = from_text(text)
-    return _Corpus(version, TextIndex(searchable, vectors), sources, texts)
+    return vectors
 
 
-def _verdicts(store: Store, version: tuple, known: dict[tuple[str, str], np.ndarray]) -> _Corpus:
-    claims = [claim for claim in store.load_claims(store.factchecks.reviewed_claim_ids()) if claim is not None]
-    texts = [claim["text"] for claim in claims]
+def _claim_vectors(claims: list[dict], known: dict[tuple[str, str], np.ndarray]) -> np.ndarray:
     keys = [(claim["id"], claim["text"]) for claim in claims]
     missing = [key for key in keys if key not in known]
     known.update(zip(missing, embed([text for _id, text in missing])))
-    for stale in known.keys() - set(keys):  # no verdict any more, or corrected
+    return np.array([known[key] for key in keys], dtype=np.float32).reshape(len(keys), DIMENSIONS)
+
+
+def _factchecks(store: Store, cursor: tuple) -> _Corpus:
+    records: list[dict] = []
+    stored: list[str | None] = []
+    for record, vector in store.factchecks.all_factchecks():
+        records.append(record)
+        stored.append(vector)
+    index = TextIndex([searchable_text(record) for record in records], _factcheck_vectors(records, stored))
+    rows = {url_key(record["url"]): (position, record["updated_at"]) for position, record in enumerate(records)}
+    return _Corpus(index, [("factcheck", record["id"]) for record in records],
+                   [record["claim_reviewed"] for record in records], rows, cursor)
+
+
+def _verdicts(store: Store, epoch: str, known: dict[tuple[str, str], np.ndarray]) -> _Corpus:
+    # The cursor is read first: a verdict given while the claims are read is read again, not missed.
+    cursor = (epoch, store.outbox.newest_event_id())
+    claims = [claim for claim in store.load_claims(store.factchecks.reviewed_claim_ids()) if claim is not None]
+    texts = [claim["text"] for claim in claims]
+    vectors = _claim_vectors(claims, known)
+    for stale in known.keys() - {(claim["id"], claim["text"]) for claim in claims}:  # no verdict any more, or corrected
         del known[stale]
-    vectors = np.array([known[key] for key in keys], dtype=np.float32).reshape(len(keys), DIMENSIONS)
-    return _Corpus(version, TextIndex(texts, vectors), [("claim", claim["id"]) for claim in claims], texts)
+    rows = {claim["id"]: (position, claim["text"]) for position, claim in enumerate(claims)}
+    return _Corpus(TextIndex(texts, vectors), [("claim", claim["id"]) for claim in claims], texts, rows, cursor)
 
 
 def _describe(store: Store, sources: list[tuple[str, str]]) -> dict[tuple[str, str], dict | None]:

@@ -18,6 +18,13 @@ from service.store.stamps import now_iso
 REVIEWED_STATUSES = ("verified", "flagged")
 # Rows read per round trip when every fact-check is walked (search indexes).
 _SCAN_BATCH = 2_000
+# Runs in the same MULTI as a put or delete, after it: scores the written URLs with the version
+# the write left (the scripts bump it on a change), so a search index reads "changed since the
+# version I hold" and a reader that sees an entry sees its write. Inline: the scripts in lua/
+# stay as they are.
+_LOG_CHANGES = """local version = tonumber(redis.call('GET', KEYS[1]) or '0')
+for i = 1, #ARGV do redis.call('ZADD', KEYS[2], version, ARGV[i]) end
+return version"""
 
 
 class FactCheckStore:
@@ -36,7 +43,7 @@ class FactCheckStore:
         args: list[str] = [now_iso()]
         for record, vector in zip(records, vectors, strict=True):
             args += [url_key(record["url"]), json.dumps(record, separators=(",", ":")), vector]
-        return [(str(fc_id), str(outcome)) for fc_id, outcome in self._put(*args)]
+        return [(str(fc_id), str(outcome)) for fc_id, outcome in self._logged(self._put, args, args[1::3])]
 
     def get_factchecks(self, ids: list[str]) -> list[dict | None]:
         """The fact-checks `ids` name, in that order, in one round trip (None: not stored)."""
@@ -50,9 +57,46 @@ class FactCheckStore:
 
     def delete_factcheck(self, factcheck_id: str) -> dict:
         record = self.get_factcheck(factcheck_id)
-        if not self._delete(factcheck_id, url_key(record["url"])):
+        key = url_key(record["url"])
+        if not self._logged(self._delete, [factcheck_id, key], [key]):
             raise NotFound(f"no fact-check {factcheck_id}")
         return record
+
+    def _logged(self, script: Script, args: list[str], url_keys: list[str]):
+        """`script`'s reply, its URLs logged as changed in the same transaction."""
+        for attempt in range(2):
+            pipe = self.redis.pipeline(transaction=True)
+            script.queue(pipe, *args)
+            pipe.eval(_LOG_CHANGES, 2, self.keys.factchecks_version, self.keys.factchecks_changed, *url_keys)
+            try:
+                reply, _version = pipe.execute()
+                return reply
+            except redis.exceptions.NoScriptError:  # a restarted server: the log ran alone, harmlessly
+                if attempt:
+                    raise
+                script.load()
+
+    def changed_since(self, version: int) -> list[str]:
+        """The URL keys of fact-checks stored, changed or deleted after `version` (lookup_version);
+        a URL written again unchanged since then may be among them."""
+        return self.redis.zrangebyscore(self.keys.factchecks_changed, f"({version}", "+inf")
+
+    def factchecks_at(self, url_keys: list[str]) -> list[tuple[dict, str | None] | None]:
+        """Per URL key, the fact-check stored under it with its embedding (None: none now), in two round trips."""
+        if not url_keys:
+            return []
+        ids = self.redis.mget([self.keys.factcheck_url(key) for key in url_keys])
+        pipe = self.redis.pipeline(transaction=False)
+        for fc_id in ids:
+            if fc_id is not None:
+                pipe.hmget(self.keys.factcheck(fc_id), "record", "created_at", "updated_at", "vector")
+        rows = iter(pipe.execute())
+        found: list[tuple[dict, str | None] | None] = []
+        for fc_id in ids:
+            row = next(rows) if fc_id is not None else None
+            record = _record(fc_id, row[:3]) if row is not None else None
+            found.append(None if record is None else (record, row[3]))
+        return found
 
     def list_factchecks(self, *, q: str | None = None, cursor: str | None = None,
                         limit: int = 50) -> tuple[list[dict], str | None]:

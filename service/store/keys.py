@@ -50,6 +50,7 @@ TEMPLATES: dict[str, str] = {
     "factchecks": "factchecks",
     "factchecks_version": "factchecks:version",  # bumped on every change: search indexes rebuild
     "factchecks_epoch": "factchecks:epoch",  # random, set once per database: tells a fresh one apart
+    "factchecks_changed": "factchecks:changed",  # url keys by the factchecks_version of their last write
     "seq_factcheck": "seq:factcheck",
     # feeds (RSS/Atom) polled by beat, and every entry ingested once
     "feed": "feed:{id}",

@@ -1,0 +1,89 @@
+"""The lookup's indexes kept current in place (issue 14, "Speed and scale"): a fact-check stored,
+changed or deleted and a verdict given or taken back reach the live index without a rebuild,
+and what is gone or changed is never returned as it was."""
+from __future__ import annotations
+
+from service.factcheck_import import import_claimreviews
+from service.lookup import Lookup
+from tests.helpers import lease, transition
+
+
+def review(url: str, claim: str) -> dict:
+    return {"@type": "ClaimReview", "url": url, "claimReviewed": claim, "inLanguage": "en",
+            "author": {"@type": "Organization", "name": "Faktabaari"},
+            "reviewRating": {"@type": "Rating", "alternateName": "False"}}
+
+
+# Enough that the changes below stay under the growth that refits the index.
+OTHERS = [review(f"https://checks.example/other-{n}", claim) for n, claim in enumerate([
+    "Riga's mayor moved the Christmas market to the harbour.", "Kaunas doubled its bus fleet in 2022.",
+    "Vilnius opened Europe's longest zip line.", "Oulu was named the 2026 European Capital of Culture."])]
+
+
+def urls(found: list[dict]) -> list[str]:
+    return [result["factcheck"]["url"] for result in found if result["kind"] == "factcheck"]
+
+
+def test_the_store_says_which_factchecks_changed_since_a_version(store):
+    import_claimreviews(store, [review("https://checks.example/a", "Oslo banned petrol cars in 2020.")])
+    _epoch, version, *_counts = store.factchecks.lookup_version()
+    (stored,) = import_claimreviews(store, [review("https://checks.example/b", "Bergen banned petrol cars in 2021.")])
+    (changed,) = store.factchecks.changed_since(version)
+    ((record, vector),) = store.factchecks.factchecks_at([changed])
+    assert record["id"] == stored["id"] and vector
+    _epoch, version, *_counts = store.factchecks.lookup_version()
+    assert store.factchecks.changed_since(version) == []
+    store.factchecks.delete_factcheck(stored["id"])
+    assert store.factchecks.changed_since(version) == [changed]
+    assert store.factchecks.factchecks_at([changed]) == [None]
+
+
+def test_factchecks_stored_changed_and_deleted_reach_the_index_in_place(store):
+    import_claimreviews(store, [review("https://checks.example/ferry", "Ferry tickets to Tallinn doubled in 2023."),
+                                review("https://checks.example/rail", "Rail Baltica cost Estonia 120 million euros."),
+                                *OTHERS])
+    lookup = Lookup()
+    assert urls(lookup.search(store, "Ferry tickets to Tallinn doubled in 2023."))[0] == "https://checks.example/ferry"
+    index = lookup._corpora["factcheck"].index
+
+    import_claimreviews(store, [review("https://checks.example/tram", "Tartu's new trams run on hydrogen.")])
+    assert urls(lookup.search(store, "Trams in Tartu run on hydrogen."))[0] == "https://checks.example/tram"
+
+    # The same page with another claim: found by the new one, never by the old.
+    import_claimreviews(store, [review("https://checks.example/ferry", "Helsinki banned cruise ships from its port.")])
+    assert "https://checks.example/ferry" not in urls(lookup.search(store, "Ferry tickets to Tallinn doubled in 2023."))
+    assert urls(lookup.search(store, "Cruise ships were banned from Helsinki's port."))[0] == (
+        "https://checks.example/ferry")
+
+    (rail,) = [record for record, _vector in store.factchecks.all_factchecks() if record["url"].endswith("/rail")]
+    store.factchecks.delete_factcheck(rail["id"])
+    found = urls(lookup.search(store, "Rail Baltica cost Estonia 120 million euros."))
+    assert "https://checks.example/rail" not in found
+    assert lookup._corpora["factcheck"].index is index  # never rebuilt
+    assert index.size == len(["ferry", "tram", *OTHERS])
+
+
+def test_a_verdict_given_and_taken_back_reaches_the_index_in_place(client, keys, store, article_with_claims):
+    def ids(text: str) -> list[str]:
+        return [found["id"] for found in lookup.search(store, text)]
+
+    claims = [article_with_claims([(text, score)])[1][0] for text, score in [
+        ("Tap water in the old town is safe to drink.", 0.9), ("The Narva bridge was closed for repairs in May.", 0.8),
+        ("Pärnu beach was named the cleanest in the Baltics.", 0.7)]]
+    water, bridge, beach = claims
+    lookup = Lookup()
+    for verdict in ({"to": "flagged", "rating": "false", "explanation": "Lead pipes remain."},
+                    {"to": "verified", "rating": "true"}):
+        assert transition(client, keys["reviewer"], lease(client, keys["reviewer"]), **verdict).status_code == 200
+    assert ids("Is tap water in the old town safe to drink?")[0] == water
+    index = lookup._corpora["claim"].index
+
+    assert transition(client, keys["reviewer"], lease(client, keys["reviewer"]), to="verified",
+                      rating="true").status_code == 200
+    assert ids("The cleanest beach in the Baltics is in Pärnu.")[0] == beach
+
+    reopened = store.get_claim(water)
+    assert transition(client, keys["reviewer"], reopened, to="pending", reason="New lab results.").status_code == 200
+    assert water not in ids("Is tap water in the old town safe to drink?")
+    assert ids("Repairs closed the Narva bridge in May.")[0] == bridge
+    assert lookup._corpora["claim"].index is index and index.size == 2  # never rebuilt
