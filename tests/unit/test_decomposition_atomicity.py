@@ -77,6 +77,18 @@ def test_what_reports_said_is_a_claim_attributed_to_the_reports(nlp):
     assert [claim.attribution for claim in result.claims] == ["The port authority", "reports"]
 
 
+def test_a_passive_reporting_verb_makes_its_subject_no_speaker(nlp):
+    result = claims_of(nlp, "The mayor of Tartu resigned on Friday because she had been accused of taking "
+                            "bribes from a builder.")
+    assert result.claims and all(claim.attribution is None for claim in result.claims)
+
+
+def test_a_passive_reporting_verb_names_its_agent_as_the_speaker(nlp):
+    result = claims_of(nlp, "It was reported by Reuters that the Estonian port deficit doubled to 40 million "
+                            "euros in 2023.")
+    assert [claim.attribution for claim in result.claims] == ["Reuters"]
+
+
 def test_coordinated_reports_give_one_claim_each_and_a_bare_some_is_named(nlp):
     result = claims_of(nlp, "The ministry said it was trying to bring home some of the workers, following reports "
                             "some were left unpaid in two factories and forced to sleep on site.")

@@ -111,6 +111,17 @@ def test_a_date_of_the_future_is_the_next_one(nlp):
     assert result.claims[0].dates == [{"text": "Thursday", "iso": "2024-07-11"}]
 
 
+def test_a_list_item_dates_in_the_tense_of_its_own_clause(nlp):
+    text = ("The Lindvik council set its summer schedule on Monday. The events are:\n"
+            "1. Harbour Day: a festival that will take place on Thursday\n"
+            "2. Ferry Week: a series of boat tours that ended on Friday\n")
+    dates = {claim.text: claim.dates for claim in extract_claims(text, published_at="2024-07-08", nlp=nlp).claims}
+    assert dates["Harbour Day is a festival that will take place on Thursday."] == [
+        {"text": "Thursday", "iso": "2024-07-11"}]
+    assert dates["Ferry Week is a series of boat tours that ended on Friday."] == [
+        {"text": "Friday", "iso": "2024-07-05"}]
+
+
 def test_a_date_without_its_year_is_written_with_it(nlp):
     text = (
         "The Tallinn ferry company raised its fares on December 28, the company said.\n"

@@ -13,10 +13,24 @@ from .sentences import quoted_tokens
 _MAX_ATTRIBUTION_TOKENS = 12
 
 
+def _passive(verb: Token) -> bool:
+    return any(child.dep_ in ("nsubjpass", "auxpass") for child in verb.children)
+
+
+def _agent(verb: Token) -> Token | None:
+    """Who acts on a passive verb: "by Reuters" → Reuters."""
+    by = next((child for child in verb.children if child.dep_ == "agent"), None)
+    return next((child for child in by.children if child.dep_ == "pobj"), None) if by is not None else None
+
+
 def speech_verb(tokens: list[Token], quoted: set[int]) -> Token | None:
-    """A reporting verb that introduces speech: a clause, a quote, or a parenthetical."""
+    """A reporting verb that introduces speech: a clause, a quote, or a parenthetical. A passive
+    one only with its agent ("it was reported by Reuters that"): "she had been accused" and "he
+    was told" report nothing their subject said."""
     for token in tokens:
         if token.pos_ != "VERB" or token.lemma_ not in REPORTING_VERBS or token.i in quoted:
+            continue
+        if _passive(token) and _agent(token) is None:
             continue
         introduces_clause = any(child.dep_ in ("ccomp", "parataxis") for child in token.children)
         parenthetical = token.dep_ in ("parataxis", "ccomp", "advcl") and token.i > token.head.i
@@ -26,9 +40,11 @@ def speech_verb(tokens: list[Token], quoted: set[int]) -> Token | None:
 
 
 def speaker(sentence: Span, tokens: list[Token], verb: Token | None) -> Token | None:
-    """The head of who says it: the speech verb's subject, or what "according to" names."""
+    """The head of who says it: the speech verb's subject (its agent when passive), or what
+    "according to" names."""
     if verb is not None:
-        subject = next((child for child in verb.children if child.dep_ in NOUN_SUBJECT_DEPS), None)
+        subject = (_agent(verb) if _passive(verb) else
+                   next((child for child in verb.children if child.dep_ in NOUN_SUBJECT_DEPS), None))
         if subject is not None:
             return subject
     for token in tokens:

@@ -16,7 +16,7 @@ from .atoms import MIN_CLAUSE_TOKENS, Atom, has_pronoun, within, without
 from .boilerplate import block_signals
 from .claims import ClaimDate, ExtractedClaim
 from .coreference import ArticleContext
-from .dates import is_relative_date, resolve_date
+from .dates import entity_iso, is_relative_date
 from .entities import claim_entities
 from .lexicon import (
     COLLECTIVE_HEADS,
@@ -105,7 +105,7 @@ def list_item_claims(text: str, parse_text: str, sentence: ParsedSentence, lead_
         return None
     names = [entity for entity in sentence.entities if entity.label_ in NAME_LABELS]
     inside = {token.i for token in sentence.span}
-    dates: list[ClaimDate] = [{"text": entity.text, "iso": resolve_date(entity.text, context.base)}
+    dates: list[ClaimDate] = [{"text": entity.text, "iso": entity_iso(entity, context.base)}
              for entity in sentence.entities if entity.label_ in DATE_LABELS]
     claims = []
     if definition is not None:
