@@ -2,7 +2,9 @@
 verified and flagged claims, ranked by similarity, with why each matched and what differs."""
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +15,8 @@ from service.matching import differences, lookup_tier
 from service.retrieval import TextIndex
 from service.store import Store
 from service.store.factchecks import REVIEWED_STATUSES
+
+log = logging.getLogger(__name__)
 
 # Below it a result is noise: texts on other subjects still share a word or two and some meaning
 # (unrelated sentences' embeddings have cosines of 0.1 to 0.3, a third of that after weighting).
@@ -45,15 +49,34 @@ class _Corpus:
         self.index.remove([self.rows.pop(key)[0] for key in keys if key in self.rows])
 
 
+class _Refit:
+    """A corpus built anew in a background thread (minutes at a million texts) while the one it
+    replaces keeps answering and taking changes."""
+
+    def __init__(self, build: Callable[[], _Corpus]):
+        self.corpus: _Corpus | None = None
+        self._build = build
+        self.thread = threading.Thread(target=self._run, name="lookup-refit", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.corpus = self._build()
+        except Exception:  # the old corpus keeps answering; the next check starts another
+            log.exception("refitting a lookup index failed")
+
+
 class Lookup:
     """One per process. Two indexes, each built on first use and then kept current in place:
     the fact-checks (those stored, changed or deleted since the version it holds go out and in
     again as they are now) and our verified and flagged claims (the outbox says which claims
-    changed). Either is built anew only when its corpus has doubled (the idf and the IVF
-    clustering are refitted) or the database was replaced."""
+    changed). Once a corpus has doubled, its index is built anew in the background (the idf
+    and the IVF clustering refitted) and takes over with the changes made meanwhile; it is
+    built in the foreground only at first and when the database was replaced."""
 
     def __init__(self) -> None:
         self._corpora: dict[str, _Corpus] = {}
+        self._refits: dict[str, _Refit] = {}
         # Searches read the indexes that changes write in place: one at a time.
         self._lock = threading.RLock()
         # Reviewed claims' embeddings by (id, text), kept across rebuilds: a new verdict embeds
@@ -132,9 +155,11 @@ class Lookup:
 
     def _factchecks_now(self, store: Store, epoch: str, version: int) -> _Corpus:
         corpus = self._corpora.get("factcheck")
-        if corpus is None or corpus.cursor[0] != epoch or corpus.index.refit_due:
+        if corpus is None or corpus.cursor[0] != epoch:
             corpus = self._corpora["factcheck"] = _factchecks(store, (epoch, version))
-        elif corpus.cursor[1] != version:
+            return corpus
+        corpus = self._refitted("factcheck", corpus)
+        if corpus.cursor[1] != version:
             changed = store.factchecks.changed_since(corpus.cursor[1])
             found = store.factchecks.factchecks_at(changed)
             # A fact-check written since it was indexed goes out, and in again as it is now.
@@ -148,13 +173,17 @@ class Lookup:
                            [searchable_text(record) for record in records],
                            [record["updated_at"] for record in records], _factcheck_vectors(records, stored))
             corpus.cursor = (epoch, version)
+        self._refit_if_due("factcheck", corpus,
+                           lambda: _factchecks(store, tuple(store.factchecks.lookup_version()[:2])))
         return corpus
 
     def _claims_now(self, store: Store, epoch: str) -> _Corpus:
         corpus = self._corpora.get("claim")
+        if corpus is not None and corpus.cursor[0] == epoch:
+            corpus = self._refitted("claim", corpus)
         changes = None if corpus is None or corpus.cursor[0] != epoch else store.outbox.changes_after(
             corpus.cursor[1], limit=_OUTBOX_PAGE)
-        if changes is None or changes["truncated"] or corpus.index.refit_due:
+        if changes is None or changes["truncated"]:
             corpus = self._corpora["claim"] = _verdicts(store, epoch, self._claim_vectors)
             return corpus
         # Claims whose verdict or text may have changed: those indexed and those given a verdict.
@@ -174,7 +203,28 @@ class Lookup:
             corpus.add([claim["id"] for claim in new], [("claim", claim["id"]) for claim in new], texts, texts, texts,
                        _claim_vectors(new, self._claim_vectors))
         corpus.cursor = (epoch, changes["cursor"])
+        self._refit_if_due("claim", corpus, lambda: _verdicts(store, epoch, self._known_claim_vectors()))
         return corpus
+
+    def _known_claim_vectors(self) -> dict[tuple[str, str], np.ndarray]:
+        """A copy for a builder in the background (queries change them meanwhile)."""
+        with self._lock:
+            return dict(self._claim_vectors)
+
+    def _refit_if_due(self, kind: str, corpus: _Corpus, build: Callable[[], _Corpus]) -> None:
+        if corpus.index.refit_due and kind not in self._refits:
+            self._refits[kind] = _Refit(build)
+
+    def _refitted(self, kind: str, corpus: _Corpus) -> _Corpus:
+        """`corpus`, or the one refitted in the background once it is built."""
+        refit = self._refits.get(kind)
+        if refit is None or refit.thread.is_alive():
+            return corpus
+        del self._refits[kind]
+        if refit.corpus is None or refit.corpus.cursor[0] != corpus.cursor[0]:
+            return corpus
+        self._corpora[kind] = refit.corpus
+        return refit.corpus
 
 
 def _factcheck_vectors(records: list[dict], stored: list[str | None]) -> np.ndarray:

@@ -87,3 +87,19 @@ def test_a_verdict_given_and_taken_back_reaches_the_index_in_place(client, keys,
     assert water not in ids("Is tap water in the old town safe to drink?")
     assert ids("Repairs closed the Narva bridge in May.")[0] == bridge
     assert lookup._corpora["claim"].index is index and index.size == 2  # never rebuilt
+
+
+def test_a_corpus_that_has_doubled_is_refitted_in_the_background(store):
+    import_claimreviews(store, OTHERS[:2])
+    lookup = Lookup()
+    lookup.search(store, "warm up")
+    index = lookup._corpora["factcheck"].index
+    import_claimreviews(store, OTHERS[2:])
+    # Taken in place, and due for a refit: the old index answers while the new one is built.
+    assert urls(lookup.search(store, "Kaunas has twice as many buses since 2022."))[0] == OTHERS[1]["url"]
+    assert lookup._corpora["factcheck"].index is index
+    lookup._refits["factcheck"].thread.join(timeout=30)
+    import_claimreviews(store, [review("https://checks.example/tram", "Tartu's new trams run on hydrogen.")])
+    assert urls(lookup.search(store, "Trams in Tartu run on hydrogen."))[0] == "https://checks.example/tram"
+    refitted = lookup._corpora["factcheck"].index
+    assert refitted is not index and refitted.fitted_size == len(OTHERS) and refitted.size == len(OTHERS) + 1
