@@ -112,3 +112,36 @@ def test_it_looks_like_is_an_expletive_not_the_last_subject(nlp):
     result = extract_claims("The port office did not answer. It looks like Tamm got her numbers right.", nlp=nlp,
                             language="en")
     assert result.claims[-1].text == "It looks like Tamm got her numbers right."
+
+
+# -- "the restaurant": a common noun the article tied to one name ---------------------------------
+
+
+def test_the_noun_the_article_tied_to_a_name_becomes_that_name(nlp):
+    claims = _claims(nlp, "The oldest bakery in Tartu is Kaneel, which opened in 1921. The bakery sells a rye "
+                          "loaf featuring caraway seeds. Queues form early because of the bakery's fame.")
+    assert ("Kaneel sells a rye loaf.", False) in claims
+    assert ("Kaneel's rye loaf features caraway seeds.", False) in claims
+    assert ("Queues form early because of Kaneel's fame.", False) in claims
+
+
+def test_a_proper_noun_without_an_entity_still_ties_the_noun(nlp):
+    claims = _claims(nlp, "Velsa is a shipping company in Tallinn. The company runs four ferries to Helsinki.")
+    assert ("Velsa runs four ferries to Helsinki.", False) in claims
+
+
+def test_a_noun_tied_to_two_names_needs_context(nlp):
+    claims = _claims(nlp, "Kaneel is a bakery in Tartu. Leivakoda is a bakery in Tartu too. The bakery sells "
+                          "four thousand loaves a week.")
+    assert ("The bakery sells four thousand loaves a week.", True) in claims
+
+
+def test_another_one_of_the_kind_since_the_tie_leaves_the_noun_as_it_is(nlp):
+    claims = _claims(nlp, "Kaneel is a bakery in Tartu. Its owner opened a bakery in Narva in 2022. The bakery "
+                          "sells four thousand loaves a week.")
+    assert ("The bakery sells four thousand loaves a week.", True) in claims
+
+
+def test_a_noun_that_says_which_one_itself_is_left_alone(nlp):
+    claims = _claims(nlp, "Kaneel is a bakery in Tartu. The bakery in Narva sells four thousand loaves a week.")
+    assert ("The bakery in Narva sells four thousand loaves a week.", False) in claims

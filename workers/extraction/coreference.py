@@ -15,6 +15,7 @@ from .lexicon import (
     EXPLETIVE_IT_VERBS,
     GROUP_LABELS,
     GROUP_PRONOUNS,
+    NAME_LABELS,
     NOUN_SUBJECT_DEPS,
     PERSON_PRONOUNS,
     PLURAL_NOUN_TAGS,
@@ -56,12 +57,20 @@ class ArticleContext:
     conflict_place: str | None = None
     # Between whom the last "relations" were ("between Moscow and New Delhi"), for a later bare "relations".
     relation_parties: str | None = None
+    # What a common noun stands for where the article tied it to one name ("Geranium is a
+    # restaurant"), for a later "the restaurant"; None once two names were tied to it.
+    described: dict[str, str | None] = field(default_factory=dict)
 
     def remember(self, sentence: Span, entities: tuple[Span, ...]) -> None:
         self.mentions += sentence_mentions(sentence, entities, self.names)
         del self.mentions[:-50]
         self.conflict_place = conflict_place(sentence, entities, self.names) or self.conflict_place
         self.relation_parties = relation_parties(sentence) or self.relation_parties
+        ties = described_names(sentence, entities, self.names)
+        for noun, name in ties:
+            self.described[noun] = name if self.described.get(noun, name) == name else None
+        for noun in another_of_a_kind(sentence, {noun for noun, _name in ties}) & self.described.keys():
+            self.described[noun] = None
         subjects = _subjects(sentence)
         if subjects and subjects[0].lower_ in ("it", "they", "he", "she") and not is_expletive(subjects[0]):
             # "The ferry ... . It sails ... . It carries ...": the topic goes on through the pronouns.
@@ -108,6 +117,62 @@ def relation_parties(sentence: Span) -> str | None:
             if parties is not None and any(grandchild.dep_ == "pobj" for grandchild in parties.children):
                 return sentence.doc[parties.i : parties.right_edge.i + 1].text
     return None
+
+
+def described_names(sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> list[tuple[str, str]]:
+    """(noun, name) for each name the sentence says a common noun of: "Geranium is a restaurant",
+    "The most expensive restaurant in Copenhagen is Geranium", "Geranium, a restaurant, ..."."""
+    named = {index: entity for entity in entities if entity.label_ in NAME_LABELS
+             for index in range(entity.start, entity.end)}
+    ties = []
+    for token in sentence:
+        if token.lemma_ == "be":
+            sides = [child for child in token.children if child.dep_ in ("nsubj", "attr")]
+            pairs = [tuple(sides)] if len(sides) == 2 else []
+        elif token.dep_ == "appos":
+            pairs = [(token.head, token)]
+        else:
+            continue
+        for first, second in pairs:
+            for noun, name in ((first, second), (second, first)):
+                text = _name_text(name, named)
+                if (text is not None and noun.pos_ == "NOUN" and noun.tag_ == "NN" and noun.i not in named
+                        and noun.lemma_ not in TITLE_NOUNS):
+                    ties.append((noun.lemma_.lower(), names.canonical(text)))
+    return ties
+
+
+def _name_text(token: Token, named: dict[int, Span]) -> str | None:
+    """The name `token` heads: its entity, or a proper noun the model gave no entity."""
+    entity = named.get(token.i)
+    if entity is not None:
+        return entity.text if entity.label_ not in ("NORP", "LANGUAGE") else None
+    if token.pos_ != "PROPN":
+        return None
+    start = token.i
+    while start > token.sent.start and token.doc[start - 1].pos_ == "PROPN" and token.doc[start - 1].dep_ == "compound":
+        start -= 1
+    return token.doc[start : token.i + 1].text
+
+
+def another_of_a_kind(sentence: Span, tied: set[str]) -> set[str]:
+    """Nouns the sentence mentions one more of ("a restaurant", "another restaurant") without tying
+    it to a name: a later "the restaurant" may mean that one."""
+    return {token.lemma_.lower() for token in sentence if token.pos_ == "NOUN" and token.tag_ == "NN" and any(
+        child.dep_ == "det" and child.lower_ in ("a", "an", "another") for child in token.children)} - tied
+
+
+def described_name(token: Token, context: ArticleContext) -> str | None | bool:
+    """The name a bare "the <noun>" stands for where the article tied the noun to one name;
+    False when it tied it to several (the claim cannot say which), None when it did not."""
+    if token.pos_ != "NOUN" or token.tag_ != "NN" or token.i == 0 or token.doc[token.i - 1].lower_ != "the":
+        return None
+    if any(child.dep_ not in ("det", "case") for child in token.children):
+        return None  # "the new restaurant", "the restaurant in Aarhus": it says which itself
+    key = token.lemma_.lower()
+    if key not in context.described:
+        return None
+    return context.described[key] or False
 
 
 def sentence_mentions(sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> list[Mention]:

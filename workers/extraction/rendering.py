@@ -13,6 +13,7 @@ from .coreference import (
     ArticleContext,
     antecedent,
     country_named_before,
+    described_name,
     is_expletive,
     lone_proper_noun,
     nearest_thing,
@@ -79,9 +80,12 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
     resolved: set[frozenset[str]] = set()
     needs_context = atom.needs_context
     replaced_names: set[str] = set()
+    described_at, needs_context = _name_described_nouns(atom, sequence, quoted, context, replacements, needs_context)
     for position, token in enumerate(sequence):
         if token.i in titled:
             people.append(titled[token.i])
+            named_so_far = True
+        if token.i in described_at:
             named_so_far = True
         if token.i in replacements or token.i in dropped or token.i in atom.words:
             continue
@@ -163,6 +167,28 @@ def _name_titled_subject(head: Token, inside: set[int], context: ArticleContext,
     replacements[phrase[0].i] = person
     dropped.update(token.i for token in phrase[1:])
     return person
+
+
+def _name_described_nouns(atom: Atom, sequence: list[Token], quoted: set[int], context: ArticleContext,
+                          replacements: dict[int, str], needs_context: bool) -> tuple[set[int], bool]:
+    """"The restaurant offers ..." as "Geranium offers ...", where the article tied the noun to that
+    one name; a claim whose "the restaurant" the article tied to several needs its context. The
+    replaced nouns' positions, and whether the claim needs its context."""
+    written = " ".join(atom.words.get(token.i, token.text) for token in sequence).lower()
+    at: set[int] = set()
+    for token in sequence:
+        if token.i in quoted or token.i in replacements:
+            continue
+        name = described_name(token, context)
+        if name is False:
+            needs_context = True
+        elif name and name.lower() not in written:
+            # Keep what the atom wrote after the noun: "the restaurant's" → "Geranium's".
+            replacements[token.i - 1] = ""
+            replacements[token.i] = name + atom.words.get(token.i, token.text)[len(token.text):]
+            written += " " + name.lower()
+            at.add(token.i)
+    return at, needs_context
 
 
 def _discourse_marker(atom: Atom, sequence: list[Token]) -> list[int]:
