@@ -118,42 +118,65 @@ class _Vectors:
     """The embeddings: float16 rows as stored (the exact cosine of a candidate) and a faiss index
     to find candidates (all rows while few, IVF lists of 8-bit codes past ANN_FROM)."""
 
+    # float16 rows are kept in chunks of this many: an add never copies the ones before.
+    CHUNK_ROWS = 65_536
+
     def __init__(self, vectors: np.ndarray, ann_from: int):
         import faiss
 
         # One query at a time per process: OpenMP's spinning threads cost more than they give
         # on a machine whose cores other processes share.
         faiss.omp_set_num_threads(1)
-        self.exact = np.asarray(vectors, dtype=np.float16)
-        self.count = len(vectors)
-        dimensions = vectors.shape[1]
-        if self.count < ann_from:
-            self.ann = faiss.IndexFlatIP(dimensions)
+        self.dimensions = vectors.shape[1]
+        self._chunks: list[np.ndarray] = []
+        self.count = 0
+        if len(vectors) < ann_from:
+            self.ann = faiss.IndexFlatIP(self.dimensions)
         else:
-            lists = int(min(4 * math.sqrt(self.count), 16_384))
-            self.ann = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(dimensions), dimensions, lists,
+            lists = int(min(4 * math.sqrt(len(vectors)), 16_384))
+            self.ann = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(self.dimensions), self.dimensions, lists,
                                                      faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
-            sample = np.random.default_rng(0).choice(self.count, min(self.count, 64 * lists), replace=False)
+            sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), 64 * lists), replace=False)
             self.ann.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
             self.ann.nprobe = min(IVF_PROBES, max(1, lists // 4))
-        self.ann.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        self.append(vectors)
 
     def append(self, vectors: np.ndarray) -> None:
-        if self.count + len(vectors) > len(self.exact):  # grow by half: amortised O(1) per row
-            grown = np.zeros((max(self.count + len(vectors), len(self.exact) * 3 // 2 + 16), self.exact.shape[1]),
-                             dtype=np.float16)
-            grown[: self.count] = self.exact[: self.count]
-            self.exact = grown
-        self.exact[self.count : self.count + len(vectors)] = vectors
-        self.count += len(vectors)
-        self.ann.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        for start in range(0, len(vectors), self.CHUNK_ROWS):
+            part = vectors[start : start + self.CHUNK_ROWS]
+            self.ann.add(np.ascontiguousarray(part, dtype=np.float32))
+            done = 0
+            while done < len(part):
+                used = self.count % self.CHUNK_ROWS
+                if used == 0:
+                    self._chunks.append(np.zeros((self.CHUNK_ROWS, self.dimensions), dtype=np.float16))
+                taken = min(self.CHUNK_ROWS - used, len(part) - done)
+                self._chunks[-1][used : used + taken] = part[done : done + taken]
+                done += taken
+                self.count += taken
 
     def nearest(self, vector: np.ndarray, count: int) -> np.ndarray:
         _scores, found = self.ann.search(np.ascontiguousarray(vector[None, :], dtype=np.float32), count)
         return found[0][found[0] >= 0]
 
     def cosines(self, positions: np.ndarray, vector: np.ndarray) -> np.ndarray:
-        return self.exact[positions].astype(np.float32) @ vector.astype(np.float32)
+        """The cosine with `vector` of each row at `positions` (ascending)."""
+        out = np.empty(len(positions), dtype=np.float32)
+        chunks = positions // self.CHUNK_ROWS
+        bounds = np.searchsorted(chunks, np.arange(len(self._chunks) + 1))
+        for chunk, rows in enumerate(self._chunks):
+            low, high = bounds[chunk], bounds[chunk + 1]
+            if low < high:
+                local = positions[low:high] - chunk * self.CHUNK_ROWS
+                out[low:high] = rows[local].astype(np.float32) @ vector.astype(np.float32)
+        return out
+
+    @property
+    def exact(self) -> np.ndarray:
+        """Every row, as float16 (a copy)."""
+        if not self._chunks:
+            return np.zeros((0, self.dimensions), dtype=np.float16)
+        return np.concatenate(self._chunks)[: self.count]
 
     @property
     def nbytes(self) -> int:
@@ -163,7 +186,7 @@ class _Vectors:
         # IVF: each code and its 8-byte id in its list, plus the centroids.
         extra = 8 if isinstance(self.ann, faiss.IndexIVF) else 0
         centroids = self.ann.nlist * self.ann.d * 4 if isinstance(self.ann, faiss.IndexIVF) else 0
-        return self.exact.nbytes + self.ann.ntotal * (code_bytes + extra) + centroids
+        return self.count * self.dimensions * 2 + self.ann.ntotal * (code_bytes + extra) + centroids
 
 
 class TextIndex:
@@ -215,7 +238,7 @@ class TextIndex:
 
     @property
     def vectors(self) -> np.ndarray | None:
-        return None if self._vectors is None else self._vectors.exact[: self._vectors.count]
+        return None if self._vectors is None else self._vectors.exact
 
     @property
     def refit_due(self) -> bool:
