@@ -161,7 +161,8 @@ def main() -> None:
             print(f"memory: RSS +{grown / 2**20:,.0f} MiB = {grown / args.n:,.0f} bytes per stored text; the index's "
                   f"own arrays per text: " + ", ".join(f"{name} {size / args.n:,.0f} B" for name, size in parts.items())
                   + f" (of the vectors: 8-bit IVF code {index._vectors.ann.code_size} B + float16 copy for "
-                  f"rescoring {2 * DIMENSIONS} B)", flush=True)
+                  f"rescoring {2 * DIMENSIONS} B); tf-idf vocabularies: {len(index._words.vocabulary_):,} word "
+                  f"1-2-grams, {len(index._chars.vocabulary_):,} character n-grams", flush=True)
 
             rows = corpus.draw(args.queries)
             # Every other claim restates a stored one: the same phrases, another year, no headline.

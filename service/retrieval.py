@@ -32,7 +32,7 @@ LEXICAL_CANDIDATES = 100
 POSTINGS_BUDGET = 30_000
 # From this many vectors the embeddings are searched through IVF lists rather than all of them.
 ANN_FROM = 10_000
-# IVF lists searched per query (of about 4·√N lists; a quarter of them while fewer than 256).
+# IVF lists searched per query (of about 4·√N lists, at most N/39; a quarter of them while fewer than 256).
 IVF_PROBES = 64
 # The idf and the IVF clustering are refitted once the corpus is this many times what they were fitted on.
 REFIT_GROWTH = 2.0
@@ -133,7 +133,8 @@ class _Vectors:
         if len(vectors) < ann_from:
             self.ann = faiss.IndexFlatIP(self.dimensions)
         else:
-            lists = int(min(4 * math.sqrt(len(vectors)), 16_384))
+            # k-means wants 39 vectors a list at least.
+            lists = max(1, int(min(4 * math.sqrt(len(vectors)), len(vectors) / 39, 16_384)))
             self.ann = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(self.dimensions), self.dimensions, lists,
                                                      faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
             sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), 64 * lists), replace=False)
