@@ -162,6 +162,9 @@ class Lookup:
         corpus = self._refitted("factcheck", corpus)
         if corpus.cursor[1] != version:
             changed = store.factchecks.changed_since(corpus.cursor[1])
+            if len(changed) > corpus.index.fitted_size:  # building anew costs less than taking them in
+                corpus = self._corpora["factcheck"] = _factchecks(store, (epoch, version))
+                return corpus
             found = store.factchecks.factchecks_at(changed)
             # A fact-check written since it was indexed goes out, and in again as it is now.
             corpus.remove([key for key, now in zip(changed, found)
