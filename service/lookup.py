@@ -97,7 +97,7 @@ class Lookup:
 
     def _corpora_now(self, store: Store) -> list[_Corpus]:
         """Both indexes as the stored data stand now."""
-        epoch, factchecks_version, *_verdict_counts = store.factchecks.lookup_version()
+        epoch, factchecks_version = store.factchecks.lookup_version()
         return [self._factchecks_now(store, epoch, factchecks_version), self._claims_now(store, epoch)]
 
     def _ranked(self, store: Store, corpora: list[_Corpus], text: str, vector: np.ndarray | None, *,
@@ -178,7 +178,7 @@ class Lookup:
                            [record["updated_at"] for record in records], _factcheck_vectors(records, stored))
             corpus.cursor = (epoch, version)
         self._refit_if_due("factcheck", corpus,
-                           lambda: _factchecks(store, tuple(store.factchecks.lookup_version()[:2])))
+                           lambda: _factchecks(store, store.factchecks.lookup_version()))
         return corpus
 
     def _claims_now(self, store: Store, epoch: str) -> _Corpus:
@@ -295,7 +295,7 @@ def _describe(store: Store, sources: list[tuple[str, str]]) -> dict[tuple[str, s
         found["factcheck", factcheck_id] = None if factcheck is None else {
             "id": factcheck_id, "text": factcheck["claim_reviewed"], "factcheck": factcheck}
     for claim_id, claim in zip(claim_ids, store.load_claims(claim_ids) if claim_ids else []):
-        found["claim", claim_id] = None if claim is None or claim["status"] not in ("verified", "flagged") else {
+        found["claim", claim_id] = None if claim is None or claim["status"] not in REVIEWED_STATUSES else {
             "id": claim_id, "text": claim["text"],
             "claim": {key: claim.get(key) for key in ("id", "status", "rating", "article_id", "explanation")}}
     return found

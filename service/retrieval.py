@@ -130,16 +130,18 @@ class _Vectors:
         self.dimensions = vectors.shape[1]
         self._chunks: list[np.ndarray] = []
         self.count = 0
+        self.ann: faiss.Index
         if len(vectors) < ann_from:
             self.ann = faiss.IndexFlatIP(self.dimensions)
         else:
             # k-means wants 39 vectors a list at least.
             lists = max(1, int(min(4 * math.sqrt(len(vectors)), len(vectors) / 39, 16_384)))
-            self.ann = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(self.dimensions), self.dimensions, lists,
-                                                     faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+            ivf = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(self.dimensions), self.dimensions, lists,
+                                                faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
             sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), 64 * lists), replace=False)
-            self.ann.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
-            self.ann.nprobe = min(IVF_PROBES, max(1, lists // 4))
+            ivf.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
+            ivf.nprobe = min(IVF_PROBES, max(1, lists // 4))
+            self.ann = ivf
         self.append(vectors)
 
     def append(self, vectors: np.ndarray) -> None:
@@ -210,7 +212,9 @@ class TextIndex:
         self._chars = TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(3, 5),
                                       min_df=2 if len(texts) > 50 else 1, dtype=np.float32)
         self._lexical = False
-        self._word_rows = self._char_rows = None
+        # Empty until fitted: a corpus with no word to index is searched by meaning alone.
+        self._word_rows = _SparseRows(0, postings=True)
+        self._char_rows = _SparseRows(0, postings=False)
         if texts:
             try:
                 word_matrix = self._words.fit_transform(cleaned)
@@ -230,7 +234,8 @@ class TextIndex:
         self._alive = np.ones(len(texts), dtype=bool)
         self._ann_from = ann_from
         self._with_vectors = vectors is not None and len(vectors) == len(texts)
-        self._vectors = _Vectors(vectors, ann_from) if self._with_vectors and len(texts) else None
+        self._vectors = (_Vectors(vectors, ann_from) if vectors is not None and self._with_vectors and len(texts)
+                         else None)
 
     @property
     def size(self) -> int:

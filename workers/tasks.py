@@ -112,7 +112,7 @@ def extract_article(article_id: str) -> None:
 
 @functools.cache
 def lookup() -> Lookup:
-    """The fact-check and verdict indexes, built on first use, rebuilt when their data change."""
+    """The fact-check and verdict indexes, built on first use, kept up to date in place."""
     return Lookup()
 
 

@@ -18,13 +18,6 @@ from service.store.stamps import now_iso
 REVIEWED_STATUSES = ("verified", "flagged")
 # Rows read per round trip when every fact-check is walked (search indexes).
 _SCAN_BATCH = 2_000
-# Runs in the same MULTI as a put or delete, after it: scores the written URLs with the version
-# the write left (the scripts bump it on a change), so a search index reads "changed since the
-# version I hold" and a reader that sees an entry sees its write. Inline: the scripts in lua/
-# stay as they are.
-_LOG_CHANGES = """local version = tonumber(redis.call('GET', KEYS[1]) or '0')
-for i = 1, #ARGV do redis.call('ZADD', KEYS[2], version, ARGV[i]) end
-return version"""
 
 
 class FactCheckStore:
@@ -43,7 +36,7 @@ class FactCheckStore:
         args: list[str] = [now_iso()]
         for record, vector in zip(records, vectors, strict=True):
             args += [url_key(record["url"]), json.dumps(record, separators=(",", ":")), vector]
-        return [(str(fc_id), str(outcome)) for fc_id, outcome in self._logged(self._put, args, args[1::3])]
+        return [(str(fc_id), str(outcome)) for fc_id, outcome in self._put(*args)]
 
     def get_factchecks(self, ids: list[str]) -> list[dict | None]:
         """The fact-checks `ids` name, in that order, in one round trip (None: not stored)."""
@@ -58,27 +51,12 @@ class FactCheckStore:
     def delete_factcheck(self, factcheck_id: str) -> dict:
         record = self.get_factcheck(factcheck_id)
         key = url_key(record["url"])
-        if not self._logged(self._delete, [factcheck_id, key], [key]):
+        if not self._delete(factcheck_id, key):
             raise NotFound(f"no fact-check {factcheck_id}")
         return record
 
-    def _logged(self, script: Script, args: list[str], url_keys: list[str]):
-        """`script`'s reply, its URLs logged as changed in the same transaction."""
-        for attempt in range(2):
-            pipe = self.redis.pipeline(transaction=True)
-            script.queue(pipe, *args)
-            pipe.eval(_LOG_CHANGES, 2, self.keys.factchecks_version, self.keys.factchecks_changed, *url_keys)
-            try:
-                reply, _version = pipe.execute()
-                return reply
-            except redis.exceptions.NoScriptError:  # a restarted server: the log ran alone, harmlessly
-                if attempt:
-                    raise
-                script.load()
-
     def changed_since(self, version: int) -> list[str]:
-        """The URL keys of fact-checks stored, changed or deleted after `version` (lookup_version);
-        a URL written again unchanged since then may be among them."""
+        """The URL keys of fact-checks stored, changed or deleted after `version` (lookup_version)."""
         return self.redis.zrangebyscore(self.keys.factchecks_changed, f"({version}", "+inf")
 
     def factchecks_at(self, url_keys: list[str]) -> list[tuple[dict, str | None] | None]:
@@ -95,7 +73,7 @@ class FactCheckStore:
         for fc_id in ids:
             row = next(rows) if fc_id is not None else None
             record = _record(fc_id, row[:3]) if row is not None else None
-            found.append(None if record is None else (record, row[3]))
+            found.append(None if record is None or row is None else (record, row[3]))
         return found
 
     def list_factchecks(self, *, q: str | None = None, cursor: str | None = None,
@@ -106,18 +84,16 @@ class FactCheckStore:
         fetch = range_then_load(self.redis, self.keys.factchecks, self._load)
         return page(fetch, keep=keep, cursor=cursor, limit=limit, descending=True)
 
-    def lookup_version(self) -> tuple:
-        """Changes whenever a fact-check is stored, changed or deleted, or a claim gets a verdict
-        (our verified and flagged claims count as fact-checks too)."""
+    def lookup_version(self) -> tuple[str, int]:
+        """(epoch, version): the version changes whenever a fact-check is stored, changed or
+        deleted (`changed_since` says which); the epoch tells an emptied or replaced database apart."""
         pipe = self.redis.pipeline(transaction=False)
         # A database emptied or replaced starts counting again: its own epoch tells it apart.
         pipe.set(self.keys.factchecks_epoch, secrets.token_hex(8), nx=True)
         pipe.get(self.keys.factchecks_epoch)
         pipe.get(self.keys.factchecks_version)
-        for status in REVIEWED_STATUSES:
-            pipe.zcard(self.keys.status(status))
-        _created, epoch, version, *counts = pipe.execute()
-        return epoch, int(version or 0), *counts
+        _created, epoch, version = pipe.execute()
+        return epoch, int(version or 0)
 
     def reviewed_claim_ids(self) -> list[str]:
         """Our claims with a verdict, oldest first."""

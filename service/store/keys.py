@@ -48,7 +48,7 @@ TEMPLATES: dict[str, str] = {
     "factcheck": "factcheck:{id}",
     "factcheck_url": "factcheck:url:{url_key}",
     "factchecks": "factchecks",
-    "factchecks_version": "factchecks:version",  # bumped on every change: search indexes rebuild
+    "factchecks_version": "factchecks:version",  # bumped on every change: search indexes catch up
     "factchecks_epoch": "factchecks:epoch",  # random, set once per database: tells a fresh one apart
     "factchecks_changed": "factchecks:changed",  # url keys by the factchecks_version of their last write
     "seq_factcheck": "seq:factcheck",

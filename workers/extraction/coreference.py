@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from spacy.tokens import Span, Token
 
@@ -162,7 +163,7 @@ def another_of_a_kind(sentence: Span, tied: set[str]) -> set[str]:
         child.dep_ == "det" and child.lower_ in ("a", "an", "another") for child in token.children)} - tied
 
 
-def described_name(token: Token, context: ArticleContext) -> str | None | bool:
+def described_name(token: Token, context: ArticleContext) -> str | Literal[False] | None:
     """The name a bare "the <noun>" stands for where the article tied the noun to one name;
     False when it tied it to several (the claim cannot say which), None when it did not."""
     if token.pos_ != "NOUN" or token.tag_ != "NN" or token.i == 0 or token.doc[token.i - 1].lower_ != "the":
