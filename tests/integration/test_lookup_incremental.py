@@ -33,6 +33,9 @@ def test_the_store_says_which_factchecks_changed_since_a_version(store):
     assert record["id"] == stored["id"] and vector
     _epoch, version = store.factchecks.lookup_version()
     assert store.factchecks.changed_since(version) == []
+    # Stored again as it is: nothing changed, nothing for an index to take in.
+    import_claimreviews(store, [review("https://checks.example/b", "Bergen banned petrol cars in 2021.")])
+    assert store.factchecks.changed_since(version) == []
     store.factchecks.delete_factcheck(stored["id"])
     assert store.factchecks.changed_since(version) == [changed]
     assert store.factchecks.factchecks_at([changed]) == [None]
