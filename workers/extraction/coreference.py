@@ -136,11 +136,16 @@ def described_names(sentence: Span, entities: tuple[Span, ...], names: Canonical
             continue
         for first, second in pairs:
             for noun, name in ((first, second), (second, first)):
+                if noun.pos_ != "NOUN" or noun.tag_ != "NN" or noun.i in named or noun.lemma_ in TITLE_NOUNS:
+                    continue
                 text = _name_text(name, named)
-                if (text is not None and noun.pos_ == "NOUN" and noun.tag_ == "NN" and noun.i not in named
-                        and noun.lemma_ not in TITLE_NOUNS):
+                if text is not None:
                     ties.append((noun.lemma_.lower(), names.canonical(text)))
     return ties
+
+
+# Words in a name a noun is tied to ("Geranium", "Tartu Ülikooli Kliinikum").
+_LONGEST_NAME = 6
 
 
 def _name_text(token: Token, named: dict[int, Span]) -> str | None:
@@ -153,6 +158,8 @@ def _name_text(token: Token, named: dict[int, Span]) -> str | None:
     start = token.i
     while start > token.sent.start and token.doc[start - 1].pos_ == "PROPN" and token.doc[start - 1].dep_ == "compound":
         start -= 1
+        if token.i - start >= _LONGEST_NAME:  # a run of capitalised words, not a name
+            return None
     return token.doc[start : token.i + 1].text
 
 
