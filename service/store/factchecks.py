@@ -18,6 +18,8 @@ from service.store.stamps import now_iso
 REVIEWED_STATUSES = ("verified", "flagged")
 # Rows read per round trip when every fact-check is walked (search indexes).
 _SCAN_BATCH = 2_000
+# A fact-check's hash as `_record` reads it (beside its "vector").
+_FIELDS = ("record", "created_at", "updated_at")
 
 
 class FactCheckStore:
@@ -67,14 +69,9 @@ class FactCheckStore:
         pipe = self.redis.pipeline(transaction=False)
         for fc_id in ids:
             if fc_id is not None:
-                pipe.hmget(self.keys.factcheck(fc_id), "record", "created_at", "updated_at", "vector")
+                pipe.hmget(self.keys.factcheck(fc_id), *_FIELDS, "vector")
         rows = iter(pipe.execute())
-        found: list[tuple[dict, str | None] | None] = []
-        for fc_id in ids:
-            row = next(rows) if fc_id is not None else None
-            record = _record(fc_id, row[:3]) if row is not None else None
-            found.append(None if record is None or row is None else (record, row[3]))
-        return found
+        return [_with_vector(fc_id, next(rows)) if fc_id is not None else None for fc_id in ids]
 
     def list_factchecks(self, *, q: str | None = None, cursor: str | None = None,
                         limit: int = 50) -> tuple[list[dict], str | None]:
@@ -114,18 +111,24 @@ class FactCheckStore:
                 return
             pipe = self.redis.pipeline(transaction=False)
             for fc_id in ids:
-                pipe.hmget(self.keys.factcheck(fc_id), "record", "created_at", "updated_at", "vector")
+                pipe.hmget(self.keys.factcheck(fc_id), *_FIELDS, "vector")
             for fc_id, row in zip(ids, pipe.execute()):
-                record = _record(fc_id, row[:3])
-                if record is not None:
-                    yield record, row[3]
+                found = _with_vector(fc_id, row)
+                if found is not None:
+                    yield found
             start += len(ids)
 
     def _load(self, ids: list[str]) -> list[dict | None]:
         pipe = self.redis.pipeline(transaction=False)
         for fc_id in ids:
-            pipe.hmget(self.keys.factcheck(fc_id), "record", "created_at", "updated_at")
+            pipe.hmget(self.keys.factcheck(fc_id), *_FIELDS)
         return [_record(fc_id, row) for fc_id, row in zip(ids, pipe.execute())]
+
+
+def _with_vector(factcheck_id: str, row: list[str | None]) -> tuple[dict, str | None] | None:
+    """A row of `_FIELDS` and "vector" as (the fact-check, its stored embedding); None: gone."""
+    record = _record(factcheck_id, row[:-1])
+    return None if record is None else (record, row[-1])
 
 
 def _record(factcheck_id: str, row: list[str | None]) -> dict | None:
