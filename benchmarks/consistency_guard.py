@@ -54,6 +54,19 @@ CHANGED: list[tuple[str, str, str]] = [
     ("date", "The strike began in May 2020.", "The strike began in June 2020."),
     ("date", "The vote was held on Tuesday.", "The vote was held on Thursday."),
     ("party", "The mayor approved the budget.", "The governor approved the budget."),
+    # The same subject, another statement about it.
+    ("statement", "The oldest bakery in Tartu is Kaneel.",
+     "Kaneel bakery in Tartu sells four thousand rye loaves a week."),
+    ("statement", "The mayor of Narva owns a sauna.", "The mayor of Narva was fined for speeding."),
+    ("statement", "The ferry to Hiiumaa runs every hour.", "The ferry to Hiiumaa was built in Poland."),
+    ("statement", "The minister resigned over the tender.", "The minister denied any role in the tender."),
+    ("statement", "The vaccine causes infertility.", "The vaccine was tested on pregnant women."),
+    ("statement", "Senator Ruiz wrote the water bill.", "Senator Ruiz voted against the water bill."),
+    ("statement", "Tallinn airport is the busiest in the Baltics.", "Tallinn airport banned liquids in hand luggage."),
+    ("statement", "The new bridge in Pärnu is too narrow for buses.",
+     "The new bridge in Pärnu was designed by a Finnish firm."),
+    ("statement", "The prime minister owns a yacht.", "The prime minister sold his yacht."),
+    ("statement", "Greenpeace funds the protest.", "Greenpeace condemned the protest."),
 ]
 
 SAME: list[tuple[str, str]] = [
@@ -65,6 +78,16 @@ SAME: list[tuple[str, str]] = [
     ("The tram line opened in 2019.", "The tram line has been running since it opened in 2019."),
     ("Police found no evidence of fraud.", "No evidence of fraud was found by police."),
     ("Lindqvist approved the port deal.", "The port deal was approved by Lindqvist."),
+    ("Kaneel is the oldest bakery in Tartu.", "The oldest bakery in Tartu is Kaneel."),
+    ("The vaccine causes infertility.", "The vaccine can cause infertility in women."),
+    ("The mayor of Narva was fined for speeding.", "A speeding fine was given to the mayor of Narva."),
+    ("Senator Ruiz voted against the water bill.", "Senator Ruiz voted no on the water bill."),
+    ("The ferry to Hiiumaa runs every hour.", "Every hour a ferry runs to Hiiumaa."),
+    ("Greenpeace condemned the protest.", "The protest was condemned by Greenpeace."),
+    ("The airline cut 900 jobs in 2023.", "In 2023 the airline cut 900 jobs, its chief executive said."),
+    ("Tallinn airport banned liquids in hand luggage.", "Liquids are banned from hand luggage at Tallinn airport."),
+    ("The minister resigned over the tender.", "The minister quit because of the tender."),
+    ("Unemployment in Tartu fell to 6 percent.", "Tartu's unemployment rate dropped to 6 percent."),
 ]
 
 

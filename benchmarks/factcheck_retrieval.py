@@ -35,6 +35,7 @@ from service.factchecks import MAX_ITEMS
 from service.lookup import Lookup
 from service.matching import LOOKUP_CONFIRM_AT as CONFIRM_AT
 from service.matching import LOOKUP_SUGGEST_AT as SUGGEST_AT
+from service.matching import MatchTier, lookup_tier
 from service.redis import EmbeddedRedis, connect
 from service.retrieval import SEMANTIC_WEIGHT
 from service.store import Store
@@ -113,6 +114,7 @@ def main() -> None:
                 for half in wanted:
                     precisions, first_hits = [], 0
                     gold_scores, wrong_scores = [], []
+                    confirmed_right = confirmed_wrong = 0
                     for query in halves[half]:
                         started = time.perf_counter()
                         results = lookup.search(store, query["text"], limit=5)
@@ -131,11 +133,18 @@ def main() -> None:
                                            vclaim_of.get(results[0]["id"]) in gold else 0.0)
                         wrong_scores.append(max((r["similarity"] for r in results
                                                  if vclaim_of.get(r["id"]) not in gold), default=0.0))
+                        confirmed = [vclaim_of.get(r["id"]) in gold for r in results
+                                     if lookup_tier(r["similarity"], r["differences"]) is MatchTier.CONFIRMED]
+                        confirmed_right += any(confirmed)
+                        confirmed_wrong += not all(confirmed)
                     print(f"weight {weight:g}, {half} half: {len(halves[half]):,} tweets; MAP@5 "
                           f"{statistics.mean(precisions):.3f} (target 0.92); Success@1 "
                           f"{first_hits / len(halves[half]):.3f}", flush=True)
                     if args.thresholds:
                         report_thresholds(half, gold_scores, wrong_scores)
+                        print(f"  {half}: attached as confirmed (similarity and the consistency guard): the gold "
+                              f"fact-check for {confirmed_right / len(halves[half]):.3f} of tweets, a wrong one "
+                              f"for {confirmed_wrong / len(halves[half]):.3f}")
             latencies.sort()
             p95 = latencies[int(len(latencies) * 0.95) - 1]
             print(f"lookup latency: median {statistics.median(latencies) * 1000:.0f} ms, "

@@ -64,7 +64,9 @@ class ClaimSchema(StoredShape):
     priority_boost = fields.Float()
     evidence = json_objects("{url, title, note, actor, at}")
     notes = json_objects("{text, actor, at}")
-    matches = json_objects("{claim_id, score, tier, status, rating, article_id, text}")
+    matches = json_objects("the same claim in other articles: {claim_id, score, tier, differences (what keeps a "
+                           "pair from being confirmed: a figure, date, negation, party or statement that differs), "
+                           "status, rating, article_id, text}")
     factchecks = json_objects("fact-checks this claim matches, found when it was extracted: {factcheck_id, url, "
                               "publisher, rating (ours, or null), rating_published, similarity, tier, differences, at}")
     retracted = fields.Boolean()

@@ -151,7 +151,8 @@ class Lookup:
                     "similarity": found["similarity"], "tier": tier.value, "differences": found["differences"],
                 })
             elif found["id"] != claim["id"] and found["claim"]["article_id"] != claim["article_id"]:
-                claims.append({"claim_id": found["id"], "score": found["similarity"], "tier": tier.value})
+                claims.append({"claim_id": found["id"], "score": found["similarity"], "tier": tier.value,
+                               "differences": found["differences"]})
         return factchecks, claims
 
     def _factchecks_now(self, store: Store, epoch: str, version: int) -> _Corpus:

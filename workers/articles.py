@@ -80,8 +80,8 @@ def link_new_claims(store: Store, article_id: str, claims: list[dict], *, sugges
         candidates = store.match_candidates(claim["entity_keys"], exclude_article=article_id)
         matches = find_matches(claim["fields"]["text"], candidates, suggest_at=suggest_at,
                                confirm_at=confirm_at)
-        store.link_matches(claim["id"], [{"claim_id": m.claim_id, "score": m.score, "tier": m.tier.value}
-                                         for m in matches[:20]])
+        store.link_matches(claim["id"], [{"claim_id": m.claim_id, "score": m.score, "tier": m.tier.value,
+                                          "differences": list(m.differences)} for m in matches[:20]])
 
 
 def match_by_meaning(store: Store, lookup: Lookup, article_id: str) -> int:

@@ -306,6 +306,21 @@ def test_the_claim_view_shows_where_the_claim_keeps_coming_back(desk, page, stor
     desk.shot(page, "view-claim-recurrence")
 
 
+def test_a_similar_claim_that_states_another_figure_is_shown_with_what_differs(desk, page, store):
+    ids = []
+    for title, text in (("Bridge costs", "Repairs to the Ostrava river bridge cost 27 million euros."),
+                        ("Bridge costs again", "Repairs to the Ostrava river bridge cost 72 million euros.")):
+        _created, article = submit_article(store, {"text": text, "title": title}, max_bytes=1 << 20,
+                                           submitted_by="seed")
+        ids += make_claims(store, article["id"], [(text, 0.8)], entities={text: ["Ostrava"]})
+    desk.sign_in(page, "reviewer", f"#/claims/{ids[1]}")
+    panel = page.get_by_role("region", name=re.compile(r"^Checked before\?"))
+    match = panel.get_by_role("listitem")
+    expect(match).to_contain_text("suggested")  # alike word for word, but not the same claim
+    expect(match.get_by_role("note")).to_have_text("Not the same claim? figures: 72 vs 27")
+    expect(match.get_by_role("button", name=re.compile("^Confirm match"))).to_be_visible()
+
+
 def test_the_queue_keys_move_through_the_rows_and_open_the_selected_claims_form(desk, page, store):
     _article, ids = seed(store, "Ostrava bridge reopens", BRIDGE_CLAIMS)
     desk.sign_in(page, "reviewer")

@@ -194,6 +194,26 @@ def test_a_claim_repeated_in_another_article_is_matched_both_ways(client, keys, 
     assert matched and matched[-1]["claim_id"] == second and matched[-1]["version"] == 1
 
 
+def test_a_match_that_states_another_figure_stays_suggested_and_says_why(client, keys, article, store):
+    text = "Veltra Energy raised household prices by 12 percent in March."
+    _a, (first,) = article([(text, 0.8)], entities={text: ["Veltra Energy"]})
+    changed = "Veltra Energy raised household prices by 21 percent in March."
+    _b, (second,) = article([(changed, 0.7)], entities={changed: ["Veltra Energy"]})
+    answer = client.get(f"/api/v1/claims/{second}", headers=keys["reviewer"]).get_json()
+    (match,) = answer["matches"]
+    assert match["claim_id"] == first and match["score"] >= 0.92  # alike enough to confirm, but
+    assert match["tier"] == "suggested" and match["differences"] == ["figures: 21 vs 12"]
+    (theirs,) = store.get_claim(first)["matches"]
+    assert theirs["tier"] == "suggested" and theirs["differences"] == ["figures: 21 vs 12"]
+    matched = [e["data"] for e in store.events() if e["type"] == "claim.matched"]
+    assert matched[-1]["differences"] == ["figures: 21 vs 12"]
+    # What a reviewer then decides is kept with the difference still named.
+    decided = client.post(f"/api/v1/claims/{second}/matches/{first}", json={"decision": "confirm"},
+                          headers=keys["reviewer"]).get_json()
+    assert decided["matches"][0]["tier"] == "confirmed" and decided["matches"][0]["differences"] == [
+        "figures: 21 vs 12"]
+
+
 def test_a_new_claim_matching_a_flagged_one_is_boosted(client, keys, article, store):
     text = "Norlund's unemployment rate fell to 3 percent last year."
     _a, (first,) = article([(text, 0.5)], entities={text: ["Norlund"]})

@@ -5,7 +5,7 @@ import pytest
 
 from service.errors import InvalidClaimReview
 from service.factchecks import PublishedRating, claimreview_nodes, parse_claimreview, url_key
-from service.matching import differences
+from service.matching import MatchTier, differences, find_matches
 from service.retrieval import TextIndex
 
 
@@ -64,6 +64,29 @@ def test_urls_that_differ_only_in_case_slash_or_fragment_are_one_factcheck():
 ])
 def test_the_consistency_guard_names_what_differs(first, second, difference):
     assert differences(first, second) == [difference]
+
+
+@pytest.mark.parametrize("first, second, difference", [
+    # The same subject, another statement about it.
+    ("The oldest bakery in Viljandi is Pagar.", "Pagar bakery in Viljandi sells 900 rye loaves a week.",
+     "statements: oldest vs loaves, rye, sells, week"),
+    ("The mayor approved the budget.", "The governor approved the budget.", "statements: mayor vs governor"),
+])
+def test_alike_texts_that_say_different_things_of_one_subject_are_not_the_same_claim(first, second, difference):
+    assert differences(first, second) == [difference]
+
+
+def test_the_same_claim_in_fewer_words_or_with_its_name_first_has_no_differences():
+    assert differences("Unemployment in Valga fell to 6 percent.", "Valga's unemployment fell to 6 percent.") == []
+    assert differences("The tram line opened in 2019.", "The tram line has been running since it opened in 2019.") == []
+
+
+def test_a_changed_figure_keeps_an_entity_match_at_suggested_however_alike_the_words():
+    (match,) = find_matches("Unemployment in Valga fell to 6 percent in 2023.",
+                            [("clm_b", "Unemployment in Valga fell to 8 percent in 2023.")],
+                            suggest_at=0.75, confirm_at=0.92)
+    assert match.score >= 0.92
+    assert match.tier is MatchTier.SUGGESTED and match.differences == ("figures: 6 vs 8",)
 
 
 def test_the_same_claim_in_other_words_has_no_differences():

@@ -17,7 +17,7 @@ local function decide(key_id, claim, other_id)
   if not found then return nil end
   local writes = {'version', tostring(tonumber(claim.version) + 1), 'updated_at', now_iso}
   if #kept > 0 then
-    table.insert(writes, 'matches'); table.insert(writes, cjson.encode(kept))
+    table.insert(writes, 'matches'); table.insert(writes, lists_kept(cjson.encode(kept)))
   else
     redis.call('HDEL', K.claim(key_id), 'matches')
   end

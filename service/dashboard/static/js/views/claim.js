@@ -236,6 +236,8 @@ async function mountClaim(container, desk, id, initialAction) {
           h("span", { class: ["badge", `tier-${match.tier}`], text: match.tier }),
           h("span", { class: "muted", text: `similarity ${score(match.score)}` }),
           statusBadge(match.status), ratingBadge(match.rating)),
+        (match.differences || []).length
+          ? h("p", { class: "differs", role: "note", text: `Not the same claim? ${match.differences.join("; ")}` }) : null,
         controls.length ? h("div", { class: "row" }, controls) : null);
     })));
   }
