@@ -125,6 +125,12 @@ def test_the_noun_the_article_tied_to_a_name_becomes_that_name(nlp):
     assert ("Queues form early because of Kaneel's fame.", False) in claims
 
 
+def test_a_pronoun_after_the_tied_noun_stands_for_the_name(nlp):
+    claims = _claims(nlp, "Velsa is a shipping company in Tallinn. The company runs four ferries to Helsinki. "
+                          "Its chief executive earns a million euros a year.")
+    assert ("Velsa's chief executive earns a million euros a year.", False) in claims
+
+
 def test_a_proper_noun_without_an_entity_still_ties_the_noun(nlp):
     claims = _claims(nlp, "Velsa is a shipping company in Tallinn. The company runs four ferries to Helsinki.")
     assert ("Velsa runs four ferries to Helsinki.", False) in claims

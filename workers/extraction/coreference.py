@@ -76,9 +76,15 @@ class ArticleContext:
         if subjects and subjects[0].lower_ in ("it", "they", "he", "she") and not is_expletive(subjects[0]):
             # "The ferry ... . It sails ... . It carries ...": the topic goes on through the pronouns.
             return
-        mentions = (_subject_mention(subject, entities, self.names) for subject in subjects)
+        mentions = (self._described_mention(subject) or _subject_mention(subject, entities, self.names)
+                    for subject in subjects)
         self.recent_subjects.append([mention for mention in mentions if mention is not None])
         del self.recent_subjects[:-_SUBJECT_WINDOW]
+
+    def _described_mention(self, subject: Token) -> Mention | None:
+        """"The bakery" as the topic a later "its" stands for, named: the name the article tied it to."""
+        name = described_name(subject, self)
+        return Mention(name, "NOUN") if name else None
 
     def subject_mentions(self) -> list[Mention]:
         """The recent subjects, the latest sentence's first."""
