@@ -39,6 +39,15 @@ def child_exit(server, worker) -> None:
     multiprocess.mark_process_dead(worker.pid, path=str(_multiproc_dir()))
 
 
+def post_worker_init(worker) -> None:
+    # Each worker builds its lookup indexes as it starts, not at its first lookup.
+    from service.api import context
+    from service.api.factchecks import LOOKUP
+
+    with worker.wsgi.app_context():
+        LOOKUP.prepare_in_background(context.store())
+
+
 def on_exit(server) -> None:
     if _created_dir is not None:
         shutil.rmtree(_created_dir, ignore_errors=True)

@@ -89,6 +89,23 @@ class Lookup:
         at start, not at its first claim)."""
         TextIndex(["warm up"], embed(["warm up"]))
 
+    def prepare_in_background(self, store: Store) -> threading.Thread:
+        """Build both indexes now, in a daemon thread, so that a process's first lookup (a
+        reviewer opening a claim, the matcher's first article) does not wait for the build: 10 s
+        at 14,000 fact-checks, minutes at a million. A lookup meanwhile waits for the build,
+        as it would have built itself; a failure (Redis not up yet) leaves it to the first lookup."""
+        def build() -> None:
+            try:
+                with self._lock:
+                    self._corpora_now(store)
+            except Exception:
+                log.warning("building the lookup indexes at start failed; the first lookup builds them",
+                            exc_info=True)
+
+        thread = threading.Thread(target=build, name="lookup-build", daemon=True)
+        thread.start()
+        return thread
+
     def search(self, store: Store, text: str, *, limit: int = 10, language: str | None = None) -> list[dict]:
         with self._lock:
             corpora = self._corpora_now(store)

@@ -46,10 +46,20 @@ def _load_model_before_fork(sender=None, **_kwargs) -> None:
     consumed = {queue.name for queue in sender.app.amqp.queues.consume_from.values()} if sender else set(Queue)
     if Queue.MATCHING.value in consumed:
         lookup().warm_up()
+        if _serves_in_this_process(sender):
+            # Not before a fork: a child would inherit the build's lock held, by a thread it lacks.
+            lookup().prepare_in_background(store())
     if Queue.EXTRACTION.value in consumed:
         from workers.extraction import warm_up
 
         warm_up(SETTINGS.spacy_model)
+
+
+def _serves_in_this_process(worker) -> bool:
+    """Whether the worker runs tasks in its own process (solo or threads pool), not in forks."""
+    pool = getattr(worker, "pool_cls", None)  # at worker_init: the name given ("solo"), or a class
+    name = pool if isinstance(pool, str) else getattr(pool, "__module__", "")
+    return name.rsplit(".", 1)[-1] in ("solo", "threads", "thread")
 
 
 @signals.worker_process_init.connect

@@ -106,3 +106,26 @@ def test_a_corpus_that_has_doubled_is_refitted_in_the_background(store):
     assert urls(lookup.search(store, "Trams in Tartu run on hydrogen."))[0] == "https://checks.example/tram"
     refitted = lookup._corpora["factcheck"].index
     assert refitted is not index and refitted.fitted_size == len(OTHERS) and refitted.size == len(OTHERS) + 1
+
+
+def test_a_process_builds_its_indexes_at_start_and_its_first_lookup_uses_them(store):
+    import_claimreviews(store, [review("https://checks.example/ferry", "Ferry tickets to Tallinn doubled in 2023."),
+                                *OTHERS])
+    lookup = Lookup()
+    lookup.prepare_in_background(store).join(timeout=120)
+    built = lookup._corpora["factcheck"]
+    assert built.index.size == 5 and "claim" in lookup._corpora
+    assert urls(lookup.search(store, "Ferry tickets to Tallinn doubled in 2023."))[0] == "https://checks.example/ferry"
+    assert lookup._corpora["factcheck"] is built  # not built again
+
+
+def test_a_build_at_start_that_cannot_reach_redis_leaves_it_to_the_first_lookup(store):
+    from service.redis import connect, free_port
+    from service.store import Store
+
+    lookup = Lookup()
+    unreachable = Store(connect(f"redis://127.0.0.1:{free_port()}/0"))
+    lookup.prepare_in_background(unreachable).join(timeout=60)  # logs, does not raise
+    assert lookup._corpora == {}
+    import_claimreviews(store, [review("https://checks.example/ferry", "Ferry tickets to Tallinn doubled in 2023.")])
+    assert urls(lookup.search(store, "Ferry tickets to Tallinn doubled in 2023.")) == ["https://checks.example/ferry"]
