@@ -83,6 +83,17 @@ def reported_content(text: str) -> str:
     return inner if len(inner) >= 12 else text
 
 
+# How `differences` names what two texts say differently of one subject.
+OTHER_STATEMENT = "statements:"
+
+
+def says_another_thing(found_differences: list[str]) -> bool:
+    """Whether a pair, alike as it may be, says different things of one subject: then a verdict
+    on one tells nothing of the other, and does not move it up the queue (a changed figure,
+    date, negation or party is still the same claim mutated, and does)."""
+    return any(difference.startswith(OTHER_STATEMENT) for difference in found_differences)
+
+
 def differences(a: str, b: str) -> list[str]:
     """What keeps two alike texts from being the same claim: a figure, a year, a negation or a named
     party that only one states or that they state differently ("120 million" / "150 million"),
@@ -101,12 +112,11 @@ def differences(a: str, b: str) -> list[str]:
     only_a, only_b = _names(a) - _lower_words(b), _names(b) - _lower_words(a)
     if only_a and only_b:
         found.append(f"parties: {_listed(only_a)} vs {_listed(only_b)}")
-    elif not found:
-        # Alike in what they name, unlike in what they say of it: "The oldest bakery in Tartu is
-        # Kaneel." is not "Kaneel bakery in Tartu sells 4,000 loaves a week."
-        only_a, only_b = _uncovered(_content_words(a), b), _uncovered(_content_words(b), a)
-        if only_a and only_b:
-            found.append(f"statements: {_listed(only_a)} vs {_listed(only_b)}")
+    # Unlike in what they say of what they name: "The oldest bakery in Tartu is Kaneel." is not
+    # "Kaneel bakery in Tartu sells 4,000 loaves a week."
+    only_a, only_b = _uncovered(_content_words(a), b), _uncovered(_content_words(b), a)
+    if only_a and only_b:
+        found.append(f"{OTHER_STATEMENT} {_listed(only_a)} vs {_listed(only_b)}")
     return found
 
 
@@ -145,12 +155,10 @@ def _lower_words(text: str) -> set[str]:
 
 
 def _content_words(text: str) -> set[str]:
-    """The words that say something of what a text names: not names (capitalised but first),
-    figures, dates or function words; in lower case."""
-    words = [_POSSESSIVE.sub("", word) for word in _WORD.findall(text)]
-    return {word.casefold() for at, word in enumerate(words)
-            if (at == 0 or word[:1].islower()) and not any(ch.isdigit() for ch in word)
-            and word.casefold() not in _NOT_CONTENT and word.casefold() not in _CALENDAR}
+    """The words that say something of what a text names: in lower case (a capitalised word,
+    first or not, is a name and compared as one), not figures, dates or function words."""
+    return {word for word in _WORD.findall(text) if word[:1].islower() and not any(ch.isdigit() for ch in word)
+            and word not in _NOT_CONTENT and word not in _CALENDAR}
 
 
 def _uncovered(words: set[str], other_text: str) -> set[str]:

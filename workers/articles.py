@@ -7,7 +7,7 @@ import time
 
 from service.claims import ArticleStatus, age_key, claim_id, entity_key, factcheck_boosts, normalise_text
 from service.lookup import Lookup
-from service.matching import find_matches
+from service.matching import find_matches, says_another_thing
 from service.store import Store, now_iso
 
 
@@ -92,7 +92,8 @@ def match_by_meaning(store: Store, lookup: Lookup, article_id: str) -> int:
     attached = 0
     live = [claim for claim in store.article_claims(article_id) if not claim.get("retracted")]
     for claim, (factchecks, claims) in zip(live, lookup.matches_for_claims(store, live)):
-        attached += store.attach_factchecks(
-            claim["id"], factchecks, boost=any(factcheck_boosts(found["rating"]) for found in factchecks))
+        boost = any(factcheck_boosts(found["rating"]) and not says_another_thing(found["differences"])
+                    for found in factchecks)
+        attached += store.attach_factchecks(claim["id"], factchecks, boost=boost)
         attached += store.link_matches(claim["id"], claims)
     return attached

@@ -9,6 +9,7 @@ from pathlib import Path
 import redis
 
 from service.claims import FLAGGED_MATCH_BOOST
+from service.matching import OTHER_STATEMENT
 from service.store.keys import PREFIX, lua_prelude
 
 LUA_DIR = Path(__file__).with_name("lua")
@@ -30,6 +31,7 @@ COMMON_ARGS: dict[str, str] = {
     "EVENTS_MAXLEN": str(EVENTS_MAXLEN),
     "VERDICT_SAMPLES": str(VERDICT_SAMPLES),
     "ATTEMPT_LOG_SIZE": str(ATTEMPT_LOG_SIZE),
+    "OTHER_STATEMENT": OTHER_STATEMENT,  # how a match's differences say it is another statement
 }
 
 

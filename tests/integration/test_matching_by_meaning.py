@@ -64,6 +64,18 @@ def test_a_claim_gets_the_factchecks_it_matches_with_what_differs(client, keys, 
     assert len(store.get_claim(rail)["factchecks"]) == 1 and len(events_of(store)) == before
 
 
+def test_a_claim_that_says_another_thing_of_a_debunked_subject_is_not_moved_up(client, keys, store,
+                                                                              article_with_claims):
+    assert client.post("/api/v1/factchecks", json=CHECKS, headers=keys["ingest"]).status_code == 200
+    article, (other,) = article_with_claims([("Rail Baltica will link Estonia to Poland by 2030.", 0.6)])
+    match_by_meaning(store, Lookup(), article)
+    claim = store.get_claim(other)
+    (found,) = claim["factchecks"]  # suggested: the same line, but not its cost
+    assert found["url"] == "https://checks.example/rail" and found["tier"] == "suggested"
+    assert found["differences"][-1].startswith("statements: ")
+    assert claim["priority_boost"] == 0  # the fact-check rated False is about the cost, not the link
+
+
 def test_a_claim_without_a_named_entity_matches_a_reviewed_claim_elsewhere(client, keys, store, article_with_claims):
     first_article, (reviewed,) = article_with_claims([("Tap water in the old town is safe to drink.", 0.9)])
     claim = lease(client, keys["reviewer"])

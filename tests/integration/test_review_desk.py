@@ -230,6 +230,22 @@ def test_a_new_claim_matching_a_flagged_one_is_boosted(client, keys, article, st
     assert matched[-1]["data"]["matched_status"] == "flagged"
 
 
+def test_a_flagged_claim_does_not_boost_a_match_that_says_another_thing_of_its_subject(client, keys, article, store):
+    text = "The Kessel ferry line carried 2.1 million passengers in 2023."
+    _a, (first,) = article([(text, 0.5)], entities={text: ["Kessel"]})
+    other = "The Kessel ferry line lost 2.1 million euros in 2023."
+    _b, (second,) = article([(other, 0.4)], entities={other: ["Kessel"]})
+    (match,) = store.get_claim(second)["matches"]
+    assert match["differences"] == ["statements: euros, lost vs carried, passengers"]
+    claim = lease(client, keys["reviewer"])
+    assert claim["id"] == first
+    transition(client, keys["reviewer"], claim, to="flagged", rating="false", explanation="It was 1.6 million.")
+    assert store.get_claim(second)["priority_boost"] == 0  # flagging the passengers says nothing of the euros
+    repeat = "The Kessel ferry line lost 2.1 million euros in 2023."
+    _c, (third,) = article([(repeat + " ", 0.3)], entities={repeat + " ": ["Kessel"]})
+    assert store.get_claim(third)["priority_boost"] == 0  # linked to the flagged claim after its verdict
+
+
 def test_the_queue_ranks_by_the_tested_priority_formula(client, keys, article, store):
     """The Lua scripts place a claim in the queue at exactly claims.queue_priority, boost
     included: the formula the unit tests check is the one that runs."""

@@ -33,6 +33,15 @@ local function priority_of(c)
   return tonumber(c.score or '0') + tonumber(c.boost or '0') + tonumber(c.age_key or '0')
 end
 
+-- Whether a verdict on one side of a match speaks to the other (matching.says_another_thing):
+-- not when the two say different things of one subject.
+local function carries_verdict(m)
+  for _, difference in ipairs(m.differences or {}) do
+    if string.sub(difference, 1, #OTHER_STATEMENT) == OTHER_STATEMENT then return false end
+  end
+  return true
+end
+
 -- A claim matching one flagged elsewhere moves up the queue.
 local function boost(id)
   local key = K.claim(id)
@@ -76,7 +85,9 @@ local function move(id, c, to, actor_json, now_ms, now_iso, url_prefix, opts)
     redis.call('ZREM', K.queue_pending, id)
   end
   if to == 'flagged' then
-    for _, m in ipairs(cjson.decode(c.matches or '[]')) do boost(m.claim_id) end
+    for _, m in ipairs(cjson.decode(c.matches or '[]')) do
+      if carries_verdict(m) then boost(m.claim_id) end
+    end
   end
   if VERDICTS[to] then
     table.insert(writes, 'decided_at'); table.insert(writes, now_iso)

@@ -1,7 +1,8 @@
 -- Record a claim's matches in other articles.
 -- ARG: claim_id, matches_json [{claim_id, score, tier, differences}], now_iso, url_prefix
 -- Links the claim and each match both ways (skipping rejected pairs) and emits claim.matched;
--- a match already flagged boosts the claim. → the number of new links
+-- a match already flagged boosts the claim, unless the two say different things.
+-- → the number of new links
 local id, now_iso, url_prefix = ARG[1], ARG[3], ARG[4]
 local c = hgetall(K.claim(id))
 if not c then return 0 end
@@ -23,8 +24,8 @@ for _, m in ipairs(cjson.decode(ARG[2])) do
         at = now_iso})
       redis.call('HSET', K.claim(m.claim_id), 'matches', lists_kept(cjson.encode(theirs)))
     end
-    if o.status == 'flagged' then boost(id) end
-    if c.status == 'flagged' then boost(m.claim_id) end
+    if o.status == 'flagged' and carries_verdict(m) then boost(id) end
+    if c.status == 'flagged' and carries_verdict(m) then boost(m.claim_id) end
     emit('claim.matched', {claim_id = id, article_id = c.article_id, matched_claim_id = m.claim_id,
       version = tonumber(c.version), score = m.score, tier = m.tier, differences = m.differences,
       matched_status = o.status,

@@ -660,12 +660,14 @@ async function mountClaim(container, desk, id, initialAction) {
 
 // A history entry's changed fields in words: cleared ones left out, people by name.
 // Why the claim moved up the queue: a flagged match, a fact-check with a verdict a flagged claim
-// could carry (service.claims.factcheck_boosts), or both.
+// could carry (service.claims.factcheck_boosts), or both; not one that says another thing of the
+// same subject (service.matching.says_another_thing).
 const FLAGGED = new Set(FLAG_RATINGS.map(([value]) => value));
+const saysSame = (found) => !(found.differences || []).some((difference) => difference.startsWith("statements:"));
 function boostReason(claim) {
   const reasons = [];
-  if ((claim.matches || []).some((match) => match.status === "flagged")) reasons.push("a flagged claim");
-  const rated = (claim.factchecks || []).find((found) => FLAGGED.has(found.rating));
+  if ((claim.matches || []).some((match) => match.status === "flagged" && saysSame(match))) reasons.push("a flagged claim");
+  const rated = (claim.factchecks || []).find((found) => FLAGGED.has(found.rating) && saysSame(found));
   if (rated) reasons.push(`a fact-check rated ${ratingLabel(rated.rating)}`);
   return `matches ${reasons.join(" and ") || "a flagged claim"}`;
 }
