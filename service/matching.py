@@ -62,6 +62,14 @@ _NOT_CONTENT = _FUNCTION_WORDS | _NEGATIONS | frozenset("""is are was were be be
     having do does did done will would shall should can could may might must also just only
     than then there here what which who whom whose where why how about into onto over under
     very too much more less other such own same because said says say told according reported""".split())
+# Numbers written in words count as figures: "four thousand" is 4000, as "4,000" is.
+_UNITS = {word: value for value, word in enumerate(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen""".split())}
+_TENS = {word: value * 10 for value, word in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES)
 _CALENDAR = frozenset("""january february march april may june july august september october november
     december monday tuesday wednesday thursday friday saturday sunday""".split())
 
@@ -121,7 +129,36 @@ def differences(a: str, b: str) -> list[str]:
 
 
 def _figures(text: str) -> set[str]:
-    return {figure.replace(",", "") for figure in _NUMBER.findall(text)}
+    return {figure.replace(",", "") for figure in _NUMBER.findall(text)} | _spelled_figures(text)
+
+
+def _spelled_figures(text: str) -> set[str]:
+    """Numbers written in words ("four thousand", "twenty-five") as digits. A lone "one" is a
+    pronoun as often as a number, and a scale after digits ("120 million") is the digits' own."""
+    found: set[str] = set()
+    run: list[str] = []
+    for word in [*_WORD.findall(text.casefold()), ""]:
+        if word in _NUMBER_WORDS or word == "and" and run:
+            run.append(word)
+            continue
+        while run and run[-1] == "and":
+            run.pop()
+        if run and run != ["one"] and run[0] not in _SCALES:
+            found.add(str(_spelled_value(run)))
+        run = []
+    return found
+
+
+def _spelled_value(words: list[str]) -> int:
+    total = current = 0
+    for word in words:
+        if word == "hundred":
+            current = max(current, 1) * 100
+        elif word in _SCALES:
+            total, current = total + max(current, 1) * _SCALES[word], 0
+        else:
+            current += _UNITS.get(word, 0) + _TENS.get(word, 0)
+    return total + current
 
 
 def _years(text: str) -> set[str]:
@@ -139,12 +176,13 @@ def _negated(text: str) -> bool:
 
 
 def _names(text: str) -> set[str]:
-    """Capitalised words (a possessive's 's dropped), but months, weekdays and a sentence's
-    capitalised first function word."""
+    """Capitalised words (a possessive's 's dropped), but months, weekdays, numbers in words and a
+    sentence's capitalised first function word."""
     words = [_POSSESSIVE.sub("", word) for word in _WORD.findall(text)]
     if words and words[0].casefold() in _FUNCTION_WORDS:
         words = words[1:]
-    return {word for word in words if word[:1].isupper() and word.casefold() not in _CALENDAR}
+    return {word for word in words if word[:1].isupper() and word.casefold() not in _CALENDAR
+            and word.casefold() not in _NUMBER_WORDS}
 
 
 def _lower_words(text: str) -> set[str]:
@@ -158,7 +196,7 @@ def _content_words(text: str) -> set[str]:
     """The words that say something of what a text names: in lower case (a capitalised word,
     first or not, is a name and compared as one), not figures, dates or function words."""
     return {word for word in _WORD.findall(text) if word[:1].islower() and not any(ch.isdigit() for ch in word)
-            and word not in _NOT_CONTENT and word not in _CALENDAR}
+            and word not in _NOT_CONTENT and word not in _CALENDAR and word not in _NUMBER_WORDS}
 
 
 def _uncovered(words: set[str], other_text: str) -> set[str]:

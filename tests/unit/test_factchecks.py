@@ -61,6 +61,8 @@ def test_urls_that_differ_only_in_case_slash_or_fragment_are_one_factcheck():
     ("The mayor hasn't signed the budget.", "The mayor has signed the budget.",
      "negation: only the first is negated"),
     ("Lindqvist approved the port deal.", "Haugen approved the port deal.", "parties: Lindqvist vs Haugen"),
+    ("Pagar sells six thousand loaves a week.", "Pagar sells four thousand loaves a week.", "figures: 6000 vs 4000"),
+    ("Twenty-five ferries sail daily.", "Thirty-two ferries sail daily.", "figures: 25 vs 32"),
 ])
 def test_the_consistency_guard_names_what_differs(first, second, difference):
     assert differences(first, second) == [difference]
@@ -79,6 +81,8 @@ def test_alike_texts_that_say_different_things_of_one_subject_are_not_the_same_c
 def test_the_same_claim_in_fewer_words_or_with_its_name_first_has_no_differences():
     assert differences("Unemployment in Valga fell to 6 percent.", "Valga's unemployment fell to 6 percent.") == []
     assert differences("The tram line opened in 2019.", "The tram line has been running since it opened in 2019.") == []
+    assert differences("Pagar sells four thousand loaves a week.", "Pagar sells 4,000 loaves a week.") == []
+    assert differences("One of the ferries sails daily.", "One ferry sails daily.") == []
 
 
 def test_a_changed_figure_keeps_an_entity_match_at_suggested_however_alike_the_words():
