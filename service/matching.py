@@ -103,9 +103,9 @@ def says_another_thing(found_differences: list[str]) -> bool:
 
 
 def differences(a: str, b: str) -> list[str]:
-    """What keeps two alike texts from being the same claim: a figure, a year, a negation or a named
-    party that only one states or that they state differently ("120 million" / "150 million"),
-    in what they report (not who reported it when)."""
+    """What keeps two alike texts from being the same claim, in what they report (not who reported
+    it when): a figure, a year, a negation or a named party they state differently ("120 million"
+    / "150 million"), and the statements each makes of the subject that the other lacks."""
     a, b = reported_content(a), reported_content(b)
     found = []
     years_a, years_b = _years(a), _years(b)

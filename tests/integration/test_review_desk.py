@@ -244,6 +244,14 @@ def test_a_flagged_claim_does_not_boost_a_match_that_says_another_thing_of_its_s
     repeat = "The Kessel ferry line lost 2.1 million euros in 2023."
     _c, (third,) = article([(repeat + " ", 0.3)], entities={repeat + " ": ["Kessel"]})
     assert store.get_claim(third)["priority_boost"] == 0  # linked to the flagged claim after its verdict
+    # A reviewer who confirms the pair as one claim overrides the guard: the verdict then carries.
+    client.post(f"/api/v1/claims/{second}/matches/{first}", json={"decision": "confirm"}, headers=keys["reviewer"])
+    reopened = client.get(f"/api/v1/claims/{first}", headers=keys["reviewer"]).get_json()
+    transition(client, keys["admin"], reopened, to="pending", reason="second look")
+    flagged_again = lease(client, keys["reviewer"])
+    assert flagged_again["id"] == first
+    transition(client, keys["reviewer"], flagged_again, to="flagged", rating="false", explanation="Still wrong.")
+    assert store.get_claim(second)["priority_boost"] > 0
 
 
 def test_the_queue_ranks_by_the_tested_priority_formula(client, keys, article, store):

@@ -34,8 +34,9 @@ local function priority_of(c)
 end
 
 -- Whether a verdict on one side of a match speaks to the other (matching.says_another_thing):
--- not when the two say different things of one subject.
+-- not when the two say different things of one subject, unless a reviewer confirmed the match.
 local function carries_verdict(m)
+  if m.tier == 'confirmed' then return true end
   for _, difference in ipairs(m.differences or {}) do
     if string.sub(difference, 1, #OTHER_STATEMENT) == OTHER_STATEMENT then return false end
   end
