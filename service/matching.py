@@ -56,12 +56,6 @@ _NEGATIONS = frozenset({"not", "no", "never", "nor", "none", "nobody", "nothing"
 _FUNCTION_WORDS = frozenset("""a an the this that these those there it its in on at by for from of to with as
     after before during since when while if but and or so yet he she they we i you our their his her
     some many most all no every each one two three several new former""".split())
-# Words that carry what a claim states beside its names, figures and dates: not these, nor
-# auxiliaries and reporting verbs (who said it is not what was said).
-_NOT_CONTENT = _FUNCTION_WORDS | _NEGATIONS | frozenset("""is are was were be been being am has have had
-    having do does did done will would shall should can could may might must also just only
-    than then there here what which who whom whose where why how about into onto over under
-    very too much more less other such own same because said says say told according reported""".split())
 # Numbers written in words count as figures: "four thousand" is 4000, as "4,000" is.
 _UNITS = {word: value for value, word in enumerate(
     """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
@@ -72,6 +66,14 @@ _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1
 _NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES)
 _CALENDAR = frozenset("""january february march april may june july august september october november
     december monday tuesday wednesday thursday friday saturday sunday""".split())
+# Capitalised words that are no party: dates and numbers, compared as such.
+_NOT_NAMES = _CALENDAR | _NUMBER_WORDS
+# Words that carry what a claim states beside its names, figures and dates: not these, nor
+# auxiliaries and reporting verbs (who said it is not what was said).
+_NOT_CONTENT = _NOT_NAMES | _FUNCTION_WORDS | _NEGATIONS | frozenset("""is are was were be been being am has
+    have had having do does did done will would shall should can could may might must also just only
+    than then there here what which who whom whose where why how about into onto over under
+    very too much more less other such own same because said says say told according reported""".split())
 
 
 # Who said it, and when, around a reported claim: "The ministry said on 6 May 2024 that ..." and
@@ -115,14 +117,16 @@ def differences(a: str, b: str) -> list[str]:
     dates_a, dates_b = years_a | _calendar_words(a), years_b | _calendar_words(b)
     if dates_a != dates_b and dates_a and dates_b:
         found.append(f"dates: {_listed(dates_a - dates_b)} vs {_listed(dates_b - dates_a)}")
-    if _negated(a) != _negated(b):
-        found.append("negation: " + ("only the first is negated" if _negated(a) else "only the second is negated"))
-    only_a, only_b = _names(a) - _lower_words(b), _names(b) - _lower_words(a)
+    negated_a = _negated(a)
+    if negated_a != _negated(b):
+        found.append("negation: " + ("only the first is negated" if negated_a else "only the second is negated"))
+    words_a, words_b = _word_forms(a), _word_forms(b)
+    only_a, only_b = _names(a) - words_b, _names(b) - words_a
     if only_a and only_b:
         found.append(f"parties: {_listed(only_a)} vs {_listed(only_b)}")
     # Unlike in what they say of what they name: "The oldest bakery in Tartu is Kaneel." is not
     # "Kaneel bakery in Tartu sells 4,000 loaves a week."
-    only_a, only_b = _uncovered(_content_words(a), b), _uncovered(_content_words(b), a)
+    only_a, only_b = _uncovered(_content_words(a), words_b), _uncovered(_content_words(b), words_a)
     if only_a and only_b:
         found.append(f"{OTHER_STATEMENT} {_listed(only_a)} vs {_listed(only_b)}")
     return found
@@ -181,13 +185,13 @@ def _names(text: str) -> set[str]:
     words = [_POSSESSIVE.sub("", word) for word in _WORD.findall(text)]
     if words and words[0].casefold() in _FUNCTION_WORDS:
         words = words[1:]
-    return {word for word in words if word[:1].isupper() and word.casefold() not in _CALENDAR
-            and word.casefold() not in _NUMBER_WORDS}
+    return {word for word in words if word[:1].isupper() and word.casefold() not in _NOT_NAMES}
 
 
-def _lower_words(text: str) -> set[str]:
-    """Every word of `text` as written and in lower case (a name is shared when the other text
-    has it, even in lower case at another place in the sentence: "Unemployment" and "unemployment")."""
+def _word_forms(text: str) -> set[str]:
+    """Every word of `text` (a possessive's 's dropped) as written, in lower case and capitalised: a
+    name is shared when the other text has it in either case ("Unemployment" and "unemployment"),
+    and a content word when the other has a word of its stem."""
     words = {_POSSESSIVE.sub("", word) for word in _WORD.findall(text)}
     return words | {word.casefold() for word in words} | {word.capitalize() for word in words}
 
@@ -196,14 +200,12 @@ def _content_words(text: str) -> set[str]:
     """The words that say something of what a text names: in lower case (a capitalised word,
     first or not, is a name and compared as one), not figures, dates or function words."""
     return {word for word in _WORD.findall(text) if word[:1].islower() and not any(ch.isdigit() for ch in word)
-            and word not in _NOT_CONTENT and word not in _CALENDAR and word not in _NUMBER_WORDS}
+            and word not in _NOT_CONTENT}
 
 
-def _uncovered(words: set[str], other_text: str) -> set[str]:
-    """The words with no word of the same stem in `other_text` (a shared start of four letters, or
-    the shorter word whole: "turned" and "turnout", "old" and "oldest")."""
-    other = {_POSSESSIVE.sub("", word).casefold() for word in _WORD.findall(other_text)}
-
+def _uncovered(words: set[str], other: set[str]) -> set[str]:
+    """The words with no word of the same stem among the other text's `_word_forms` (a shared
+    start of four letters, or the shorter word whole: "turned" and "turnout", "old" and "oldest")."""
     def covered(word: str) -> bool:
         return any(word[:4] == seen[:4] if min(len(word), len(seen)) >= 4 else
                    (word.startswith(seen) or seen.startswith(word)) for seen in other)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from service.factcheck_import import import_claimreviews
 from service.lookup import Lookup
+from service.redis import connect, free_port
+from service.store import Store
 from tests.helpers import lease, transition
 
 
@@ -120,9 +122,6 @@ def test_a_process_builds_its_indexes_at_start_and_its_first_lookup_uses_them(st
 
 
 def test_a_build_at_start_that_cannot_reach_redis_leaves_it_to_the_first_lookup(store):
-    from service.redis import connect, free_port
-    from service.store import Store
-
     lookup = Lookup()
     unreachable = Store(connect(f"redis://127.0.0.1:{free_port()}/0"))
     lookup.prepare_in_background(unreachable).join(timeout=60)  # logs, does not raise

@@ -83,6 +83,9 @@ def test_the_same_claim_in_fewer_words_or_with_its_name_first_has_no_differences
     assert differences("The tram line opened in 2019.", "The tram line has been running since it opened in 2019.") == []
     assert differences("Pagar sells four thousand loaves a week.", "Pagar sells 4,000 loaves a week.") == []
     assert differences("One of the ferries sails daily.", "One ferry sails daily.") == []
+    # A word with a capital inside ("iPhones") is the same word on both sides.
+    assert differences("Owners of iPhones report faster batteries.",
+                       "Faster batteries are reported by owners of iPhones.") == []
 
 
 def test_a_changed_figure_keeps_an_entity_match_at_suggested_however_alike_the_words():
