@@ -1,7 +1,8 @@
 """Review-desk benchmark (run by hand; prints to stdout).
 
-Against a bare Flask endpoint doing one Redis HGETALL, served by the same gunicorn settings
-(2 sync workers) and hit by the same load generator in the same run: requests/second of
+The service as `claimtrack up --web-workers 2` serves it (its gunicorn config, access log and
+metrics files), against a bare Flask endpoint doing one Redis HGETALL under plain gunicorn with
+2 sync workers, hit by the same load generator in the same run: requests/second of
 GET /claims/{id}, a transition, queue/next and a 50-item list, as ratios. The load comes from
 wrk (Debian's package): a Python client saturates near 1,000 req/s here and would hide the
 server's cost. Beside each ratio, the CPU time per request of the server and of Redis: on a
@@ -27,6 +28,7 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from cli.main import web_command  # noqa: E402
 from service.auth import authenticate, create_key  # noqa: E402
 from service.claims import ClaimStatus, Role, TransitionRequest, age_key, claim_id, plan_transition  # noqa: E402
 from service.redis import EmbeddedRedis, connect, free_port  # noqa: E402
@@ -163,10 +165,14 @@ def p(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def serve(app: str, env: dict, port: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
-                             "--workers", "2", "--no-control-socket"], env=env, cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def serve(command: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def bare_command(port: int) -> list[str]:
+    """The bare endpoint under plain gunicorn: 2 sync workers, no access log, no config."""
+    return [sys.executable, "-m", "gunicorn", "bare_app:app", "--bind", f"127.0.0.1:{port}",
+            "--workers", "2", "--no-control-socket"]
 
 
 def wait(url: str) -> None:
@@ -188,8 +194,11 @@ def http_ratios(store: Store, url: str, args) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "bare_app.py").write_text(BARE_APP)
         bare_port, api_port = free_port(), free_port()
-        bare = serve("bare_app:app", {**env, "PYTHONPATH": tmp}, bare_port)
-        api = serve("service.wsgi:app", env, api_port)
+        bare = serve(bare_command(bare_port), {**env, "PYTHONPATH": tmp})
+        # The service exactly as `claimtrack up --web-workers 2` runs it: its gunicorn config,
+        # access log (to /dev/null here) and Prometheus multiprocess files.
+        api = serve(web_command("127.0.0.1", api_port, workers=2),
+                    {**env, "PROMETHEUS_MULTIPROC_DIR": str(Path(tmp) / "prometheus")})
         try:
             base, root = f"http://127.0.0.1:{api_port}/api/v1", f"http://127.0.0.1:{bare_port}"
             wait(f"{root}/bare/x")

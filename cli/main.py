@@ -38,6 +38,13 @@ def _published_at(value: str | None):
 
 
 # -- up -------------------------------------------------------------------------------------
+def web_command(host: str, port: int, *, workers: int) -> list[str]:
+    """The web service as `claimtrack up` starts it (benchmarks/review_desk.py measures this)."""
+    return [sys.executable, "-m", "gunicorn", "service.wsgi:app", "--config", "python:service.gunicorn_conf",
+            "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
+            "--graceful-timeout", "20", "--no-control-socket", *GUNICORN_LIMITS]
+
+
 def cmd_up(args, settings: Settings) -> int:
     from service.auth import ensure_admin_key
     from service.redis import EmbeddedRedis, EmbeddedRedisError, connect
@@ -77,10 +84,7 @@ def cmd_up(args, settings: Settings) -> int:
             print(secret, flush=True)
         python = sys.executable
         commands = {
-            "web": [python, "-m", "gunicorn", "service.wsgi:app", "--config", "python:service.gunicorn_conf",
-                    "--bind", f"{args.host}:{args.port}",
-                    "--workers", str(args.web_workers), "--access-logfile", "-",
-                    "--graceful-timeout", "20", "--no-control-socket", *GUNICORN_LIMITS],
+            "web": web_command(args.host, args.port, workers=args.web_workers),
             "worker": [python, "-m", "celery", "-A", "workers.celery_app", "worker",
                        "--concurrency", str(args.workers), "-Q", ",".join(WORKER_QUEUES),
                        "--loglevel", settings.log_level, "-n", f"claimtrack-{os.getpid()}@%h"],

@@ -100,16 +100,15 @@ def start_celery_worker(env: dict[str, str], log_path: Path, *args: str, name: s
 def gunicorn(env: dict[str, str], *, workers: int = 1, log_path: Path | None = None,
              ready_path: str = "/healthz", extra: tuple[str, ...] = ()):
     """service.wsgi:app under a real gunicorn on a free port, started as `claimtrack up` starts
-    it (its config file and raised request limits) with `env` over this process's environment;
-    yields the base URL once `ready_path` answers at all. Its output goes to `log_path`."""
-    from cli.main import GUNICORN_LIMITS
+    it (`cli.main.web_command`: its config file, access log and raised request limits) with
+    `env` over this process's environment; yields the base URL once `ready_path` answers at all.
+    Its output goes to `log_path`."""
+    from cli.main import web_command
 
     port = free_port()
     output = open(log_path, "w") if log_path else subprocess.DEVNULL  # closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "service.wsgi:app", "--config", "python:service.gunicorn_conf",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--no-control-socket",
-         *GUNICORN_LIMITS, *extra],
+        [*web_command("127.0.0.1", port, workers=workers), *extra],
         cwd=REPO, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -179,8 +179,7 @@ def test_gunicorns_processes_add_up_to_one_total_and_log_json(redis_url, tmp_pat
            "PROMETHEUS_MULTIPROC_DIR": str(directory)}
     log_path = tmp_path / "gunicorn.log"
     # Ready when /api/v1/me answers (a /healthz probe would count among the requests below).
-    with gunicorn(env, workers=3, log_path=log_path, ready_path="/api/v1/me",
-                  extra=("--access-logfile", "-")) as base:
+    with gunicorn(env, workers=3, log_path=log_path, ready_path="/api/v1/me") as base:
         assert not (directory / "counter_99999.db").exists()
         for n in range(30):  # a new connection each: gunicorn's workers share them out
             assert requests.get(f"{base}/healthz", headers={"X-Request-Id": f"gunicorn-{n}"},
