@@ -196,4 +196,8 @@ def test_gunicorns_processes_add_up_to_one_total_and_log_json(redis_url, tmp_pat
     assert len(lines) == len(log_path.read_text().splitlines())  # every line is a JSON object
     access = [line for line in lines if line["logger"] == "gunicorn.access"]
     assert any("request_id=gunicorn-7" in line["message"] for line in access)
+    seventh = next(line for line in access if line["request_id"] == "gunicorn-7")
+    assert (seventh["method"], seventh["path"], seventh["status"], seventh["service"]) == \
+        ("GET", "/healthz", 200, "web")
+    assert seventh["bytes"] > 0 and seventh["duration_us"] > 0 and seventh["time"].endswith("+00:00")
     assert any(line["logger"] == "gunicorn.error" and line["service"] == "web" for line in lines)
