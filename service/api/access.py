@@ -113,7 +113,7 @@ def register_rate_limit_headers(app: Flask) -> None:
     @app.after_request
     def _rate_limit_headers(response):
         state: QuotaState | None = g.get("rate_limit")
-        if state is not None:
-            for name, value in state.headers().items():
-                response.headers.setdefault(name, value)
+        # A 429 carries these already, from the state kept here (one lookup, not one per header).
+        if state is not None and "RateLimit-Limit" not in response.headers:
+            response.headers.extend(state.headers())
         return response

@@ -9,6 +9,7 @@ import redis
 from service.errors import LastAdminKey, NotFound
 from service.ratelimits import Quota, QuotaState
 from service.store.keys import PREFIX, Keys
+from service.store.roundtrip import send_all
 from service.store.scripts import Script
 from service.store.stamps import now_iso
 
@@ -19,9 +20,10 @@ def _public(record: dict) -> dict:
 
 
 class Along(Protocol):
-    """Reads that travel in the authentication's round trip."""
+    """Reads that travel in the authentication's round trip: their commands, then their raw
+    replies (roundtrip.send_all)."""
 
-    def queue(self, pipe: redis.client.Pipeline) -> None: ...
+    def commands(self) -> list[tuple]: ...
 
     def take(self, replies: list) -> None: ...
 
@@ -99,11 +101,8 @@ class ApiKeyStore:
         its last use noted to `last_used_resolution_seconds`: one round trip, which `along`
         (reads a view will need, side-effect free) may share: it gets their replies."""
         args = _authentication_args(secret_hash, quota, last_used_resolution_seconds)
-        pipe = self.redis.pipeline(transaction=False)
-        self._authenticate.queue(pipe, *args)
-        if along is not None:
-            along.queue(pipe)
-        reply, *rest = pipe.execute(raise_on_error=False)
+        reads = along.commands() if along is not None else []
+        reply, *rest = send_all(self.redis, [self._authenticate.command(*args), *reads])
         if isinstance(reply, redis.exceptions.NoScriptError):
             self._authenticate.load()
             return self.authenticate(secret_hash, quota=quota, along=along,

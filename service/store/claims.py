@@ -17,6 +17,7 @@ from service.store.api_keys import KeyCheck
 from service.store.articles import encode_article_fields
 from service.store.keys import PREFIX, Keys
 from service.store.paging import first_stretch, page
+from service.store.roundtrip import as_dict, as_scored, send_all
 from service.store.scripts import Script
 from service.store.stamps import iso_from_ms, now_iso
 
@@ -165,30 +166,9 @@ class ClaimStore:
                 for (claim_id, score), raw in zip(read, raws)] + [(m, s, None) for m, s in rows[count - 1:]]
 
     def _hashes(self, keys: list[str]) -> list[dict]:
-        """HGETALL of each of `keys` in one round trip, straight on a pooled connection: a
-        client pipeline spends about 4 µs of Python per command around the reply, most of a
-        50-claim page's reading. A connection that fails is dropped and the read goes through
-        a pipeline, with the client's retry."""
-        if not keys:
-            return []
-        pool = self.redis.connection_pool
-        connection = pool.get_connection()
-        try:
-            connection.send_packed_command(connection.pack_commands([("HGETALL", key) for key in keys]))
-            replies = [connection.read_response() for _key in keys]
-        except (redis.ConnectionError, redis.TimeoutError):
-            connection.disconnect()
-            pipe = self.redis.pipeline(transaction=False)
-            for key in keys:
-                pipe.hgetall(key)
-            return pipe.execute()
-        except BaseException:  # replies may be left unread: never hand the connection out again
-            connection.disconnect()
-            raise
-        finally:
-            pool.release(connection)
-        # RESP3 answers a hash as a map, RESP2 as a flat list.
-        return [reply if isinstance(reply, dict) else dict(zip(reply[::2], reply[1::2])) for reply in replies]
+        """HGETALL of each of `keys` in one round trip (a client pipeline spends about 4 µs of
+        Python per command around the reply, most of a 50-claim page's reading)."""
+        return [_checked_dict(reply) for reply in send_all(self.redis, [("HGETALL", key) for key in keys])]
 
     def page_read(self, *, status: str | None = None, article_id: str | None = None,
                   entity: str | None = None, assignee: str | None = None, sort: str = "created",
@@ -233,10 +213,8 @@ class ClaimStore:
         return claims
 
     def get_claim(self, claim_id: str, *, with_history: bool = True) -> dict:
-        pipe = self.redis.pipeline(transaction=False)
         read = ClaimRead(self, claim_id)
-        read.queue(pipe)
-        read.take(pipe.execute())
+        read.take(send_all(self.redis, read.commands()))
         return read.claim(with_history=with_history)
 
     def claim_read(self, claim_id: str) -> ClaimRead:
@@ -448,8 +426,21 @@ def _range(client, index: str, bound: str, count: int, descending: bool) -> list
     return client.zrangebyscore(index, bound, "+inf", start=0, num=count, withscores=True)
 
 
+def _range_command(index: str, bound: str, count: int, descending: bool) -> tuple:
+    """`_range` as a raw command (its reply: roundtrip.as_scored)."""
+    if descending:
+        return ("ZREVRANGEBYSCORE", index, bound, "-inf", "WITHSCORES", "LIMIT", 0, count)
+    return ("ZRANGEBYSCORE", index, bound, "+inf", "WITHSCORES", "LIMIT", 0, count)
+
+
+def _checked_dict(reply) -> dict:
+    if isinstance(reply, Exception):
+        raise reply
+    return as_dict(reply)
+
+
 class ClaimPageRead:
-    """The first stretch of a claim list's index, read in some round trip (`queue`, then `take`
+    """The first stretch of a claim list's index, read in some round trip (`commands`, then `take`
     its replies): the authentication's, for the list view (service/api/access.py). Its rows
     serve only a fetch of exactly that stretch, once."""
 
@@ -457,12 +448,12 @@ class ClaimPageRead:
         self.stretch = (index, bound, count, descending)
         self._rows: list[tuple[str, float]] | None = None
 
-    def queue(self, pipe: redis.client.Pipeline) -> None:
-        _range(pipe, *self.stretch)
+    def commands(self) -> list[tuple]:
+        return [_range_command(*self.stretch)]
 
     def take(self, replies: list) -> None:
         rows = replies[0]
-        self._rows = None if isinstance(rows, Exception) else rows
+        self._rows = None if isinstance(rows, Exception) else as_scored(rows)
 
     def rows_for(self, index: str, bound: str, count: int, descending: bool) -> list[tuple[str, float]] | None:
         if self._rows is None or (index, bound, count, descending) != self.stretch:
@@ -472,16 +463,16 @@ class ClaimPageRead:
 
 
 class ClaimRead:
-    """One claim and its history, read in some round trip (`queue`, then `take` its replies):
+    """One claim and its history, read in some round trip (`commands`, then `take` its replies):
     the authentication's, for a view that reads one claim (service/api/access.py)."""
 
     def __init__(self, store: ClaimStore, claim_id: str):
         self.store, self.claim_id = store, claim_id
         self._replies: list | None = None
 
-    def queue(self, pipe: redis.client.Pipeline) -> None:
-        pipe.hgetall(self.store.keys.claim(self.claim_id))
-        pipe.lrange(self.store.keys.claim_history(self.claim_id), 0, -1)
+    def commands(self) -> list[tuple]:
+        return [("HGETALL", self.store.keys.claim(self.claim_id)),
+                ("LRANGE", self.store.keys.claim_history(self.claim_id), 0, -1)]
 
     def take(self, replies: list) -> None:
         self._replies = replies
@@ -493,4 +484,4 @@ class ClaimRead:
             if isinstance(reply, Exception):
                 raise reply
         raw, history = self._replies
-        return self.store._assemble(self.claim_id, raw, history, with_history=with_history)
+        return self.store._assemble(self.claim_id, as_dict(raw), history, with_history=with_history)

@@ -93,11 +93,11 @@ class Script:
     def __call__(self, *args):
         return self._script(args=[*self._common, *args])
 
-    def queue(self, pipe, *args) -> None:
-        """Add this script's call to a pipeline as a plain EVALSHA (redis-py's own pipeline
-        scripts cost a SCRIPT EXISTS round trip per execute); see `load` for a server that
-        does not know it yet."""
-        pipe.evalsha(self._script.sha, 0, *self._common, *args)
+    def command(self, *args) -> tuple:
+        """This script's call as a plain EVALSHA command to send with others (roundtrip.py;
+        redis-py's pipeline scripts cost a SCRIPT EXISTS round trip each); see `load` for a
+        server that does not know it yet."""
+        return ("EVALSHA", self._script.sha, 0, *self._common, *args)
 
     def load(self) -> None:
         """Make sure the server knows the script (after a restart or SCRIPT FLUSH)."""
