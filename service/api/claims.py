@@ -118,7 +118,8 @@ class Claims(MethodView):
     def get(self, query):
         """Search claims; pages stay stable under concurrent writes (cursor)."""
         claims, cursor = context.store().list_claims(
-            **claim_filters(query), cursor=query.get("cursor"), limit=query["limit"], prefetched=g.along)
+            **claim_filters(query), cursor=query.get("cursor"), limit=query["limit"], prefetched=g.along,
+            encoded=True)
         return {"claims": claims, "next_cursor": cursor}
 
 

@@ -22,40 +22,86 @@ from service.store.scripts import Script
 from service.store.stamps import iso_from_ms, now_iso
 
 # Claim hash fields holding JSON; everything else is a plain string.
-_JSON_FIELDS = ("entities", "dates", "score_reasons", "extractor", "evidence", "notes",
-                "matches", "factchecks", "assignee")
-_LIST_FIELDS = ("entities", "dates", "score_reasons", "evidence", "notes", "matches", "factchecks")
+_JSON_FIELDS = ("evidence", "notes", "matches", "factchecks", "assignee")
+_LIST_FIELDS = ("evidence", "notes", "matches", "factchecks")
+# What extraction says of a claim beyond its text, score and attribution is stored as one JSON
+# object, `doc`, in the API's own shape: a page of claims puts it into the answer as stored
+# (`encoded_claim`) instead of decoding a dozen fields a claim. Text, score and attribution stay
+# fields of their own: scripts, matching and filters read them.
+DOC_FIELDS = ("sentence", "span", "kind", "entities", "dates", "score_reasons", "extractor",
+              "needs_context", "relative_dates_unresolved")
+# How claims stored before `doc` hold it (still read; dropped when extraction writes them again).
+LEGACY_DOC_FIELDS = ("sentence", "span_start", "span_end", "kind", "entities", "dates", "score_reasons",
+                     "extractor", "needs_context", "relative_dates_unresolved")
+_OWN_FIELDS = ("text", "score", "attribution")
 
 
 _json = msgspec.json.Decoder().decode  # a page of claims decodes a hundred or more of these
+_encode = msgspec.json.Encoder().encode
 
 
 def _bool(raw: str | None) -> bool:
     return raw == "1"
 
 
-def decode_claim(claim_id: str, raw: dict) -> dict:
-    """The API's claim from its hash, which stores nothing it can derive (store_claims.lua)."""
+def encode_extraction_fields(fields: dict) -> dict[str, str]:
+    """An extraction's claim fields (text, sentence, span_start, span_end, score, ...) as the
+    claim hash stores them: text, score and attribution as strings, the rest in `doc`."""
+    doc = {
+        "sentence": fields.get("sentence"),
+        "span": {"start": int(fields.get("span_start") or 0), "end": int(fields.get("span_end") or 0)},
+        "kind": fields.get("kind"),
+        "entities": fields.get("entities") or [],
+        "dates": fields.get("dates") or [],
+        "score_reasons": fields.get("score_reasons") or [],
+        "extractor": fields.get("extractor"),
+        "needs_context": bool(fields.get("needs_context")),
+        "relative_dates_unresolved": bool(fields.get("relative_dates_unresolved")),
+    }
+    unknown = set(fields) - {*LEGACY_DOC_FIELDS, *_OWN_FIELDS}
+    if unknown:
+        raise ValueError(f"claim fields the store does not keep: {sorted(unknown)}")
+    stored = {name: str(fields[name]) for name in _OWN_FIELDS if fields.get(name) is not None}
+    stored["doc"] = _encode(doc).decode()
+    return stored
+
+
+def _extraction_part(raw: dict) -> dict:
+    """`doc` decoded, or the same built from a claim stored before it."""
+    doc = raw.get("doc")
+    if doc:
+        return _json(doc)
+    return {
+        "sentence": raw.get("sentence"),
+        "span": {"start": int(raw.get("span_start") or 0), "end": int(raw.get("span_end") or 0)},
+        "kind": raw.get("kind"),
+        "entities": _json(raw["entities"]) if raw.get("entities") else [],
+        "dates": _json(raw["dates"]) if raw.get("dates") else [],
+        "score_reasons": _json(raw["score_reasons"]) if raw.get("score_reasons") else [],
+        "extractor": _json(raw["extractor"]) if raw.get("extractor") else None,
+        "needs_context": _bool(raw.get("needs_context")),
+        "relative_dates_unresolved": _bool(raw.get("relative_dates_unresolved")),
+    }
+
+
+def _review_part(claim_id: str, raw: dict) -> dict:
+    """The API's claim from its hash but the extraction's `doc` fields: the hash stores nothing
+    it can derive (store_claims.lua)."""
     created_at = raw.get("created_at") or iso_from_ms(int(raw.get("created_ms") or 0))
     claim: dict = {
         "id": claim_id,
         "article_id": raw.get("article_id"),
         "text": raw.get("text"),
-        "sentence": raw.get("sentence"),
-        "span": {"start": int(raw.get("span_start") or 0), "end": int(raw.get("span_end") or 0)},
         "attribution": raw.get("attribution"),
         "score": float(raw.get("score") or 0.0),
-        "kind": raw.get("kind"),
         "status": raw.get("status"),
         "version": int(raw.get("version") or 0),
-        "needs_context": _bool(raw.get("needs_context")),
-        "relative_dates_unresolved": _bool(raw.get("relative_dates_unresolved")),
         "rating": raw.get("rating"),
         "explanation": raw.get("explanation"),
         "reason": raw.get("reason"),
         "copied_from": raw.get("copied_from"),
         "proposed_status": raw.get("proposed_status"),
-        "proposed_by": json.loads(raw["proposed_by"]) if raw.get("proposed_by") else None,
+        "proposed_by": _json(raw["proposed_by"]) if raw.get("proposed_by") else None,
         "retracted": _bool(raw.get("retracted")),
         "priority_boost": float(raw.get("boost") or 0.0),
         "created_at": created_at,
@@ -71,6 +117,21 @@ def decode_claim(claim_id: str, raw: dict) -> dict:
         else:
             claim[name] = _json(value)
     return claim
+
+
+def decode_claim(claim_id: str, raw: dict) -> dict:
+    """The API's claim from its hash."""
+    claim = _review_part(claim_id, raw)
+    claim.update(_extraction_part(raw))
+    return claim
+
+
+def encoded_claim(claim: dict, doc: str | None) -> dict | msgspec.Raw:
+    """A claim's review part (`_review_part`, match states added) with its stored `doc` put in
+    as it is, as one JSON object for an answer; as it stands when there is no `doc`."""
+    if doc is None:
+        return claim
+    return msgspec.Raw(_encode(claim)[:-1] + b"," + doc[1:].encode())
 
 
 def full_history(claim: dict, stored: list[dict]) -> list[dict]:
@@ -116,10 +177,7 @@ class ClaimStore:
         """
         encoded_claims = [
             {"id": c["id"], "start": c["start"], "score": c["score"], "age_key": c["age_key"],
-             "entity_keys": list(c.get("entity_keys", ())),
-             "fields": {k: (json.dumps(v) if k in _JSON_FIELDS else
-                            ("1" if v is True else "0" if v is False else str(v)))
-                        for k, v in c["fields"].items() if v is not None}}
+             "entity_keys": list(c.get("entity_keys", ())), "fields": encode_extraction_fields(c["fields"])}
             for c in claims
         ]
         now_ms = int(time.time() * 1000)
@@ -127,7 +185,7 @@ class ClaimStore:
             return list(self._store_claims(
                 article_id, now_ms, iso_from_ms(now_ms), self.claim_url_prefix,
                 json.dumps(encoded_claims), json.dumps(encode_article_fields(article_fields)),
-                f"{self.public_url}/api/v1/articles/{article_id}"))
+                f"{self.public_url}/api/v1/articles/{article_id}", json.dumps(LEGACY_DOC_FIELDS)))
         except redis.ResponseError as exc:
             if "NOT_FOUND" in str(exc):
                 raise NotFound(f"no article {article_id}") from None
@@ -148,12 +206,14 @@ class ClaimStore:
         return [decode_claim(claim_id, raw) if raw else None for claim_id, raw in zip(ids, pipe.execute())]
 
     def _claims_after(self, index: str, bound: str, count: int, descending: bool, *,
-                      prefetched: ClaimPageRead | None = None) -> list[tuple[str, float, dict | None]]:
+                      prefetched: ClaimPageRead | None = None,
+                      docs: dict[str, str]) -> list[tuple[str, float, dict | None]]:
         """Up to `count` rows of a claim index past `bound`, with their claims but the last
-        (paging only asks whether it exists). The rows come from `prefetched` when it read
-        this very stretch (in the key lookup's round trip), else from a range; the claims in
-        one pipeline of HGETALLs. Plain commands, not a script: a Lua script reading 50 claim
-        hashes cost Redis four times the CPU of the same reads as commands (each reply
+        (paging only asks whether it exists): each claim's review part, its stored `doc` put in
+        `docs` (a claim stored before `doc`: decoded whole). The rows come from `prefetched`
+        when it read this very stretch (in the key lookup's round trip), else from a range; the
+        claims in one pipeline of HGETALLs. Plain commands, not a script: a Lua script reading 50
+        claim hashes cost Redis four times the CPU of the same reads as commands (each reply
         converted to a Lua table and back), which cost more than the round trip saved."""
         rows = prefetched.rows_for(index, bound, count, descending) if prefetched is not None else None
         if rows is None:
@@ -162,8 +222,16 @@ class ClaimStore:
             return []
         read = rows[:count - 1]
         raws = self._hashes([self.keys.claim(claim_id) for claim_id, _score in read])
-        return [(claim_id, score, decode_claim(claim_id, raw) if raw else None)
-                for (claim_id, score), raw in zip(read, raws)] + [(m, s, None) for m, s in rows[count - 1:]]
+        found: list[tuple[str, float, dict | None]] = []
+        for (claim_id, score), raw in zip(read, raws):
+            if not raw:
+                found.append((claim_id, score, None))
+            elif "doc" in raw:
+                docs[claim_id] = raw["doc"]
+                found.append((claim_id, score, _review_part(claim_id, raw)))
+            else:
+                found.append((claim_id, score, decode_claim(claim_id, raw)))
+        return found + [(m, s, None) for m, s in rows[count - 1:]]
 
     def _hashes(self, keys: list[str]) -> list[dict]:
         """HGETALL of each of `keys` in one round trip (a client pipeline spends about 4 µs of
@@ -241,11 +309,12 @@ class ClaimStore:
                     rating: str | None = None, min_score: float | None = None,
                     max_score: float | None = None, q: str | None = None,
                     created_after: str | None = None, created_before: str | None = None,
-                    sort: str = "created", cursor: str | None = None,
-                    limit: int = 50, prefetched: ClaimPageRead | None = None) -> tuple[list[dict], str | None]:
+                    sort: str = "created", cursor: str | None = None, limit: int = 50,
+                    prefetched: ClaimPageRead | None = None, encoded: bool = False) -> tuple[list, str | None]:
         """One page of claims. Sorts: created (text order within one article), -created,
         score, -score. Cursors stay valid whatever is written between pages. `prefetched`:
-        a `page_read` that already travelled (used only when it read the stretch this needs)."""
+        a `page_read` that already travelled (used only when it read the stretch this needs).
+        `encoded`: each claim as one JSON value for an answer (`encoded_claim`), not a dict."""
         index, descending = self._list_index(status=status, article_id=article_id, entity=entity,
                                              assignee=assignee, sort=sort)
         needle = q.casefold() if q else None
@@ -258,7 +327,7 @@ class ClaimStore:
                     and (assignee is None or (isinstance(holder, dict) and holder.get("key_id") == assignee))
                     and (wanted_entity is None or any(
                         entity_key(e.get("canonical") or e.get("text", "")) == wanted_entity
-                        or entity_key(e.get("text", "")) == wanted_entity for e in claim["entities"]))
+                        or entity_key(e.get("text", "")) == wanted_entity for e in entities_of(claim)))
                     and (rating is None or claim["rating"] == rating)
                     and (min_score is None or claim["score"] >= min_score)
                     and (max_score is None or claim["score"] <= max_score)
@@ -266,9 +335,22 @@ class ClaimStore:
                     and (created_after is None or (claim["created_at"] or "") >= created_after)
                     and (created_before is None or (claim["created_at"] or "") < created_before))
 
-        claims, next_cursor = page(functools.partial(self._claims_after, index, prefetched=prefetched),
+        docs: dict[str, str] = {}
+
+        def entities_of(claim: dict) -> list[dict]:
+            doc = docs.get(claim["id"])
+            return _json(doc)["entities"] if doc is not None else claim["entities"]
+
+        claims, next_cursor = page(functools.partial(self._claims_after, index, prefetched=prefetched, docs=docs),
                                    keep=keep, cursor=cursor, limit=limit, descending=descending)
-        return self._with_match_states(claims), next_cursor
+        claims = self._with_match_states(claims)
+        if encoded:
+            return [encoded_claim(claim, docs.get(claim["id"])) for claim in claims], next_cursor
+        for claim in claims:
+            doc = docs.get(claim["id"])
+            if doc is not None:
+                claim.update(_json(doc))
+        return claims, next_cursor
 
     # -- changes --------------------------------------------------------------------------
     def transition(self, claim_id: str, plan: TransitionPlan, *, expected_version: int | None,

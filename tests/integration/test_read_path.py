@@ -3,6 +3,8 @@ lookup's round trip (guessed from the raw query), requests parsed once and remem
 write carrying its caller's authentication into its own script."""
 from __future__ import annotations
 
+import json
+
 from service.app import create_app
 from service.auth import create_key
 from service.claims import Role
@@ -137,3 +139,38 @@ def test_a_write_carrying_its_authentication_answers_as_authenticating_first(set
     other.get(f"/api/v1/claims/{ids[1]}", headers=ingest)
     assert transition(other, ingest, claim, to="dismissed", reason="duplicate").status_code == 403
     assert other.post("/api/v1/queue/next", json={}, headers=ingest).status_code == 403
+
+
+def test_a_claim_stored_before_doc_answers_as_before_and_is_rewritten_by_extraction(
+        client, keys, store):
+    """Claims stored field by field (before `doc`) read the same, in a list and alone, and lose
+    those fields when extraction writes them again."""
+    texts = [("The harbour of Exampleton moved 40,000 containers in 2023.", 0.7),
+             ("Exampleton's mayor opened three schools in May.", 0.6)]
+    answer = client.post("/api/v1/articles", json={"text": " ".join(t for t, _ in texts)}, headers=keys["ingest"])
+    article_id = answer.get_json()["id"]
+    ids = make_claims(store, article_id, texts, entities={texts[0][0]: ["Exampleton"]})
+    headers = keys["reviewer"]
+
+    def answers():
+        listed = client.get(f"/api/v1/claims?article_id={article_id}", headers=headers).get_json()["claims"]
+        alone = [client.get(f"/api/v1/claims/{claim_id}", headers=headers).get_json() for claim_id in ids]
+        by_entity = client.get("/api/v1/claims?entity=exampleton", headers=headers).get_json()["claims"]
+        return listed, alone, [claim["id"] for claim in by_entity]
+
+    before = answers()
+    assert before[2] == [ids[0]] and before[0][0]["entities"][0]["canonical"] == "Exampleton"
+    for claim_id in ids:  # as the store wrote claims before `doc`
+        key = KEYS.claim(claim_id)
+        doc = json.loads(store.redis.hget(key, "doc"))
+        store.redis.hdel(key, "doc")
+        store.redis.hset(key, mapping={
+            "sentence": doc["sentence"], "span_start": doc["span"]["start"], "span_end": doc["span"]["end"],
+            "kind": doc["kind"], "entities": json.dumps(doc["entities"]), "dates": json.dumps(doc["dates"]),
+            "score_reasons": json.dumps(doc["score_reasons"]), "needs_context": "0",
+            "relative_dates_unresolved": "0"})
+    assert answers() == before
+    make_claims(store, article_id, texts, entities={texts[0][0]: ["Exampleton"]})  # extraction again
+    for claim_id in ids:
+        assert not {"sentence", "span_start", "entities"} & set(store.redis.hkeys(KEYS.claim(claim_id)))
+    assert answers() == before

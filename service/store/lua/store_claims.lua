@@ -1,5 +1,6 @@
 -- Write one extraction run's claims: new ones queued, known ones refreshed, gone ones retracted.
--- ARG: article_id, now_ms, now_iso, url_prefix, claims_json, article_fields_json, article_url
+-- ARG: article_id, now_ms, now_iso, url_prefix, claims_json, article_fields_json, article_url,
+--      legacy_fields_json (fields a claim stored before `doc` held, dropped when it is rewritten)
 -- claims_json: [{id, start, score, age_key, entity_keys: [...], fields: {name: string}}]
 -- (fields: extraction output only) → the ids of claims created by this run
 local aid, now_ms, now_iso, url_prefix = ARG[1], tonumber(ARG[2]), ARG[3], ARG[4]
@@ -38,6 +39,7 @@ for _, item in ipairs(claims) do
   else
     -- Same text again: refresh what extraction says about it, keep every human decision.
     seq = tonumber(c.seq)
+    if not c.doc then redis.call('HDEL', key, unpack(cjson.decode(ARG[8]))) end
     redis.call('HSET', key, unpack(writes))
     if c.retracted == '1' then
       local version = tonumber(c.version) + 1
