@@ -11,7 +11,7 @@ from service.ratelimits import Quota, QuotaState
 from service.store.keys import PREFIX, Keys
 from service.store.roundtrip import send_all
 from service.store.scripts import Script
-from service.store.stamps import now_iso
+from service.store.stamps import iso_from_ms, now_iso
 
 
 def _public(record: dict) -> dict:
@@ -33,8 +33,10 @@ KNOWN_KEYS = 10_000
 
 
 def _authentication_args(secret_hash: str, quota: Quota, last_used_resolution_seconds: int) -> tuple:
-    now = time.time()
-    return (secret_hash, int(now * 1000), now_iso(now), now_iso(now - last_used_resolution_seconds),
+    now_ms = int(time.time() * 1000)
+    # "Last used" is kept to the minute: stamps to the second, each made once a second.
+    second_ms = now_ms - now_ms % 1000
+    return (secret_hash, now_ms, iso_from_ms(second_ms), iso_from_ms(second_ms - last_used_resolution_seconds * 1000),
             quota.name, quota.limit, quota.period_seconds * 1000)
 
 
