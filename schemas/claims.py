@@ -84,7 +84,10 @@ class ClaimSummarySchema(ClaimSchema):
         exclude = ("history",)
 
 
-class ClaimListSchema(ma.Schema):
+class ClaimListSchema(StoredShape):
+    """As the handlers build it: a page of claims (each as `ClaimSummarySchema` documents it,
+    already one JSON value in a list answer: store/claims.py `encoded_claim`)."""
+
     claims = fields.List(fields.Nested(ClaimSummarySchema))
     next_cursor = fields.String(allow_none=True)
 

@@ -151,9 +151,10 @@ class EmbeddedRedis:
                     "--appendfsync", "everysec",
                     "--save", "",
                     "--maxmemory-policy", "noeviction",
-                    # Claim hashes hold JSON values of a few hundred bytes: kept compact
-                    # (ziplist) up to 1 KiB a value, they take about half the memory.
-                    "--hash-max-ziplist-value", "1024",
+                    # Claim hashes hold JSON values of a few hundred bytes (a claim's doc
+                    # passes 1 KiB with a long sentence): kept compact (ziplist) up to 4 KiB a
+                    # value, they take about half the memory.
+                    "--hash-max-ziplist-value", "4096",
                     "--daemonize", "no",
                     "--logfile", str(self.log_path),
                 ]
