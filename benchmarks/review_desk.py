@@ -6,7 +6,9 @@ metrics files), against a bare Flask endpoint doing one Redis HGETALL under plai
 GET /claims/{id}, a transition, queue/next and a 50-item list, as ratios. The load comes from
 wrk (Debian's package): a Python client saturates near 1,000 req/s here and would hide the
 server's cost. Beside each ratio, the CPU time per request of the server and of Redis: on a
-machine others share, req/s moves with their load, CPU per request hardly. Then queue/next
+machine others share, req/s moves with their load, CPU per request hardly; and wrk's and the
+whole machine's, so that nothing the run costs goes unseen. Each case starts with Redis quiet
+(no append-only rewrite running); a case during which one ran says so. Then queue/next
 latency (the Lua step, no HTTP) at 1,000 and at --pending pending claims, and Redis memory per
 stored claim.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -149,14 +152,32 @@ def cpu_seconds(processes: list[psutil.Process]) -> float:
     return total
 
 
+def busy_seconds() -> float:
+    """CPU time the whole machine spent busy (every core; idle and I/O wait left out)."""
+    times = psutil.cpu_times()
+    return sum(value for name, value in times._asdict().items() if name not in ("idle", "iowait", "guest",
+                                                                                 "guest_nice"))
+
+
+def children_seconds() -> float:
+    """CPU time of this process's waited-for children: wrk, once it has finished."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measured(run, processes: dict[str, list[psutil.Process]]):
     """`run()`'s wrk result with the CPU time each group of `processes` spent per request
-    (µs): unlike req/s, hardly moved by what else the machine is doing."""
+    (µs): unlike req/s, hardly moved by what else the machine is doing. Also wrk's own CPU
+    and the machine's: what no process of the run accounts for is mostly the kernel writing
+    Redis's append-only file back to disk, which only writes cause."""
     before = {name: cpu_seconds(group) for name, group in processes.items()}
+    machine, wrk = busy_seconds(), children_seconds()
     result = run()
     rps, _p50, _p99, _bad, count = result
     cpu = {name: (cpu_seconds(group) - before[name]) / max(count, 1) * 1e6
            for name, group in processes.items()}
+    cpu["machine"] = (busy_seconds() - machine) / max(count, 1) * 1e6
+    cpu["wrk"] = (children_seconds() - wrk) / max(count, 1) * 1e6
     return result, cpu
 
 
@@ -188,6 +209,12 @@ def wait(url: str) -> None:
 def http_ratios(store: Store, url: str, args) -> None:
     _record, secret = create_key(store, role=Role.REVIEWER, name="bench")
     ids = seed(store, articles=1600, claims_per_article=CLAIMS_PER_ARTICLE)
+    # The seeding's append-only file compacted first, so that the writes measured below start
+    # from a fresh base rather than from one a rewrite is about to replace.
+    settle(store)
+    store.redis.bgrewriteaof()
+    time.sleep(0.5)
+    settle(store)
     # The rate limit stays on (its bucket is taken on every request) but out of wrk's way.
     env = {**os.environ, "CLAIMTRACK_REDIS_URL": url, "CLAIMTRACK_LOG_LEVEL": "WARNING",
            "CLAIMTRACK_LEASE_SECONDS": "3600", "CLAIMTRACK_RATE_REQUESTS_PER_MINUTE": str(10 ** 9)}
@@ -205,12 +232,19 @@ def http_ratios(store: Store, url: str, args) -> None:
             wait(f"http://127.0.0.1:{api_port}/healthz")
             processes = {"app": [psutil.Process(api.pid)], "bare": [psutil.Process(bare.pid)],
                          "redis": [psutil.Process(int(store.redis.info("server")["process_id"]))]}
-            cases, cpu = {}, {}
+            cases, cpu, rewrites = {}, {}, set()
             load_args = {"seconds": args.seconds, "connections": args.connections}
             bench = f"Bearer {secret}"
 
             def run(name, *load_a, **load_kw):
+                # Each case from a quiet Redis; one that starts an AOF rewrite (a fork copying
+                # the data set, every write paying copy-on-write faults meanwhile) is marked.
+                settle(store)
+                base = store.redis.info("persistence").get("aof_base_size")
                 cases[name], cpu[name] = measured(lambda: load(*load_a, **load_kw), processes)
+                after = store.redis.info("persistence")
+                if after.get("aof_rewrite_in_progress") or after.get("aof_base_size") != base:
+                    rewrites.add(name)
 
             run("bare HGETALL", f"{root}/bare/{ids[0]}", **load_args)
             run("GET /claims/{id}", f"{base}/claims/{ids[0]}", headers={"Authorization": bench}, **load_args)
@@ -237,17 +271,20 @@ def http_ratios(store: Store, url: str, args) -> None:
         target = (f"  target ≥ {targets[name]}: {'meets' if ratio >= targets[name] else 'MISSES'}"
                   if name in targets else "")
         unexpected = f"  ({bad} non-2xx answers)" if bad else ""
+        rewrite = "  (an AOF rewrite ran meanwhile)" if name in rewrites else ""
         print(f"    {name:18s} {rps:8.0f} req/s  ratio {ratio:4.2f}  p50 {p50:6.1f} ms  "
-              f"p99 {p99:6.1f} ms{target}{unexpected}")
+              f"p99 {p99:6.1f} ms{target}{unexpected}{rewrite}")
     # CPU per request of the server answering (the bare gunicorn for the bare case) and of
     # Redis: what the ratios come from, measured without the noise of a shared machine.
-    print("    CPU per request (µs): server (gunicorn master and workers), Redis; the ratio of the "
-          "two sums to the bare case's")
+    print("    CPU per request (µs): server (gunicorn master and workers), Redis, the ratio of those two "
+          "sums to the bare case's; wrk; the machine's, and what none of them used (other)")
     bare_cpu = cpu["bare HGETALL"]["bare"] + cpu["bare HGETALL"]["redis"]
     for name, used in cpu.items():
         server = used["bare"] if name == "bare HGETALL" else used["app"]
+        other = used["machine"] - server - used["redis"] - used["wrk"]
         print(f"    {name:18s} server {server:6.0f}  redis {used['redis']:5.0f}  "
-              f"CPU ratio {bare_cpu / (server + used['redis']):4.2f}")
+              f"CPU ratio {bare_cpu / (server + used['redis']):4.2f}  wrk {used['wrk']:4.0f}  "
+              f"machine {used['machine']:5.0f}  other {other:5.0f}")
 
 
 def settle(store: Store) -> None:
