@@ -31,18 +31,21 @@ def request_uri(environ: dict) -> str:
     return f"{path}?{query}" if query else path
 
 
-def header_fields(environ: dict) -> list[tuple[str, int]]:
-    """(name, bytes of `Name: value`) of every request header in the WSGI environ."""
-    fields = []
+def header_sizes(environ: dict) -> list[tuple[str, int]]:
+    """(environ key, bytes of `Name: value`) of every request header. WSGI gives header values
+    as latin-1 text, one character a byte, so a value's length is its size."""
+    sizes = []
     for key, value in environ.items():
         if key.startswith("HTTP_"):
-            name = key[5:].replace("_", "-").title()
+            sizes.append((key, len(key) - 3 + len(value)))  # "HTTP_" goes, ": " comes
         elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
-            name = key.replace("_", "-").title()
-        else:
-            continue
-        fields.append((name, len(name) + 2 + len(str(value).encode("latin-1", "replace"))))
-    return fields
+            sizes.append((key, len(key) + 2 + len(str(value))))
+    return sizes
+
+
+def header_name(key: str) -> str:
+    """The header's name as a client writes it, from its environ key (only for refusals)."""
+    return key.removeprefix("HTTP_").replace("_", "-").title()
 
 
 def check_request_size() -> None:
@@ -52,15 +55,15 @@ def check_request_size() -> None:
     if len(uri) > MAX_URL_BYTES:
         abort(414, message=f"the URL is {len(uri):,} bytes, over the limit of {MAX_URL_BYTES:,}",
               errors={"url": [f"at most {MAX_URL_BYTES:,} bytes"]})
-    fields = header_fields(environ)
-    too_long = [name for name, size in fields if size > MAX_HEADER_BYTES]
+    sizes = header_sizes(environ)
+    too_long = [header_name(key) for key, size in sizes if size > MAX_HEADER_BYTES]
     if too_long:
         abort(431, message=f"the header {too_long[0]} is over the limit of {MAX_HEADER_BYTES:,} bytes",
               errors={name: [f"at most {MAX_HEADER_BYTES:,} bytes with its name"] for name in too_long})
-    if len(fields) > MAX_HEADER_FIELDS:
-        abort(431, message=f"the request has {len(fields)} headers, over the limit of {MAX_HEADER_FIELDS}",
+    if len(sizes) > MAX_HEADER_FIELDS:
+        abort(431, message=f"the request has {len(sizes)} headers, over the limit of {MAX_HEADER_FIELDS}",
               errors={"headers": [f"at most {MAX_HEADER_FIELDS} headers"]})
-    total = sum(size for _name, size in fields)
+    total = sum(size for _key, size in sizes)
     if total > MAX_HEADERS_BYTES:
         abort(431, message=f"the headers are {total:,} bytes, over the limit of {MAX_HEADERS_BYTES:,}",
               errors={"headers": [f"at most {MAX_HEADERS_BYTES:,} bytes in all"]})

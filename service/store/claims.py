@@ -200,10 +200,8 @@ class ClaimStore:
     # -- reading --------------------------------------------------------------------------
     def load_claims(self, ids: list[str]) -> list[dict | None]:
         """Claims by id in one round trip (None for unknown ids), without match states."""
-        pipe = self.redis.pipeline(transaction=False)
-        for claim_id in ids:
-            pipe.hgetall(self.keys.claim(claim_id))
-        return [decode_claim(claim_id, raw) if raw else None for claim_id, raw in zip(ids, pipe.execute())]
+        raws = self._hashes([self.keys.claim(claim_id) for claim_id in ids])
+        return [decode_claim(claim_id, raw) if raw else None for claim_id, raw in zip(ids, raws)]
 
     def _claims_after(self, index: str, bound: str, count: int, descending: bool, *,
                       prefetched: ClaimPageRead | None = None,
@@ -375,9 +373,9 @@ class ClaimStore:
         run = self._transition if key_check is None else functools.partial(key_check.run, self._transition)
         outcome = run(
             claim_id, -1 if expected_version is None else expected_version,
-            json.dumps(steps) if steps else "{}", json.dumps(actor_dict), actor.key_id,
+            _encode(steps) if steps else "{}", _encode(actor_dict), actor.key_id,
             "1" if actor.role.value == "admin" else "0", int(stamp_ts * 1000), stamp,
-            self.claim_url_prefix, lease_seconds * 1000, json.dumps(append) if append else "{}",
+            self.claim_url_prefix, lease_seconds * 1000, _encode(append) if append else "{}",
             secrets.token_hex(8))
         kind = outcome[0]
         if kind == "not_found":
@@ -434,7 +432,7 @@ class ClaimStore:
                  else "call:" + secrets.token_hex(12))
         run = self._lease_next if key_check is None else functools.partial(key_check.run, self._lease_next)
         leased = run(
-            json.dumps(actor.to_dict()), int(stamp_ts * 1000), now_iso(stamp_ts),
+            _encode(actor.to_dict()), int(stamp_ts * 1000), now_iso(stamp_ts),
             self.claim_url_prefix, lease_seconds * 1000,
             "" if min_score is None else repr(min_score), article_id or "",
             entity_key(entity) if entity else "", token)
