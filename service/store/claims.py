@@ -25,11 +25,9 @@ from service.store.stamps import iso_from_ms, now_iso
 _JSON_FIELDS = ("evidence", "notes", "matches", "factchecks", "assignee")
 _LIST_FIELDS = ("evidence", "notes", "matches", "factchecks")
 # What extraction says of a claim beyond its text, score and attribution is stored as one JSON
-# object, `doc`, in the API's own shape: a page of claims puts it into the answer as stored
-# (`encoded_claim`) instead of decoding a dozen fields a claim. Text, score and attribution stay
-# fields of their own: scripts, matching and filters read them.
-DOC_FIELDS = ("sentence", "span", "kind", "entities", "dates", "score_reasons", "extractor",
-              "needs_context", "relative_dates_unresolved")
+# object, `doc`, in the API's own shape (`encode_extraction_fields`): a page of claims puts it into
+# the answer as stored (`encoded_claim`) instead of decoding a dozen fields a claim. Text, score
+# and attribution stay fields of their own: scripts, matching and filters read them.
 # How claims stored before `doc` hold it (still read; dropped when extraction writes them again).
 LEGACY_DOC_FIELDS = ("sentence", "span_start", "span_end", "kind", "entities", "dates", "score_reasons",
                      "extractor", "needs_context", "relative_dates_unresolved")
@@ -210,7 +208,7 @@ class ClaimStore:
         (paging only asks whether it exists): each claim's review part, its stored `doc` put in
         `docs` (a claim stored before `doc`: decoded whole). The rows come from `prefetched`
         when it read this very stretch (in the key lookup's round trip), else from a range; the
-        claims in one pipeline of HGETALLs. Plain commands, not a script: a Lua script reading 50
+        claims in one round trip of HGETALLs. Plain commands, not a script: a Lua script reading 50
         claim hashes cost Redis four times the CPU of the same reads as commands (each reply
         converted to a Lua table and back), which cost more than the round trip saved."""
         rows = prefetched.rows_for(index, bound, count, descending) if prefetched is not None else None
