@@ -76,6 +76,17 @@ def test_a_war_the_article_never_placed_needs_context(nlp):
         ("The war has cut rice exports by 20 percent, traders said.", True)]
 
 
+def test_a_bare_event_the_claim_does_not_name_needs_context(nlp):
+    text = ("Dockworkers in Gdansk walked out on 1 July 2024.\n"
+            "But the strike has delayed shipments to the northern ports since March 2024.\n"
+            "The agreement was signed in Oslo in 2023, the ministry said.\n"
+            "The 2023 fisheries agreement between Norway and Iceland was signed in Oslo.\n")
+    assert _claims(nlp, text)[1:] == [
+        ("The strike has delayed shipments to the northern ports since March 2024.", True),
+        ("The agreement was signed in Oslo in 2023, the ministry said.", True),
+        ("The 2023 fisheries agreement between Norway and Iceland was signed in Oslo.", False)]
+
+
 def test_bare_relations_are_between_the_parties_named_before(nlp):
     text = ("A new trade agreement improved relations between Chile and Peru in 2022.\n"
             "The dispute over fishing rights has strained relations, officials in Lima said.\n")

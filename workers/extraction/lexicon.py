@@ -109,6 +109,14 @@ BARE_DISCOURSE_MARKERS = frozenset({"but", "and", "yet", "so"})
 CONFLICT_NOUNS = frozenset({"war", "conflict", "offensive", "invasion", "fighting", "hostilities"})
 # "Relations" alone are between parties the article named before: "relations between A and B".
 RELATION_NOUNS = frozenset({"relations", "ties"})
+# "The strike", "the agreement" alone: an event or act only the article says which; nothing here
+# resolves them, so a claim holding one bare needs its context.
+EVENT_OR_ACT_NOUNS = frozenset(
+    """strike strikes attack attacks deal agreement accord treaty crisis scandal incident protest protests
+    election vote referendum merger takeover bill law ban plan proposal decision reform policy project
+    programme program investigation inquiry probe trial lawsuit outbreak storm blast explosion crash
+    accident shooting summit meeting talks negotiations ceasefire truce sanctions measure measures report
+    study survey poll""".split())
 # Courtesy titles are not part of the name: "Ms Solberg" is the "Ingrid Solberg" of the article.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord"})
 # What the article itself says of a person's gender: a title or a noun right beside the name.

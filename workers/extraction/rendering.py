@@ -29,6 +29,7 @@ from .lexicon import (
     DEMONSTRATIVES,
     DISCOURSE_MARKERS,
     DOUBLE_QUOTES,
+    EVENT_OR_ACT_NOUNS,
     NOUN_SUBJECT_DEPS,
     NUMERIC_LABELS,
     PERSON_PRONOUNS,
@@ -152,6 +153,8 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 needs_context = True
             else:
                 replacements[token.i] = anchored
+        elif _is_bare(token, EVENT_OR_ACT_NOUNS, "the"):
+            needs_context = True
     text = _join(atom, sequence, replacements, dropped, reopened)
     return RenderedClaim(text, needs_context, sequence)
 
