@@ -9,7 +9,6 @@ import redis
 from service.errors import LastAdminKey, NotFound
 from service.ratelimits import Quota, QuotaState
 from service.store.keys import PREFIX, Keys
-from service.store.roundtrip import send_all
 from service.store.scripts import Script
 from service.store.stamps import iso_from_ms, now_iso
 
@@ -103,14 +102,7 @@ class ApiKeyStore:
         its last use noted to `last_used_resolution_seconds`: one round trip, which `along`
         (reads a view will need, side-effect free) may share: it gets their replies."""
         args = _authentication_args(secret_hash, quota, last_used_resolution_seconds)
-        reads = along.commands() if along is not None else []
-        reply, *rest = send_all(self.redis, [self._authenticate.command(*args), *reads])
-        if isinstance(reply, redis.exceptions.NoScriptError):
-            self._authenticate.load()
-            return self.authenticate(secret_hash, quota=quota, along=along,
-                                     last_used_resolution_seconds=last_used_resolution_seconds)
-        if isinstance(reply, Exception):
-            raise reply
+        reply, rest = self._authenticate.call_with(args, along.commands() if along is not None else [])
         if along is not None:
             along.take(rest)
         record, state = self._read_authentication(secret_hash, reply, quota)

@@ -213,7 +213,8 @@ class ClaimStore:
         converted to a Lua table and back), which cost more than the round trip saved."""
         rows = prefetched.rows_for(index, bound, count, descending) if prefetched is not None else None
         if rows is None:
-            rows = _range(self.redis, index, bound, count, descending)
+            (reply,) = send_all(self.redis, [_range_command(index, bound, count, descending)])
+            rows = as_scored(_checked(reply))
         if not rows:
             return []
         read = rows[:count - 1]
@@ -498,23 +499,21 @@ class ClaimStore:
         return self.get_claim(claim_id)
 
 
-def _range(client, index: str, bound: str, count: int, descending: bool) -> list[tuple[str, float]]:
-    if descending:
-        return client.zrevrangebyscore(index, bound, "-inf", start=0, num=count, withscores=True)
-    return client.zrangebyscore(index, bound, "+inf", start=0, num=count, withscores=True)
-
-
 def _range_command(index: str, bound: str, count: int, descending: bool) -> tuple:
-    """`_range` as a raw command (its reply: roundtrip.as_scored)."""
+    """Up to `count` (member, score) rows of `index` past `bound` (its reply: roundtrip.as_scored)."""
     if descending:
         return ("ZREVRANGEBYSCORE", index, bound, "-inf", "WITHSCORES", "LIMIT", 0, count)
     return ("ZRANGEBYSCORE", index, bound, "+inf", "WITHSCORES", "LIMIT", 0, count)
 
 
-def _checked_dict(reply) -> dict:
+def _checked(reply):
     if isinstance(reply, Exception):
         raise reply
-    return as_dict(reply)
+    return reply
+
+
+def _checked_dict(reply) -> dict:
+    return as_dict(_checked(reply))
 
 
 class ClaimPageRead:

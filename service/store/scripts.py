@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -93,14 +93,21 @@ class Script:
 
     def __call__(self, *args):
         """The script's reply (through roundtrip.send_all: redis-py's own call packs and
-        parses in Python, about 10 µs more a call); loaded first when the server lost it."""
-        (reply,) = send_all(self._client, [self.command(*args)])
-        if isinstance(reply, redis.exceptions.NoScriptError):
-            self.load()
-            (reply,) = send_all(self._client, [self.command(*args)])
-        if isinstance(reply, Exception):
-            raise reply
+        parses in Python, about 10 µs more a call)."""
+        reply, _reads = self.call_with(args)
         return reply
+
+    def call_with(self, args: tuple, reads: Sequence[tuple] = ()) -> tuple:
+        """The script's reply (raised when Redis refused it) and the raw replies of `reads`,
+        commands sent in the same round trip; the script is loaded first when the server
+        lost it (a restart, SCRIPT FLUSH)."""
+        replies = send_all(self._client, [self.command(*args), *reads])
+        if isinstance(replies[0], redis.exceptions.NoScriptError):
+            self.load()
+            replies = send_all(self._client, [self.command(*args), *reads])
+        if isinstance(replies[0], Exception):
+            raise replies[0]
+        return replies[0], replies[1:]
 
     def command(self, *args) -> tuple:
         """This script's call as a plain EVALSHA command to send with others (roundtrip.py;
