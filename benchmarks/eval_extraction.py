@@ -1,4 +1,4 @@
-"""Extraction quality on the development data in ../shared/eval: one table, every metric of issue 3.
+"""Extraction quality on the development data in ../shared/eval: one table, every metric of issues 3 and 13.
 
 The data is read by path and never copied into the repository.
 
@@ -322,16 +322,19 @@ def _expletive(token) -> bool:
                for head in heads for child in head.children)
 
 
-METRICS: list[tuple[str, str, str, float, Callable[[Run], tuple[float, str]]]] = [
+# Targets: issue 13's where it sets one (CT24, CT19, Factcheck-Bench, NewsClaims, pronouns), else
+# issue 3's. Issue 13 retired the subjectivity target (no licensed opinion-labelled news to learn
+# it from): its figure is still printed, against no target.
+METRICS: list[tuple[str, str, str, float | None, Callable[[Run], tuple[float, str]]]] = [
     ("example", "moscow-times example", "body paragraphs covered, none from the appeal", 1.0, example_article),
-    ("newsclaims", "newsclaims_dev", "recall of claim sentences", 0.90, newsclaims_recall),
-    ("factcheckgpt", "factcheckgpt_decomposition_dev", "human atomic claims matched", 0.75, factcheckgpt_matched),
+    ("newsclaims", "newsclaims_dev", "recall of claim sentences", 0.93, newsclaims_recall),
+    ("factcheckgpt", "factcheckgpt_decomposition_dev", "human atomic claims matched", 0.80, factcheckgpt_matched),
     ("claimdecomp", "claimdecomp_dev", "articles with the checked claim", 0.80, claimdecomp_found),
-    ("ct24", "ct24_t1_english_dev_test", "F1 of Yes, score thresholded", 0.75, ct24_f1),
-    ("ct19", "ct19_t1_debates_train", "MAP of score per transcript", 0.20, ct19_map),
-    ("subjectivity", "subjectivity_news_en", "AUC of score, OBJ over SUBJ", 0.75, subjectivity_auc),
+    ("ct24", "ct24_t1_english_dev_test", "F1 of Yes, score thresholded", 0.80, ct24_f1),
+    ("ct19", "ct19_t1_debates_train", "MAP of score per transcript", 0.22, ct19_map),
+    ("subjectivity", "subjectivity_news_en", "AUC of score, OBJ over SUBJ", None, subjectivity_auc),
     ("zyte", "boilerplate_article_extraction_*", "claims in the gold body", 0.98, zyte_in_body),
-    ("pronouns", "all claims", "dangling third-person pronoun", 0.05, pronoun_share),
+    ("pronouns", "all claims", "dangling third-person pronoun", 0.03, pronoun_share),
 ]
 _AT_MOST = {"pronouns"}
 
@@ -359,11 +362,11 @@ def main(argv: Iterable[str] | None = None) -> None:
             _HALF[0] = half
             started = time.perf_counter()
             value, detail = measure(runs[half])
-            met = value <= target if key in _AT_MOST else value >= target
+            met = target is None or (value <= target if key in _AT_MOST else value >= target)
             values.append(f"{value:.3f}" + ("" if met else " ✗"))
             details.append(f"{half}: {detail} ({time.perf_counter() - started:.0f} s)")
-        rows.append((data, metric, *values, ("≤ " if key in _AT_MOST else "≥ ") + f"{target:.2f}",
-                     "; ".join(details)))
+        shown_target = "retired" if target is None else ("≤ " if key in _AT_MOST else "≥ ") + f"{target:.2f}"
+        rows.append((data, metric, *values, shown_target, "; ".join(details)))
     headers = ("data", "metric", *halves, "target", "detail (✗: target not met)")
     widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(len(headers))]
     print(" | ".join(h.ljust(w) for h, w in zip(headers, widths)))
