@@ -316,3 +316,41 @@ def test_an_instruction_to_the_reader_lends_no_subject_or_modal(nlp):
                    for claim in texts(claims_of(nlp, text)))
     assert texts(claims_of(nlp, "Prices may rise in May and fall again in June.")) == [
         "Prices may rise in May.", "Prices may fall again in June."]
+
+
+# -- verbs the parse joins to the wrong clause -----------------------------------------------------
+
+
+def test_a_finite_verb_joined_to_an_infinitive_goes_with_the_main_verb(nlp):
+    result = claims_of(nlp, "Liisa Kask was the first woman to row across the Baltic and remains the only "
+                            "person to have done it alone.")
+    assert texts(result)[:2] == ["Liisa Kask was the first woman to row across the Baltic.",
+                                 "Liisa Kask remains the only person to have done it alone."]
+    assert [claim.needs_context for claim in result.claims][:2] == [False, True]
+
+
+def test_a_bare_participle_joined_to_a_copula_takes_its_own_be(nlp):
+    # "Lumo first released in 2012" would not be English; the year makes it past.
+    result = claims_of(nlp, "Lumo is a compact programming language created by Ada Reyes and first released "
+                            "in 2012.")
+    assert "Lumo was first released in 2012." in texts(result)
+
+
+def test_a_thing_made_once_was_made(nlp):
+    result = claims_of(nlp, "Lumo is a compact programming language created by Ada Reyes.")
+    assert "Lumo was created by Ada Reyes." in texts(result)
+
+
+def test_the_makers_of_one_thing_stay_together(nlp):
+    # Each alone would read as its only discoverer.
+    result = claims_of(nlp, "The comet was discovered in 1994 by Mart Saar and Eva Ilves at the Tõravere "
+                            "observatory.")
+    assert texts(result) == ["The comet was discovered in 1994 by Mart Saar and Eva Ilves at the Tõravere "
+                             "observatory."]
+
+
+def test_a_phrase_the_parse_hangs_on_a_day_is_not_said_of_the_day(nlp):
+    # "Thursday is the highest level since 2009" would be false.
+    result = claims_of(nlp, "The central bank of Iceland raised its main interest rate by a quarter point to 4.5 "
+                            "percent on Thursday, the highest level since 2009.")
+    assert not any(text.startswith("Thursday") for text in texts(result)), texts(result)

@@ -91,8 +91,16 @@ class ArticleContext:
         return [mention for subjects in reversed(self.recent_subjects) for mention in subjects]
 
     def topic(self, agrees: Callable[[Mention], bool]) -> Mention | None:
-        """The latest recent subject that a pronoun agreeing by `agrees` can stand for."""
-        return next((mention for mention in self.subject_mentions() if agrees(mention)), None)
+        """The latest recent subject that a pronoun agreeing by `agrees` can stand for; None when
+        the latest sentence with one has two ("The company said demand had doubled. Its shares
+        rose": the company's or demand's, only a reader knows)."""
+        for subjects in reversed(self.recent_subjects):
+            agreeing = [mention for mention in subjects if agrees(mention)]
+            if len({mention.name for mention in agreeing}) > 1:
+                return None
+            if agreeing:
+                return agreeing[0]
+        return None
 
 
 def conflict_place(sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> str | None:
@@ -243,8 +251,13 @@ def _head_mention(subject: Token, entities: tuple[Span, ...], names: CanonicalNa
         if named is not None and named.label == "PERSON":
             return named
     # The noun phrase without its clauses: "the new coronavirus", "Russian exporters".
-    phrase = [token for token in subject.subtree if token.i <= subject.i and token.dep_ in (
-              SUBJECT_PHRASE_DEPS | NOUN_SUBJECT_DEPS) and (token == subject or token.head == subject)]
+    # A compound of a compound stays: "The Great Barrier Reef", not "the Barrier Reef".
+    kept = {subject.i}
+    for token in reversed([token for token in subject.subtree if token.i < subject.i]):
+        if token.dep_ in SUBJECT_PHRASE_DEPS and (token.head == subject or token.head.i in kept and (
+                token.dep_ == "compound" or token.head.dep_ == "compound")):
+            kept.add(token.i)
+    phrase = [token for token in subject.subtree if token.i in kept]
     # An owner is named whole, with its "'s": "Great Britain's affliction", not "Britain affliction".
     owners = [token for token in phrase if token.dep_ == "poss" and token.pos_ != "PRON"]
     phrase = sorted({*phrase, *(token for owner in owners for token in owner.subtree)}, key=lambda token: token.i)

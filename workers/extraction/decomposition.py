@@ -9,9 +9,11 @@ from spacy.tokens import Span, Token
 
 from .atoms import MIN_CLAUSE_TOKENS, Atom, has_pronoun, size, within, without, without_edges
 from .lexicon import (
+    ANY_SUBJECT_DEPS,
     BOUNDING_MARKS,
     CAUSAL_MARKS,
     CONCESSIVE_MARKS,
+    CREATION_LEMMAS,
     DOCUMENT_NOUNS,
     EMPHASIS_ADVERBS,
     EVENT_NOUNS,
@@ -23,11 +25,13 @@ from .lexicon import (
     NOTEWORTHY_ADJECTIVES,
     NOTING_VERBS,
     NOUN_SUBJECT_DEPS,
+    NUMERIC_LABELS,
     OWNING_LEMMAS,
     PAST_TAGS,
     PLURAL_NOUN_TAGS,
     PLURAL_PRONOUNS,
     READER_INSTRUCTIONS,
+    REFERRING_NOUNS,
     RELATIVE_PRONOUNS,
     REPORT_NOUNS,
     REPORTING_VERBS,
@@ -165,7 +169,7 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
     detached: list[Token] = []
     atoms: list[Atom] = []
     leading_done = False
-    for child in verb.children:
+    for child in [*verb.children, *_stray_conjuncts(verb)]:
         if child.dep_ == "conj" and child.pos_ in VERB_POS and size(child) >= MIN_CLAUSE_TOKENS and not (
                 participle and any(other.dep_ in NOUN_SUBJECT_DEPS for other in child.children)) and not (
                 _addresses_the_reader(child)):
@@ -271,11 +275,12 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
             atoms.append(document)
     lead = [] if own_subject or subject is None else [*subject, *(aux or [])]
     spelled = _spelled_out(aux or []) if lead else {}
+    link = _passive_link(verb, lead, aux, tense)
     if not detached:
-        return [Atom(without_edges(_subtree_tokens(verb)), lead=lead, words=spelled), *atoms]
+        return [Atom(without_edges(_subtree_tokens(verb)), lead=lead, link=link, words=spelled), *atoms]
     dropped = {token.i for child in detached for token in _detached_tokens(verb, child)}
     own = [token for token in _subtree_tokens(verb) if token.i not in dropped]
-    main = Atom(without_edges(own), lead=lead, words=spelled)
+    main = Atom(without_edges(own), lead=lead, link=link, words=spelled)
     return [main, *atoms] if len(main.tokens) >= MIN_CLAUSE_TOKENS else atoms
 
 
@@ -442,6 +447,35 @@ def _addresses_the_reader(conj: Token) -> bool:
     """"..., but keep in mind that ...": an instruction to the reader, no act of the subject."""
     return conj.tag_ == "VB" and conj.lemma_ in READER_INSTRUCTIONS and not any(
         child.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for child in conj.children)
+
+
+def _stray_conjuncts(verb: Token) -> list[Token]:
+    """Finite verbs the parser joined to an infinitive below `verb`, which they cannot be coordinated
+    with: "She was the first woman to win a Nobel Prize and remains the only ...": "remains" goes
+    with "was"."""
+    stray = []
+    for token in verb.subtree:
+        infinitive = token.head
+        if token.dep_ != "conj" or token.tag_ not in ("VBZ", "VBD") or infinitive == verb or not any(
+                child.dep_ == "aux" and child.lower_ == "to" for child in infinitive.children) or any(
+                child.dep_ in ANY_SUBJECT_DEPS for child in token.children):
+            continue
+        # Only for the nearest finite verb above: a clause between them has its own coordination.
+        between = list(itertools.takewhile(lambda ancestor: ancestor != verb, infinitive.ancestors))
+        if all(ancestor.tag_ not in FINITE_TAGS and ancestor.dep_ != "ROOT" for ancestor in between):
+            stray.append(token)
+    return stray
+
+
+def _passive_link(verb: Token, lead: list[Token], aux: list[Token] | None, tense: str | None) -> str:
+    """"Python is a language ... and first released in 1991": a bare past participle joined to a
+    clause whose verb it cannot borrow takes its own "was" ("Python was first released in 1991"),
+    past where it names a year; "" for any other clause."""
+    if not lead or aux or verb.tag_ != "VBN" or verb.dep_ != "conj" or verb.head.lemma_ != "be" or any(
+            child.dep_ in ("aux", "auxpass", "dobj") for child in verb.children):
+        return ""
+    dated = any(token.ent_type_ == "DATE" and token.like_num and len(token.text) == 4 for token in verb.subtree)
+    return _be(lead, "past" if dated else tense) or ""
 
 
 def _borrowed_aux(verb: Token, conj: Token) -> list[Token] | None:
@@ -657,6 +691,7 @@ def _absolute(prep: Token, tense: str | None) -> Atom | None:
             return None
         lead = list(subject.subtree)
         tokens = [token for token in predicate.subtree if not within(token, subject) and token != prep]
+        head = subject
     else:
         noun = next((child for child in prep.children if child.dep_ == "pobj"), None)
         if noun is None or noun.pos_ not in NOMINAL_POS:
@@ -668,6 +703,7 @@ def _absolute(prep: Token, tense: str | None) -> Atom | None:
             return None
         lead = [token for token in noun.subtree if not within(token, predicate)]
         tokens = list(predicate.subtree)
+        head = noun
     link = _be(lead, tense)
     if link is None or any(token.dep_ == "mark" or token.lower_ in RELATIVE_PRONOUNS for token in tokens):
         return None
@@ -679,7 +715,10 @@ def _absolute(prep: Token, tense: str | None) -> Atom | None:
     lead, tokens = without_edges(lead), without_edges(tokens)
     if len(lead) + len(tokens) < MIN_CLAUSE_TOKENS:
         return None
-    return Atom(tokens, lead=lead, link=link)
+    # "with the majority located in Brazil": the majority of what, only the main clause says.
+    vague = (head.lower_ in _PARTITIVES or head.lemma_ in REFERRING_NOUNS) and not any(
+        child.dep_ in ("prep", "compound", "amod", "poss", "nmod", "appos", "relcl") for child in head.children)
+    return Atom(tokens, lead=lead, link=link, needs_context=vague)
 
 
 def _set_off(prep: Token, predicate: Token) -> bool:
@@ -899,6 +938,10 @@ def _described_name(noun: Token, tense: str | None) -> Atom | None:
     doc = noun.doc
     if noun.pos_ != "NOUN" or noun.i < name.i or name.pos_ != "PROPN" or noun.tag_ in PLURAL_NOUN_TAGS:
         return None
+    if name.ent_type_ in NUMERIC_LABELS:
+        # "raised the rate to 4.5 percent on Thursday, the highest level since 2008": the phrase
+        # describes the figure; the parse hung it on the day.
+        return None
     if not any(child.dep_ in ("det", "poss") for child in noun.children) or any(
             token.dep_ in ("relcl", "acl", "appos", "conj") or token.pos_ in VERB_POS or token.text in ("(", ")")
             for token in noun.subtree if token != noun):
@@ -988,6 +1031,9 @@ def _predicate_participle(participle: Token, verb: Token, subject: list[Token], 
         link = verb.text.lower() if verb.tag_ in ("VBZ", "VBP", "VBD") else None
         if link is None or link.startswith("'") or has_pronoun(subject):
             return None
+        if participle.lemma_ in CREATION_LEMMAS and link in ("is", "are"):
+            # "Python is a language created by Guido van Rossum": it was created, once.
+            link = "was" if link == "is" else "were"
         return Atom(without_edges(list(participle.subtree)), lead=subject, link=link)
     form = _verb_form(participle, tense, subject)
     if form is None or has_pronoun(subject):

@@ -116,7 +116,18 @@ EVENT_OR_ACT_NOUNS = frozenset(
     election vote referendum merger takeover bill law ban plan proposal decision reform policy project
     programme program investigation inquiry probe trial lawsuit outbreak storm blast explosion crash
     accident shooting summit meeting talks negotiations ceasefire truce sanctions measure measures report
-    study survey poll""".split())
+    study survey poll discovery invention finding findings announcement ruling verdict visit trip""".split())
+# Verbs of a making done once: "a language created by ..." was created, not "is created".
+CREATION_LEMMAS = frozenset(
+    """create found build write design discover invent establish compose paint publish release launch
+    construct coin""".split())
+# "The system opened in 1982", "The majority is in Brazil": a bare "the X" standing for something
+# the article named before. The article's "Helsinki Metro is a system" resolves it (coreference
+# `described_names`); without such a tie the claim needs its context.
+REFERRING_NOUNS = frozenset(
+    """majority minority rest remainder bulk system company firm bank agency airline carrier insurer retailer
+    manufacturer carmaker startup operator regulator network platform service device product building tower
+    bridge museum facility plant factory structure team club band film book album series show""".split())
 # Courtesy titles are not part of the name: "Ms Solberg" is the "Ingrid Solberg" of the article.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord"})
 # What the article itself says of a person's gender: a title or a noun right beside the name.

@@ -20,6 +20,7 @@ from .dates import entity_iso, is_relative_date
 from .entities import claim_entities
 from .lexicon import (
     COLLECTIVE_HEADS,
+    CREATION_LEMMAS,
     DATE_LABELS,
     DESCRIPTION_POS,
     FINITE_TAGS,
@@ -307,6 +308,9 @@ def _list_items(head: Token, inside: set[int]) -> list[Token]:
     if len(kinds) != 1 or None in kinds or any(token.i not in inside for token in head.subtree):
         return []
     if head.head.lower_ in COLLECTIVE_HEADS or head.head.lemma_ in COLLECTIVE_HEADS:
+        return []
+    if head.head.dep_ == "agent" and head.head.head.lemma_ in CREATION_LEMMAS:
+        # "discovered by Banting and Best": one making of theirs, not one by each alone.
         return []
     if head.i in quoted_tokens(head.sent):
         return []  # A quotation's words stay as spoken.

@@ -35,6 +35,7 @@ from .lexicon import (
     PERSON_PRONOUNS,
     PRONOUN_GENDER,
     QUOTE_MARKS,
+    REFERRING_NOUNS,
     RELATION_NOUNS,
     THING_PRONOUNS,
 )
@@ -117,13 +118,16 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
         lower = token.lower_
         group = pronoun_class(lower)
         possessive = token.tag_ == "PRP$" or lower in ("his", "its", "their", "hers", "theirs")
-        if token.pos_ == "PRON" and group and named_so_far and not is_expletive(token):
+        if lower == "it" and token.dep_ == "dobj" and token.head.lemma_ == "do":
+            # "the only person to have done it": an act the article told of, not a thing it named.
+            needs_context = True
+        elif token.pos_ == "PRON" and group and named_so_far and not is_expletive(token):
             # A name comes before the pronoun in the claim; which one, or one outside it?
             referent_name = _named_referent(token, lower, people, sentence, quoted, inside, context)
             if referent_name is _AMBIGUOUS:
                 needs_context = True
             elif referent_name is not None:
-                replacements[token.i] = _possessive(referent_name) if possessive else referent_name
+                replacements[token.i] = _inserted(referent_name, possessive)
         elif (token.pos_ == "PRON" and group and not is_expletive(token) and not named_so_far
                 and group not in resolved):
             referent = antecedent(token, sentence, entities, quoted, inside, context)
@@ -133,9 +137,13 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
             if referent is None:
                 needs_context = True
                 continue
-            replacements[token.i] = _possessive(referent.name) if possessive else referent.name
+            replacements[token.i] = _inserted(referent.name, possessive)
             if referent.label == "NOUN":
                 resolved.add(group)
+                # "It is the northernmost ..." after "The system opened ...": "the system" is no better.
+                words = referent.name.lower().split()
+                if len(words) == 2 and words[0] == "the" and words[1] in EVENT_OR_ACT_NOUNS | REFERRING_NOUNS:
+                    needs_context = True
             else:
                 named_so_far = True
         elif lower in COUNTRY_NOUNS and token.i > 0 and token.doc[token.i - 1].lower_ == "the":
@@ -146,6 +154,9 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 named_so_far = True
         elif lower in DEMONSTRATIVES and token.dep_ in NOUN_SUBJECT_DEPS and position == 0:
             needs_context = True
+        elif lower in DEMONSTRATIVES and token.dep_ == "det" and _in_main_clause(token.head):
+            # "for this work", "This discovery transformed ...": which one, the claim does not say.
+            needs_context = True
         elif _is_bare(token, CONFLICT_NOUNS, "the") or _is_bare(token, RELATION_NOUNS, None):
             # "The war" and "relations" alone lean on the article: the war it placed, the parties it named.
             anchored = _anchored_noun(token, context)
@@ -153,7 +164,7 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 needs_context = True
             else:
                 replacements[token.i] = anchored
-        elif _is_bare(token, EVENT_OR_ACT_NOUNS, "the"):
+        elif _is_bare(token, EVENT_OR_ACT_NOUNS, "the") or _is_bare(token, REFERRING_NOUNS, "the"):
             needs_context = True
     text = _join(atom, sequence, replacements, dropped, reopened)
     return RenderedClaim(text, needs_context, sequence)
@@ -240,6 +251,16 @@ def _named_referent(token: Token, lower: str, people: list[str], sentence: Span,
     return None
 
 
+def _in_main_clause(noun: Token) -> bool:
+    """Whether `noun` belongs to the clause of its sentence's main verb (or a verb joined to it),
+    not to a subordinate one, whose "this" may point back inside the claim ("..., although some
+    dispute this figure")."""
+    verb = noun.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
+        verb = verb.head
+    return verb.dep_ in ("ROOT", "conj")
+
+
 def _is_bare(token: Token, nouns: frozenset[str], determiner: str | None) -> bool:
     """"the war" or "relations" with nothing that says which: no modifier, no "in ..." or "between ..."."""
     if token.lower_ not in nouns or token.pos_ != "NOUN":
@@ -248,7 +269,10 @@ def _is_bare(token: Token, nouns: frozenset[str], determiner: str | None) -> boo
     if determiner is None:
         # "diplomatic relations" still leave open between whom.
         return all(child.dep_ == "amod" for child in children)
-    return len(children) == 1 and children[0].lower_ == determiner
+    # "the strike's impact" no more says which strike, nor "the system, which opened in 1982, ...".
+    return [child.lower_ for child in children if child.dep_ not in ("case", "punct") and not (
+        child.dep_ == "relcl" and child.left_edge.i > 0 and child.doc[child.left_edge.i - 1].text == ",")
+            ] == [determiner]
 
 
 def _anchored_noun(token: Token, context: ArticleContext) -> str | None:
@@ -270,6 +294,14 @@ def _clitic_in_full(token: Token) -> str | None:
     if not token.text.startswith(("'", "’")) or token.pos_ not in ("AUX", "VERB"):
         return None
     return _CLITICS.get((token.lemma_, token.tag_))
+
+
+def _inserted(name: str, possessive: bool) -> str:
+    """A name standing in for a pronoun: "Today the Eiffel Tower attracts ...", its "The" in lower
+    case as anywhere but first (`_join` capitalises a claim's first word)."""
+    if name.startswith("The "):
+        name = "the" + name[3:]
+    return _possessive(name) if possessive else name
 
 
 def _possessive(name: str) -> str:
