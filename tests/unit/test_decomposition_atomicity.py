@@ -354,3 +354,22 @@ def test_a_phrase_the_parse_hangs_on_a_day_is_not_said_of_the_day(nlp):
     result = claims_of(nlp, "The central bank of Iceland raised its main interest rate by a quarter point to 4.5 "
                             "percent on Thursday, the highest level since 2009.")
     assert not any(text.startswith("Thursday") for text in texts(result)), texts(result)
+
+
+def test_the_doers_of_a_passive_act_stay_together(nlp):
+    result = claims_of(nlp, "The first winter crossing of the lake was made in 1911 by Jaan Poska and Ants Laar.")
+    assert texts(result) == ["The first winter crossing of the lake was made in 1911 by Jaan Poska and Ants Laar."]
+
+
+def test_a_list_describing_the_subject_is_not_split_around_the_rest(nlp):
+    # "The choir, made up of Kadri Tamm became ..." for each member would be no sentence.
+    result = claims_of(nlp, "The choir, made up of Kadri Tamm, Liis Org, Mari Kask and Eva Mets, won the "
+                            "national contest in 2019.")
+    assert len(result.claims) == 1 and "Kadri Tamm, Liis Org, Mari Kask and Eva Mets" in result.claims[0].text
+
+
+def test_the_facts_beside_a_judgement_stay(nlp):
+    # "essential" is the writer's judgement; the sentence's other clause states a fact.
+    result = claims_of(nlp, "Zinc is found in oysters. It helps wounds heal and is essential for a strong "
+                            "immune system.")
+    assert texts(result) == ["Zinc is found in oysters.", "Zinc helps wounds heal."]

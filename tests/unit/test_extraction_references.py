@@ -221,3 +221,15 @@ def test_its_after_a_reported_sentence_with_two_things_needs_context(nlp):
                           "its chocolate had doubled. Its shares rose 3 percent in Tallinn.")
     assert ("Its shares rose 3 percent in Tallinn.", True) in claims
     assert ("The firm said demand for its chocolate had doubled.", True) in claims
+
+
+def test_a_name_with_of_stays_whole_for_the_pronoun_after_it(nlp):
+    claims = _claims(nlp, "The Treaty of Tartu was signed in 1920. It fixed the border between Estonia and "
+                          "Russia for two decades.")
+    assert any(text.startswith("The Treaty of Tartu fixed the border") for text, _ in claims), claims
+
+
+def test_both_and_a_noun_needs_context(nlp):
+    claims = _claims(nlp, "The Emajõgi flows through Tartu. The Narva marks the eastern border. Both rivers "
+                          "freeze in most winters.")
+    assert ("Both rivers freeze in most winters.", True) in claims

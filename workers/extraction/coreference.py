@@ -91,12 +91,13 @@ class ArticleContext:
         return [mention for subjects in reversed(self.recent_subjects) for mention in subjects]
 
     def topic(self, agrees: Callable[[Mention], bool]) -> Mention | None:
-        """The latest recent subject that a pronoun agreeing by `agrees` can stand for; None when
-        the latest sentence with one has two ("The company said demand had doubled. Its shares
-        rose": the company's or demand's, only a reader knows)."""
+        """The latest recent subject that a pronoun agreeing by `agrees` can stand for: of a
+        reported sentence, what was said's subject when it is a name; None when it is only a
+        common noun and the speaker could be meant too ("The company said demand had doubled.
+        Its shares rose": the company's or demand's, only a reader knows)."""
         for subjects in reversed(self.recent_subjects):
             agreeing = [mention for mention in subjects if agrees(mention)]
-            if len({mention.name for mention in agreeing}) > 1:
+            if len({mention.name for mention in agreeing}) > 1 and agreeing[0].label == "NOUN":
                 return None
             if agreeing:
                 return agreeing[0]
@@ -257,6 +258,12 @@ def _head_mention(subject: Token, entities: tuple[Span, ...], names: CanonicalNa
         if token.dep_ in SUBJECT_PHRASE_DEPS and (token.head == subject or token.head.i in kept and (
                 token.dep_ == "compound" or token.head.dep_ == "compound")):
             kept.add(token.i)
+    if subject.pos_ == "PROPN":
+        # "The Treaty of Westphalia": a name's "of" and the name after it are part of it.
+        for of in (child for child in subject.children if child.dep_ == "prep" and child.lower_ == "of"):
+            name = [token for token in of.subtree if token != of]
+            if name and all(token.pos_ in ("PROPN", "DET", "PART") for token in name):
+                kept.update(token.i for token in of.subtree)
     phrase = [token for token in subject.subtree if token.i in kept]
     # An owner is named whole, with its "'s": "Great Britain's affliction", not "Britain affliction".
     owners = [token for token in phrase if token.dep_ == "poss" and token.pos_ != "PRON"]

@@ -125,9 +125,10 @@ CREATION_LEMMAS = frozenset(
 # the article named before. The article's "Helsinki Metro is a system" resolves it (coreference
 # `described_names`); without such a tie the claim needs its context.
 REFERRING_NOUNS = frozenset(
-    """majority minority rest remainder bulk system company firm bank agency airline carrier insurer retailer
-    manufacturer carmaker startup operator regulator network platform service device product building tower
-    bridge museum facility plant factory structure team club band film book album series show""".split())
+    """majority minority rest remainder bulk system company firm group organization organisation bank
+    agency airline carrier insurer retailer manufacturer carmaker startup operator regulator network
+    platform service device product building tower bridge museum facility plant factory structure team
+    club band film book album series show""".split())
 # Courtesy titles are not part of the name: "Ms Solberg" is the "Ingrid Solberg" of the article.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord"})
 # What the article itself says of a person's gender: a title or a noun right beside the name.

@@ -20,7 +20,6 @@ from .dates import entity_iso, is_relative_date
 from .entities import claim_entities
 from .lexicon import (
     COLLECTIVE_HEADS,
-    CREATION_LEMMAS,
     DATE_LABELS,
     DESCRIPTION_POS,
     FINITE_TAGS,
@@ -309,8 +308,13 @@ def _list_items(head: Token, inside: set[int]) -> list[Token]:
         return []
     if head.head.lower_ in COLLECTIVE_HEADS or head.head.lemma_ in COLLECTIVE_HEADS:
         return []
-    if head.head.dep_ == "agent" and head.head.head.lemma_ in CREATION_LEMMAS:
-        # "discovered by Banting and Best": one making of theirs, not one by each alone.
+    if head.head.dep_ == "agent":
+        # "discovered by Mart Saar and Eva Ilves": most often one act of them together; each
+        # alone would read as its only doer.
+        return []
+    if _describes_a_subject(head):
+        # "The group, consisting of A, B and C, became ...": each item's own claim would keep the
+        # rest of the phrase around it.
         return []
     if head.i in quoted_tokens(head.sent):
         return []  # A quotation's words stay as spoken.
@@ -326,6 +330,16 @@ def _list_items(head: Token, inside: set[int]) -> list[Token]:
     if _example_phrase(head) or len(items) >= 3 or min(sizes) >= 2:
         return items
     return []
+
+
+def _describes_a_subject(head: Token) -> bool:
+    """Whether the list at `head` is inside a participle, relative or appositive phrase of a subject."""
+    path: list[Token] = []
+    for ancestor in head.ancestors:
+        if ancestor.dep_ in NOUN_SUBJECT_DEPS:
+            return any(token.dep_ in ("acl", "relcl", "appos") for token in path)
+        path.append(ancestor)
+    return False
 
 
 def _item_kind(item: Token) -> str | None:

@@ -32,8 +32,8 @@ from .lists import (
 from .merging import merge_near_duplicates
 from .model import load_nlp
 from .rendering import render
-from .scoring import SCORE_FLOOR, SentenceAnalysis, analyse_sentence, learned_logits
-from .sentences import ParsedSentence, parse_sentences
+from .scoring import SCORE_FLOOR, SentenceAnalysis, analyse_sentence, is_opinion, learned_logits
+from .sentences import ParsedSentence, parse_sentences, quoted_tokens
 from .text import (
     Block,
     curly_apostrophes,
@@ -227,9 +227,18 @@ def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: Artic
         return _claims_of_atoms(text, sentence, context, analysis, [Atom(list(sentence.span))], start, end)
     if not analysis.has_verb or analysis.score < SCORE_FLOOR:
         return []
-    if analysis.score < UNANCHORED_OPINION_FLOOR and not _verifiable(analysis.reasons):
+    unanchored = analysis.score < UNANCHORED_OPINION_FLOOR and not _verifiable(analysis.reasons)
+    if unanchored and not _opinion_only(analysis.reasons):
         return []
     atoms = decompose(sentence.span) if end - start <= MAX_DECOMPOSED_CHARS else [Atom(list(sentence.span))]
+    if unanchored:
+        # "Vitamin D helps the body absorb calcium and is essential for bone health": the judgement
+        # goes, the fact beside it stays.
+        quoted = quoted_tokens(sentence.span, sentence.open_quote)
+        atoms = [atom for atom in atoms if len(atoms) > 1 and not is_opinion(
+            [token for token in [*atom.lead, *atom.tokens] if token.i not in quoted])]
+        if not atoms:
+            return []
     attribution = analysis.attribution
     if attribution:
         # rule_analysis finds an attribution only from a speaker, and keeps that speaker with it.
@@ -296,6 +305,11 @@ def _is_headline(first_block: str, title: str | None) -> bool:
         return False
     first = normalise_whitespace(first_block)
     return len(first.split()) >= 2 and first in normalise_whitespace(title)
+
+
+def _opinion_only(reasons: list[str]) -> bool:
+    """An opinion that is neither a question nor a command: its other clauses may state facts."""
+    return not set(reasons) & {"imperative", "question"}
 
 
 def _verifiable(reasons: list[str]) -> bool:

@@ -154,8 +154,9 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 named_so_far = True
         elif lower in DEMONSTRATIVES and token.dep_ in NOUN_SUBJECT_DEPS and position == 0:
             needs_context = True
-        elif lower in DEMONSTRATIVES and token.dep_ == "det" and _in_main_clause(token.head):
-            # "for this work", "This discovery transformed ...": which one, the claim does not say.
+        elif (lower in DEMONSTRATIVES or lower == "both") and token.dep_ in ("det", "predet") and (
+                _in_main_clause(token.head)):
+            # "for this work", "Both rivers are ...": which, the claim does not say.
             needs_context = True
         elif _is_bare(token, CONFLICT_NOUNS, "the") or _is_bare(token, RELATION_NOUNS, None):
             # "The war" and "relations" alone lean on the article: the war it placed, the parties it named.
@@ -271,7 +272,7 @@ def _is_bare(token: Token, nouns: frozenset[str], determiner: str | None) -> boo
         return all(child.dep_ == "amod" for child in children)
     # "the strike's impact" no more says which strike, nor "the system, which opened in 1982, ...".
     return [child.lower_ for child in children if child.dep_ not in ("case", "punct") and not (
-        child.dep_ == "relcl" and child.left_edge.i > 0 and child.doc[child.left_edge.i - 1].text == ",")
+        child.dep_ in ("relcl", "acl") and child.left_edge.i > 0 and child.doc[child.left_edge.i - 1].text == ",")
             ] == [determiner]
 
 

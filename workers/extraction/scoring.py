@@ -182,7 +182,7 @@ def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysi
     analysis.future = any(token.tag_ == "MD" and token.lower_ in PREDICTION_MODALS for token in tokens)
     if analysis.future:
         reasons.append("prediction")
-    if _is_opinion(unquoted):
+    if is_opinion(unquoted):
         reasons.append("opinion")
     if any(token.lower_ in VAGUE_WORDS for token in unquoted):
         reasons.append("vague")
@@ -271,7 +271,8 @@ def _is_imperative(sentence: Span, has_subject: bool) -> bool:
     )
 
 
-def _is_opinion(unquoted: list[Token]) -> bool:
+def is_opinion(unquoted: list[Token]) -> bool:
+    """Whether the words hold the writer's own judgement ("essential", "I think")."""
     for token in unquoted:
         if token.lemma_ not in OPINION_WORDS and token.lower_ not in OPINION_WORDS:
             continue
