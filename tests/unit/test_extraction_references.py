@@ -233,3 +233,17 @@ def test_both_and_a_noun_needs_context(nlp):
     claims = _claims(nlp, "The Emajõgi flows through Tartu. The Narva marks the eastern border. Both rivers "
                           "freeze in most winters.")
     assert ("Both rivers freeze in most winters.", True) in claims
+
+
+def test_an_object_pronoun_is_not_its_own_clauses_subject(nlp):
+    # "it" is the budget, "them" the cases: neither is in the claim, which then needs its context.
+    claims = _claims(nlp, "Latvia's parliament passed the 2026 budget on Friday. The opposition Unity party "
+                          "voted against it. Flu cases in Riga rose to 9,000 in March. Children and pensioners "
+                          "accounted for most of them.")
+    assert ("The opposition Unity party voted against it.", True) in claims
+    assert ("Children and pensioners accounted for most of them.", True) in claims
+
+
+def test_a_possessive_may_stand_for_its_own_clauses_subject(nlp):
+    claims = _claims(nlp, "The Unity party changed its logo in 2021.")
+    assert claims == [("The Unity party changed its logo in 2021.", False)]

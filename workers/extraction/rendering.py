@@ -33,6 +33,7 @@ from .lexicon import (
     NOUN_SUBJECT_DEPS,
     NUMERIC_LABELS,
     PERSON_PRONOUNS,
+    PLURAL_NOUN_TAGS,
     PRONOUN_GENDER,
     QUOTE_MARKS,
     REFERRING_NOUNS,
@@ -120,6 +121,9 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
         possessive = token.tag_ == "PRP$" or lower in ("his", "its", "their", "hers", "theirs")
         if lower == "it" and token.dep_ == "dobj" and token.head.lemma_ == "do":
             # "the only person to have done it": an act the article told of, not a thing it named.
+            needs_context = True
+        elif token.pos_ == "PRON" and group and not possessive and _only_its_own_subject_before(
+                token, sequence[:position]):
             needs_context = True
         elif token.pos_ == "PRON" and group and named_so_far and not is_expletive(token):
             # A name comes before the pronoun in the claim; which one, or one outside it?
@@ -250,6 +254,27 @@ def _named_referent(token: Token, lower: str, people: list[str], sentence: Span,
             return f"the {anchored}" if anchored else _AMBIGUOUS
         return phrase
     return None
+
+
+def _only_its_own_subject_before(pronoun: Token, before: list[Token]) -> bool:
+    """"The Centre Party voted against it", "Romania and Kazakhstan accounted for half of them": an
+    object pronoun (not "itself") cannot stand for the subject of its own clause, so when that
+    subject is all the claim names before it that it could agree with, it stands for something
+    outside the claim."""
+    if pronoun.dep_ not in ("dobj", "pobj", "dative"):
+        return False
+    verb = pronoun.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
+        verb = verb.head
+    subject = next((child for child in verb.children if child.dep_ in NOUN_SUBJECT_DEPS), None)
+    if subject is None:
+        return False
+    plural = pronoun.lower_ in ("them", "they")
+    containing = {ancestor.i for ancestor in pronoun.ancestors}
+    candidates = [token for token in before if token.i not in containing and (
+        token.pos_ == "PROPN" or token.pos_ == "NOUN" and (token.tag_ in PLURAL_NOUN_TAGS) == plural)]
+    own = {token.i for token in subject.subtree}
+    return bool(candidates) and all(token.i in own for token in candidates)
 
 
 def _in_main_clause(noun: Token) -> bool:
