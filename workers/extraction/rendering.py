@@ -263,9 +263,7 @@ def _only_its_own_subject_before(pronoun: Token, before: list[Token]) -> bool:
     outside the claim."""
     if pronoun.dep_ not in ("dobj", "pobj", "dative"):
         return False
-    verb = pronoun.head
-    while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
-        verb = verb.head
+    verb = _governing_verb(pronoun)
     subject = next((child for child in verb.children if child.dep_ in NOUN_SUBJECT_DEPS), None)
     if subject is None:
         return False
@@ -281,10 +279,15 @@ def _in_main_clause(noun: Token) -> bool:
     """Whether `noun` belongs to the clause of its sentence's main verb (or a verb joined to it),
     not to a subordinate one, whose "this" may point back inside the claim ("..., although some
     dispute this figure")."""
-    verb = noun.head
+    return _governing_verb(noun).dep_ in ("ROOT", "conj")
+
+
+def _governing_verb(token: Token) -> Token:
+    """The nearest verb above `token` in the parse (or the root, when none is)."""
+    verb = token.head
     while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
         verb = verb.head
-    return verb.dep_ in ("ROOT", "conj")
+    return verb
 
 
 def _is_bare(token: Token, nouns: frozenset[str], determiner: str | None) -> bool:
