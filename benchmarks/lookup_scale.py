@@ -10,10 +10,11 @@ fresh redis-server; then a `Lookup` as the matcher holds it. Our reviewed claims
 second corpus of the same kind (one TextIndex each); it is left empty here, so all N texts sit
 in the corpus every claim is matched against.
 
-Embeddings: `--vectors model` embeds every text with the service's model (~1,500 short
-sentences/s on 2 cores: ~11 minutes for 1M). `--vectors synthetic` (the default: the build of a
-1M corpus is long enough) gives each phrase a fixed random unit vector and each text the
-normalised sum of its phrases' vectors plus noise: texts sharing phrases are near, as
+Embeddings: `--vectors model` embeds every text with the service's models (~250 short
+sentences/s on 2 cores, the English model the slower: about an hour for 1M). `--vectors
+synthetic` (the default: the build of a 1M corpus is long enough) gives each phrase a fixed
+random vector (each part of unit length) and each text the normalised sum of its phrases'
+vectors plus noise: texts sharing phrases are near, as
 paraphrases are, and unrelated ones near-orthogonal. The IVF index and the rescoring do the
 same work on either; with synthetic vectors a query's embedding is the same sum, and the
 model's time for one claim is measured apart and printed beside.
@@ -38,7 +39,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from service.embeddings import DIMENSIONS, embed, to_text
+from service.embeddings import DIMENSIONS, MULTILINGUAL_DIMENSIONS, embed, to_text
 from service.factchecks import MAX_ITEMS, parse_claimreview
 from service.lookup import Lookup
 from service.redis import EmbeddedRedis, connect
@@ -66,7 +67,7 @@ class Corpus:
             "".join(self.rng.choice(SYLLABLES, size=self.rng.integers(2, 4))) for _ in range(30_000)))
         self.phrases = {slot: [" ".join(self.rng.choice(words, size=self.rng.integers(1, 4))) for _ in range(count)]
                         for slot, count in SLOTS.items()}
-        self.vectors = {slot: _unit(self.rng.standard_normal((count, DIMENSIONS), dtype=np.float32))
+        self.vectors = {slot: _unit_parts(self.rng.standard_normal((count, DIMENSIONS), dtype=np.float32))
                         for slot, count in SLOTS.items()}
 
     def draw(self, count: int) -> np.ndarray:
@@ -86,11 +87,16 @@ class Corpus:
         total = sum(self.vectors[slot][rows[:, column]] for column, slot in enumerate(("subject", "action", "object",
                                                                                        "place")))
         total += np.where(rows[:, 4:5] >= 0, self.vectors["headline"][np.maximum(rows[:, 4], 0)], 0)
-        return _unit(total + 1.2 * _unit(self.rng.standard_normal(total.shape, dtype=np.float32)))
+        return _unit_parts(total + 1.2 * _unit_parts(self.rng.standard_normal(total.shape, dtype=np.float32)))
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
     return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _unit_parts(vectors: np.ndarray) -> np.ndarray:
+    """Each of an embedding's two parts (service.embeddings) scaled to unit length."""
+    return np.hstack([_unit(vectors[:, :MULTILINGUAL_DIMENSIONS]), _unit(vectors[:, MULTILINGUAL_DIMENSIONS:])])
 
 
 def claimreview(number: int, claim: str, headline: str | None) -> dict:
@@ -105,9 +111,9 @@ def claimreview(number: int, claim: str, headline: str | None) -> dict:
 def store_factchecks(store: Store, corpus: Corpus, rows: np.ndarray, first: int, use_model: bool) -> None:
     records = [parse_claimreview(claimreview(first + n, *corpus.text(row))).record() for n, row in enumerate(rows)]
     if use_model:
-        from service.factchecks import searchable_text
+        from service.factchecks import embeddings_of
 
-        vectors = embed([searchable_text(record) for record in records])
+        vectors = embeddings_of(records)
     else:
         vectors = corpus.embed(rows)
     store.factchecks.put_factchecks(records, [to_text(vector) for vector in vectors])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.embeddings import embed, to_text
+from service.embeddings import to_text
 from service.errors import InvalidClaimReview
-from service.factchecks import MAX_ITEMS, FactCheck, claimreview_nodes, parse_claimreview, searchable_text
+from service.factchecks import MAX_ITEMS, FactCheck, claimreview_nodes, embeddings_of, parse_claimreview
 from service.store import Store
 
 _CODES = {"created": 201, "updated": 200, "unchanged": 200}
@@ -29,7 +29,7 @@ def import_claimreviews(store: Store, document: Any) -> list[dict]:
             results.append({"index": index, "code": 422,
                             "error": {"message": refusal.message, "errors": refusal.errors}})
     records = [factcheck.record() for _index, factcheck in readable]
-    vectors = embed([searchable_text(record) for record in records])
+    vectors = embeddings_of(records)
     stored = store.factchecks.put_factchecks(records, [to_text(vector) for vector in vectors])
     for (index, _factcheck), (factcheck_id, outcome) in zip(readable, stored):
         results.append({"index": index, "code": _CODES[outcome], "id": factcheck_id, "outcome": outcome})

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import numpy as np
+
 from service.claims import Rating
+from service.embeddings import embed, is_english
 from service.errors import InvalidClaimReview
 
 MAX_CLAIM_CHARS = 5_000
@@ -109,6 +112,13 @@ def searchable_text(record: dict) -> str:
     title = record.get("title")
     claim = record["claim_reviewed"]
     return f"{claim} {title}" if title and title.casefold() not in claim.casefold() else claim
+
+
+def embeddings_of(records: list[dict]) -> np.ndarray:
+    """Fact-checks' embeddings as they are stored: of what each is found by, with an English
+    part unless it is tagged with another language."""
+    return embed([searchable_text(record) for record in records],
+                 english=[is_english(record.get("language")) for record in records])
 
 
 def claimreview_nodes(document: Any) -> list[Any]:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from service.embeddings import DIMENSIONS, embed, from_text
-from service.factchecks import searchable_text, url_key
+from service.embeddings import DIMENSIONS, embed, from_text, is_english, to_text
+from service.factchecks import embeddings_of, searchable_text, url_key
 from service.matching import differences, lookup_tier
 from service.retrieval import TextIndex
 from service.store import Store
@@ -20,8 +20,9 @@ from service.store.factchecks import REVIEWED_STATUSES
 log = logging.getLogger(__name__)
 
 # Below it a result is noise: texts on other subjects still share a word or two and some meaning
-# (unrelated sentences' embeddings have cosines of 0.1 to 0.3, a third of that after weighting).
-MIN_SIMILARITY = 0.15
+# (unrelated sentences' embeddings have cosines of 0.1 to 0.3, English ones of the same domain up
+# to 0.4: less than a fifth after weighting).
+MIN_SIMILARITY = 0.2
 # Outbox events read per check of the reviewed claims; more since the last check: built anew.
 _OUTBOX_PAGE = 10_000
 
@@ -109,7 +110,8 @@ class Lookup:
     def search(self, store: Store, text: str, *, limit: int = 10, language: str | None = None) -> list[dict]:
         with self._lock:
             corpora = self._corpora_now(store)
-            vector = embed([text])[0] if any(corpus.index.size for corpus in corpora) else None
+            vector = (embed([text], english=[is_english(language)])[0]
+                      if any(corpus.index.size for corpus in corpora) else None)
             return self._ranked(store, corpora, text, vector, limit=limit, language=language)
 
     def _corpora_now(self, store: Store) -> list[_Corpus]:
@@ -193,7 +195,7 @@ class Lookup:
                 corpus.add(keys, [("factcheck", record["id"]) for record in records],
                            [record["claim_reviewed"] for record in records],
                            [searchable_text(record) for record in records],
-                           [record["updated_at"] for record in records], _factcheck_vectors(records, stored))
+                           [record["updated_at"] for record in records], _factcheck_vectors(store, records, stored))
             corpus.cursor = (epoch, version)
         self._refit_if_due("factcheck", corpus,
                            lambda: _factchecks(store, store.factchecks.lookup_version()))
@@ -249,15 +251,21 @@ class Lookup:
         return refit.corpus
 
 
-def _factcheck_vectors(records: list[dict], stored: list[str | None]) -> np.ndarray:
-    """Each fact-check's stored embedding; those stored without one get one now."""
+def _factcheck_vectors(store: Store, records: list[dict], stored: list[str | None]) -> np.ndarray:
+    """Each fact-check's stored embedding; those stored without one (or without its English
+    part) get one now, and keep it: the next process to build an index reads it."""
     vectors = np.zeros((len(stored), DIMENSIONS), dtype=np.float32)
-    missing = [position for position, vector in enumerate(stored) if vector is None]
-    for position, vector in zip(missing, embed([searchable_text(records[position]) for position in missing])):
-        vectors[position] = vector
+    missing = []
     for position, text in enumerate(stored):
-        if text is not None:
-            vectors[position] = from_text(text)
+        vector = from_text(text) if text is not None else None
+        if vector is None:
+            missing.append(position)
+        else:
+            vectors[position] = vector
+    if missing:
+        vectors[missing] = embeddings_of([records[position] for position in missing])
+        store.factchecks.put_vectors([(records[position]["id"], records[position]["updated_at"],
+                                       to_text(vectors[position])) for position in missing])
     return vectors
 
 
@@ -274,7 +282,7 @@ def _factchecks(store: Store, cursor: tuple) -> _Corpus:
     for record, vector in store.factchecks.all_factchecks():
         records.append(record)
         stored.append(vector)
-    index = TextIndex([searchable_text(record) for record in records], _factcheck_vectors(records, stored))
+    index = TextIndex([searchable_text(record) for record in records], _factcheck_vectors(store, records, stored))
     rows = {url_key(record["url"]): (position, record["updated_at"]) for position, record in enumerate(records)}
     corpus = _Corpus(index, [("factcheck", record["id"]) for record in records],
                      [record["claim_reviewed"] for record in records], rows, cursor)

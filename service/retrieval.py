@@ -16,13 +16,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from service.embeddings import MULTILINGUAL_DIMENSIONS
+
 # Links and picture links say nothing a fact-check's words could match.
 _LINKS = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S+", re.IGNORECASE)
 _WORDS = re.compile(r"(?u)\b\w\w+\b")
-# How much the embeddings' cosine counts beside the word and the character similarities (one
-# each). Chosen on the tuning half of the CheckThat! 2022 2A dev tweets
-# (benchmarks/factcheck_retrieval.py --half tune --weights ...).
+# How much the embeddings' cosines count beside the word and the character similarities (one
+# each): the multilingual part's, and the English part's where both texts have one. Chosen on
+# the tuning half of the CheckThat! 2022 2A dev tweets (benchmarks/factcheck_retrieval.py
+# --half tune --weights ... --english-weights ...).
 SEMANTIC_WEIGHT = 1.0
+ENGLISH_WEIGHT = 1.5
 # Up to this many live texts every one is scored (cheaper than finding candidates).
 EXHAUSTIVE_UP_TO = 2_000
 # Candidates scored per query: the nearest by embedding, and the best by the query's rarest words.
@@ -115,8 +119,9 @@ class _SparseRows:
 
 
 class _Vectors:
-    """The embeddings: float16 rows as stored (the exact cosine of a candidate) and a faiss index
-    to find candidates (all rows while few, IVF lists of 8-bit codes past ANN_FROM)."""
+    """The embeddings: float16 rows as stored (the exact cosines of a candidate) and a faiss index
+    over their multilingual part to find candidates (all rows while few, IVF lists of 8-bit
+    codes past ANN_FROM)."""
 
     # float16 rows are kept in chunks of this many: an add never copies the ones before.
     CHUNK_ROWS = 65_536
@@ -128,18 +133,19 @@ class _Vectors:
         # on a machine whose cores other processes share.
         faiss.omp_set_num_threads(1)
         self.dimensions = vectors.shape[1]
+        searched = MULTILINGUAL_DIMENSIONS
         self._chunks: list[np.ndarray] = []
         self.count = 0
         self.ann: faiss.Index
         if len(vectors) < ann_from:
-            self.ann = faiss.IndexFlatIP(self.dimensions)
+            self.ann = faiss.IndexFlatIP(searched)
         else:
             # k-means wants 39 vectors a list at least.
             lists = max(1, int(min(4 * math.sqrt(len(vectors)), len(vectors) / 39, 16_384)))
-            ivf = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(self.dimensions), self.dimensions, lists,
+            ivf = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(searched), searched, lists,
                                                 faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
             sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), 64 * lists), replace=False)
-            ivf.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
+            ivf.train(np.ascontiguousarray(vectors[np.sort(sample), :searched], dtype=np.float32))
             ivf.nprobe = min(IVF_PROBES, max(1, lists // 4))
             self.ann = ivf
         self.append(vectors)
@@ -147,7 +153,7 @@ class _Vectors:
     def append(self, vectors: np.ndarray) -> None:
         for start in range(0, len(vectors), self.CHUNK_ROWS):
             part = vectors[start : start + self.CHUNK_ROWS]
-            self.ann.add(np.ascontiguousarray(part, dtype=np.float32))
+            self.ann.add(np.ascontiguousarray(part[:, :MULTILINGUAL_DIMENSIONS], dtype=np.float32))
             done = 0
             while done < len(part):
                 used = self.count % self.CHUNK_ROWS
@@ -159,19 +165,19 @@ class _Vectors:
                 self.count += taken
 
     def nearest(self, vector: np.ndarray, count: int) -> np.ndarray:
-        _scores, found = self.ann.search(np.ascontiguousarray(vector[None, :], dtype=np.float32), count)
+        _scores, found = self.ann.search(
+            np.ascontiguousarray(vector[None, :MULTILINGUAL_DIMENSIONS], dtype=np.float32), count)
         return found[0][found[0] >= 0]
 
-    def cosines(self, positions: np.ndarray, vector: np.ndarray) -> np.ndarray:
-        """The cosine with `vector` of each row at `positions` (ascending)."""
-        out = np.empty(len(positions), dtype=np.float32)
+    def rows(self, positions: np.ndarray) -> np.ndarray:
+        """The rows at `positions` (ascending), as float32."""
+        out = np.empty((len(positions), self.dimensions), dtype=np.float32)
         chunks = positions // self.CHUNK_ROWS
         bounds = np.searchsorted(chunks, np.arange(len(self._chunks) + 1))
         for chunk, rows in enumerate(self._chunks):
             low, high = bounds[chunk], bounds[chunk + 1]
             if low < high:
-                local = positions[low:high] - chunk * self.CHUNK_ROWS
-                out[low:high] = rows[local].astype(np.float32) @ vector.astype(np.float32)
+                out[low:high] = rows[positions[low:high] - chunk * self.CHUNK_ROWS]
         return out
 
     @property
@@ -197,14 +203,17 @@ class TextIndex:
     added (the constructor's first) and never reused; a removed text is never returned."""
 
     def __init__(self, texts: list[str], vectors: np.ndarray | None = None, *,
-                 semantic_weight: float = SEMANTIC_WEIGHT, ann_from: int = ANN_FROM):
-        """`vectors`: unit-length embeddings, one row per text (service.embeddings); `ann_from`:
-        from how many vectors they are searched approximately."""
+                 semantic_weight: float = SEMANTIC_WEIGHT, english_weight: float = ENGLISH_WEIGHT,
+                 ann_from: int = ANN_FROM):
+        """`vectors`: embeddings, one row per text (service.embeddings: a multilingual and an
+        English part, each unit length or, the English one, zero); `ann_from`: from how many
+        vectors they are searched approximately."""
         # scikit-learn takes seconds to import: only a process that searches pays for it.
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
         self._stop_words = ENGLISH_STOP_WORDS
         self.semantic_weight = semantic_weight
+        self.english_weight = english_weight
         self.fitted_size = len(texts)
         cleaned = [matchable(text) for text in texts]
         self._words = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), stop_words="english",
@@ -294,8 +303,7 @@ class TextIndex:
         else:
             scores = np.zeros(len(positions), dtype=np.float32)
         if self._vectors is not None and vector is not None:
-            meaning = np.clip(self._vectors.cosines(positions, vector), 0.0, 1.0)
-            scores = (scores + self.semantic_weight * meaning) / (2 + self.semantic_weight)
+            scores = self._with_meaning(scores, self._vectors.rows(positions), np.asarray(vector, dtype=np.float32))
         else:
             scores = scores / 2
         count = min(limit, len(positions))
@@ -303,6 +311,19 @@ class TextIndex:
         top = top[np.argsort(-scores[top], kind="stable")]
         return [Hit(int(positions[at]), round(float(scores[at]), 4), self.shared_terms(query, int(positions[at])))
                 for at in top if scores[at] > 0 and scores[at] >= min_similarity]
+
+    def _with_meaning(self, lexical: np.ndarray, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """The weighted mean of the word and character similarities (summed in `lexical`) and
+        the embeddings' cosines: the English part's only where both texts have one (a text in
+        another language is scored as before the English part existed)."""
+        split = MULTILINGUAL_DIMENSIONS
+        meaning = np.clip(rows[:, :split] @ vector[:split], 0.0, 1.0)
+        english = np.clip(rows[:, split:] @ vector[split:], 0.0, 1.0)
+        has_english = (np.einsum("ij,ij->i", rows[:, split:], rows[:, split:]) > 0.25) if (
+            float(vector[split:] @ vector[split:]) > 0.25) else np.zeros(len(rows), dtype=bool)
+        english_weight = self.english_weight * has_english
+        return ((lexical + self.semantic_weight * meaning + english_weight * english)
+                / (2 + self.semantic_weight + english_weight))
 
     def _candidates(self, word_query, vector: np.ndarray | None) -> np.ndarray:
         """Live positions worth scoring, ascending: the nearest by embedding and the best by the

@@ -28,6 +28,7 @@ class FactCheckStore:
         self.keys = Keys(prefix)
         self._put = Script(client, "put_factchecks", prefix=prefix)
         self._delete = Script(client, "delete_factcheck", prefix=prefix)
+        self._put_vectors = Script(client, "put_factcheck_vectors", prefix=prefix)
 
     def put_factchecks(self, records: list[dict], vectors: list[str]) -> list[tuple[str, str]]:
         """Store each record (`FactCheck.record()`) with its embedding (a URL stored before keeps
@@ -39,6 +40,12 @@ class FactCheckStore:
         for record, vector in zip(records, vectors, strict=True):
             args += [url_key(record["url"]), json.dumps(record, separators=(",", ":")), vector]
         return [(str(fc_id), str(outcome)) for fc_id, outcome in self._put(*args)]
+
+    def put_vectors(self, rows: list[tuple[str, str, str]]) -> int:
+        """Store (id, updated_at as read, vector) each, where the fact-check is still as read:
+        how many were stored."""
+        args = [value for row in rows for value in row]
+        return int(self._put_vectors(*args)) if args else 0
 
     def get_factchecks(self, ids: list[str]) -> list[dict | None]:
         """The fact-checks `ids` name, in that order, in one round trip (None: not stored)."""

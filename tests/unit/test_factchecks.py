@@ -1,6 +1,7 @@
 """ClaimReview JSON-LD read into fact-checks, ratings mapped, and the consistency guard."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from service.errors import InvalidClaimReview
@@ -121,6 +122,42 @@ def test_embeddings_find_the_same_claim_in_other_words_and_another_language():
     for query in ("Finnland hat im November 2023 alle Grenzübergänge zu Russland geschlossen.",
                   "The Finnish government shut the whole frontier with Russia."):
         assert index.search(query, limit=1, vector=embed([query])[0])[0].position == 0
+
+
+def test_the_english_part_of_an_embedding_says_who_did_what_to_whom():
+    from service.embeddings import MULTILINGUAL_DIMENSIONS, embed
+
+    english = embed(["A dog bit the postman on Elm Street.", "The postman on Elm Street was bitten by a dog.",
+                     "Interest rates on Elm Street mortgages rose."])[:, MULTILINGUAL_DIMENSIONS:]
+    assert english[0] @ english[1] > english[0] @ english[2] + 0.2
+    assert np.allclose(np.linalg.norm(english, axis=1), 1.0, atol=1e-3)
+
+
+def test_a_text_in_another_language_is_scored_without_the_english_part():
+    from service.embeddings import MULTILINGUAL_DIMENSIONS, embed, from_text, to_text
+    from service.factchecks import embeddings_of
+
+    records = [parse_claimreview({"@type": "ClaimReview", "url": f"https://checks.example/{n}", "claimReviewed": text,
+                                  **({"inLanguage": language} if language else {})}).record()
+               for n, (text, language) in enumerate([("Finnland schloss 2023 alle Grenzübergänge zu Russland.", "de"),
+                                                     ("Finland closed its border with Russia in 2023.", "en-GB"),
+                                                     ("A ferry links Tallinn and Helsinki.", None)])]
+    vectors = embeddings_of(records)
+    assert not vectors[0, MULTILINGUAL_DIMENSIONS:].any() and vectors[1:, MULTILINGUAL_DIMENSIONS:].all(axis=1).any()
+    assert np.allclose(from_text(to_text(vectors[1])), vectors[1], atol=1e-3)
+    # Stored before the English part existed: read as missing, so the lookup embeds it again.
+    assert from_text(to_text(vectors[1, :MULTILINGUAL_DIMENSIONS])) is None
+    texts = [record["claim_reviewed"] for record in records]
+    query = "Finland shut every crossing on its Russian border in 2023."
+    vector = embed([query])[0]
+    with_english, without = TextIndex(texts, vectors), TextIndex(texts, vectors, english_weight=0)
+    scores = {hit.position: hit.similarity for hit in with_english.search(query, limit=3, vector=vector)}
+    plain = {hit.position: hit.similarity for hit in without.search(query, limit=3, vector=vector)}
+    assert scores[0] == plain[0] and scores[1] != plain[1]
+    # A query in another language is scored the same way against every text.
+    german = embed(["Finnland hat die Grenze geschlossen."], english=[False])[0]
+    assert with_english.search("Finnland Grenze", limit=3, vector=german) == without.search(
+        "Finnland Grenze", limit=3, vector=german)
 
 
 def test_an_index_of_texts_without_a_word_to_index_still_answers():
