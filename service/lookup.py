@@ -221,11 +221,12 @@ class Lookup:
         for claim_id in gone:
             self._claim_vectors.pop((claim_id, corpus.rows[claim_id][1]), None)
         corpus.remove(gone)
+        store.factchecks.drop_claim_vectors([claim_id for claim_id in gone if claim_id not in current])
         new = [claim for claim_id, claim in current.items() if claim_id not in corpus.rows]
         if new:
             texts = [claim["text"] for claim in new]
             corpus.add([claim["id"] for claim in new], [("claim", claim["id"]) for claim in new], texts, texts, texts,
-                       _claim_vectors(new, self._claim_vectors))
+                       _claim_vectors(store, new, self._claim_vectors))
         corpus.cursor = (epoch, changes["cursor"])
         self._refit_if_due("claim", corpus, lambda: _verdicts(store, epoch, self._known_claim_vectors()))
         return corpus
@@ -269,10 +270,20 @@ def _factcheck_vectors(store: Store, records: list[dict], stored: list[str | Non
     return vectors
 
 
-def _claim_vectors(claims: list[dict], known: dict[tuple[str, str], np.ndarray]) -> np.ndarray:
+def _claim_vectors(store: Store, claims: list[dict], known: dict[tuple[str, str], np.ndarray]) -> np.ndarray:
+    """Each claim's embedding: known in this process, else as stored by the process that first
+    embedded it, else embedded now and stored."""
     keys = [(claim["id"], claim["text"]) for claim in claims]
     missing = [key for key in keys if key not in known]
-    known.update(zip(missing, embed([text for _id, text in missing])))
+    for key, text in store.factchecks.claim_vectors(missing).items():
+        vector = from_text(text)
+        if vector is not None:
+            known[key] = vector
+    embedded = [key for key in missing if key not in known]
+    if embedded:
+        vectors = embed([text for _id, text in embedded])
+        known.update(zip(embedded, vectors))
+        store.factchecks.put_claim_vectors({key: to_text(vector) for key, vector in zip(embedded, vectors)})
     return np.array([known[key] for key in keys], dtype=np.float32).reshape(len(keys), DIMENSIONS)
 
 
@@ -296,9 +307,10 @@ def _verdicts(store: Store, epoch: str, known: dict[tuple[str, str], np.ndarray]
     cursor = (epoch, store.outbox.newest_event_id())
     claims = [claim for claim in store.load_claims(store.factchecks.reviewed_claim_ids()) if claim is not None]
     texts = [claim["text"] for claim in claims]
-    vectors = _claim_vectors(claims, known)
+    vectors = _claim_vectors(store, claims, known)
     for stale in known.keys() - {(claim["id"], claim["text"]) for claim in claims}:  # no verdict any more, or corrected
         del known[stale]
+    store.factchecks.drop_claim_vectors([claim["id"] for claim in claims], keep_only=True)
     rows = {claim["id"]: (position, claim["text"]) for position, claim in enumerate(claims)}
     corpus = _Corpus(TextIndex(texts, vectors), [("claim", claim["id"]) for claim in claims], texts, rows, cursor)
     _freeze_built()

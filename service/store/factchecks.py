@@ -1,6 +1,7 @@
 """Fact-checks (ClaimReview records): one per URL, listed by when first stored."""
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections.abc import Iterator
@@ -106,6 +107,34 @@ class FactCheckStore:
             pipe.zrange(self.keys.status(status), 0, -1)
         return [claim_id for ids in pipe.execute() for claim_id in ids]
 
+    def claim_vectors(self, claims: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The stored embeddings of claims given as (id, text): only those stored for that very
+        text (a corrected claim's is not its own any more)."""
+        found: dict[tuple[str, str], str] = {}
+        for start in range(0, len(claims), _SCAN_BATCH):
+            batch = claims[start : start + _SCAN_BATCH]
+            for (claim_id, text), value in zip(batch, self.redis.hmget(self.keys.claims_vectors,
+                                                                       [claim_id for claim_id, _text in batch])):
+                digest, _, vector = (value or "").partition(":")
+                if vector and digest == _text_digest(text):
+                    found[claim_id, text] = vector
+        return found
+
+    def put_claim_vectors(self, vectors: dict[tuple[str, str], str]) -> None:
+        """Keep claims' embeddings, each for the text it was computed from."""
+        if vectors:
+            self.redis.hset(self.keys.claims_vectors, mapping={
+                claim_id: f"{_text_digest(text)}:{vector}" for (claim_id, text), vector in vectors.items()})
+
+    def drop_claim_vectors(self, claim_ids: list[str], *, keep_only: bool = False) -> None:
+        """Forget the embeddings of `claim_ids` (claims with no verdict any more), or, `keep_only`,
+        of every claim but those."""
+        if keep_only:
+            kept = set(claim_ids)
+            claim_ids = [claim_id for claim_id in self.redis.hkeys(self.keys.claims_vectors) if claim_id not in kept]
+        if claim_ids:
+            self.redis.hdel(self.keys.claims_vectors, *claim_ids)
+
     def factcheck_count(self) -> int:
         return int(self.redis.zcard(self.keys.factchecks))
 
@@ -130,6 +159,10 @@ class FactCheckStore:
         for fc_id in ids:
             pipe.hmget(self.keys.factcheck(fc_id), *_FIELDS)
         return [_record(fc_id, row) for fc_id, row in zip(ids, pipe.execute())]
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _with_vector(factcheck_id: str, row: list[str | None]) -> tuple[dict, str | None] | None:

@@ -52,6 +52,8 @@ TEMPLATES: dict[str, str] = {
     "factchecks_epoch": "factchecks:epoch",  # random, set once per database: tells a fresh one apart
     "factchecks_changed": "factchecks:changed",  # url keys by the factchecks_version of their last write
     "seq_factcheck": "seq:factcheck",
+    # our verified and flagged claims' embeddings for the lookup: claim id → "<text digest>:<vector>"
+    "claims_vectors": "claims:vectors",
     # feeds (RSS/Atom) polled by beat, and every entry ingested once
     "feed": "feed:{id}",
     "feed_url": "feed:url:{url_key}",

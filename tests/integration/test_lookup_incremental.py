@@ -3,6 +3,9 @@ changed or deleted and a verdict given or taken back reach the live index withou
 and what is gone or changed is never returned as it was."""
 from __future__ import annotations
 
+import numpy as np
+
+from service.embeddings import from_text
 from service.factcheck_import import import_claimreviews
 from service.lookup import Lookup
 from service.matching import LOOKUP_SUGGEST_AT
@@ -116,6 +119,15 @@ def test_a_verdict_given_and_taken_back_reaches_the_index_in_place(client, keys,
     assert water not in ids("Is tap water in the old town safe to drink?")
     assert ids("Repairs closed the Narva bridge in May.")[0] == bridge
     assert lookup._corpora["claim"].index is index and index.size == 2  # never rebuilt
+
+    # Each verdict claim's embedding is kept for the next process, for its text, until the verdict goes.
+    texts = {claim_id: store.get_claim(claim_id)["text"] for claim_id in claims}
+    kept = store.factchecks.claim_vectors(list(texts.items()))
+    assert set(kept) == {(bridge, texts[bridge]), (beach, texts[beach])}
+    assert store.factchecks.claim_vectors([(beach, "Pärnu beach was named the dirtiest in the Baltics.")]) == {}
+    fresh = Lookup()
+    assert [found["id"] for found in fresh.search(store, "Repairs closed the Narva bridge in May.")][0] == bridge
+    assert np.allclose(fresh._claim_vectors[bridge, texts[bridge]], from_text(kept[bridge, texts[bridge]]))
 
 
 def test_a_corpus_that_has_doubled_is_refitted_in_the_background(store):
