@@ -3,14 +3,28 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from service.app import create_app
+from service.config import Settings
+from service.redis import connect
+from service.store import Store
 
 
 def test_healthz_answers_without_a_key(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
 
 
-def test_readyz_wants_redis_and_a_recent_worker(client, store):
+@pytest.fixture
+def unwatched_settings(own_redis, tmp_path) -> Settings:
+    """Settings on a Redis of the test's own: the session's Celery worker stamps its heartbeat
+    into the shared one every few seconds, which would make these tests' "not ready" racy."""
+    return Settings(redis_url=own_redis[1], data_dir=tmp_path / "data")
+
+
+def test_readyz_wants_redis_and_a_recent_worker(unwatched_settings):
+    store = Store(connect(unwatched_settings.redis_url), public_url=unwatched_settings.public_url)
+    client = create_app(unwatched_settings, enqueue_extraction=[].append).test_client()
     answer = client.get("/readyz")
     assert answer.status_code == 503 and "worker" in answer.get_json()["checks"]
     store.mark_worker_seen("test-worker")
@@ -18,7 +32,9 @@ def test_readyz_wants_redis_and_a_recent_worker(client, store):
     assert answer.status_code == 200 and answer.get_json()["checks"]["redis"] == "ok"
 
 
-def test_readyz_ignores_a_heartbeat_left_by_the_previous_run(settings, store):
+def test_readyz_ignores_a_heartbeat_left_by_the_previous_run(unwatched_settings):
+    settings = unwatched_settings
+    store = Store(connect(settings.redis_url), public_url=settings.public_url)
     store.mark_worker_seen("previous-run-worker")  # still within its TTL when the service restarts
     time.sleep(0.01)
     client = create_app(settings, enqueue_extraction=[].append).test_client()
