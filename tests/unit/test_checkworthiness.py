@@ -10,7 +10,13 @@ import pytest
 
 from workers.extraction import extract_claims
 from workers.extraction.checkworthiness import LEARNED_DIR, load_learned
-from workers.extraction.scoring import CHECKWORTHY_THRESHOLD, MODEL_REASON, analyse_sentence, learned_logits
+from workers.extraction.scoring import (
+    CHECKWORTHY_THRESHOLD,
+    MODEL_REASON,
+    analyse_claim,
+    analyse_sentence,
+    learned_logits,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -77,3 +83,31 @@ def test_reasons_name_the_model_first_and_keep_the_rules(nlp):
     assert {"number", "named_entity", "reporting_verb"} <= set(analysis.reasons)
     weak = nlp("Thank you all so much for being here tonight.")
     assert MODEL_REASON not in analyse_sentence(weak[:], weak.ents).reasons
+
+
+def test_each_claim_of_a_sentence_gives_the_reasons_of_its_own_words(nlp):
+    text = "This will be the vessel's first voyage to Estonia since the harbour closed its northern pier in 2019."
+    claims = {claim.text: claim for claim in extract_claims(text, nlp=nlp, language="en").claims}
+    whole = claims[text]
+    clause = claims["The harbour closed its northern pier in 2019."]
+    # The forecast and its modal belong to the main clause, not to what the harbour did in 2019.
+    assert {"prediction", "author_modal"} <= set(whole.score_reasons)
+    assert not {"prediction", "author_modal"} & set(clause.score_reasons)
+    assert {"date", "subject_verb_object"} <= set(clause.score_reasons)
+    # No longer lowered for a modal it does not hold.
+    assert clause.score > whole.score
+
+
+def test_a_claim_cut_from_a_question_is_still_a_question(nlp):
+    doc = nlp("Did the council close the northern pier, and did the ferry company pay for it?")
+    sentence = analyse_sentence(doc[:], doc.ents)
+    clause = [token for token in doc if token.i < 7]
+    _score, reasons = analyse_claim(doc[:], doc.ents, sentence, clause, attributed=False)
+    assert "question" in sentence.reasons and "question" in reasons
+
+
+def test_a_claim_with_all_its_sentences_words_is_scored_as_the_sentence(nlp):
+    doc = nlp("Tartu has not been a generous sponsor of the festival, notably declining to pay for a stage.")
+    sentence = analyse_sentence(doc[:], doc.ents)
+    assert analyse_claim(doc[:], doc.ents, sentence, list(doc), attributed=False) == (
+        sentence.score, sentence.reasons)

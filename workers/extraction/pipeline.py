@@ -32,7 +32,7 @@ from .lists import (
 from .merging import merge_near_duplicates
 from .model import load_nlp
 from .rendering import render
-from .scoring import SCORE_FLOOR, SentenceAnalysis, analyse_sentence, is_opinion, learned_logits
+from .scoring import SCORE_FLOOR, SentenceAnalysis, analyse_claim, analyse_sentence, is_opinion, learned_logits
 from .sentences import ParsedSentence, parse_sentences, quoted_tokens
 from .text import (
     Block,
@@ -266,17 +266,20 @@ def _claims_of_atoms(text: str, sentence: ParsedSentence, context: ArticleContex
             # In the tense of the clause the date modifies: "said Thursday that he will visit".
             dates.append({"text": date.text, "iso": entity_iso(date, context.base)})
         names = [entity for entity in entities if entity.label_ in NAME_LABELS]
+        claim_attribution = atom.attribution if atom.attribution is not None else attribution
+        score, reasons = analyse_claim(sentence.span, sentence.entities, analysis, rendered.tokens,
+                                       attributed=claim_attribution is not None)
         claims.append(ExtractedClaim(
             text=rendered.text,
             sentence=text[start:end],
             start=start,
             end=end,
-            score=analysis.score,
-            score_reasons=list(analysis.reasons),
+            score=score,
+            score_reasons=reasons,
             entities=claim_entities(sentence, names, context.names, inside),
             dates=dates,
             kind=atom_kind(analysis.kind, entities),
-            attribution=atom.attribution if atom.attribution is not None else attribution,
+            attribution=claim_attribution,
             needs_context=rendered.needs_context,
             relative_dates_unresolved=relative_dates and context.base is None,
         ))

@@ -68,6 +68,8 @@ STANCE_CREDIT_MAX = 3.0
 LOWERING_REASONS = frozenset(
     {"question", "first_person", "second_person", "imperative", "prediction", "opinion", "vague"}
 ) | frozenset(STANCE_WEIGHTS)
+# Reasons only a whole sentence shows (its end mark, its root): a claim cut from it inherits them.
+SENTENCE_REASONS = frozenset({"question", "imperative"})
 ALL_REASONS = frozenset(
     {"subject_verb_object", "named_entity", "number", "date", "comparative", "reporting_verb", "causal"}
 ) | LOWERING_REASONS
@@ -89,6 +91,8 @@ class SentenceAnalysis:
     dates: list[Span] = field(default_factory=list)
     # How much the author's own stance lowers the model's logit (attribution can make it negative).
     stance: float = 0.0
+    # The fine-tuned model's logit for the whole sentence (its claims share it).
+    learned_logit: float = 0.0
 
 
 def analyse_sentence(sentence: Span, entities: tuple[Span, ...],
@@ -101,18 +105,45 @@ def analyse_sentence(sentence: Span, entities: tuple[Span, ...],
     if analysis.has_verb:
         if learned_logit is None:
             learned_logit = float(learned_logits([sentence])[0])
-        logit = model_logit(sentence, analysis.reasons, learned_logit)
-        lowered = _sigmoid(logit - STANCE_SCALE * analysis.stance)
-        # Stance reorders claims but does not on its own drop one the model keeps above the floor.
-        analysis.score = round(max(lowered, min(_sigmoid(logit), SCORE_FLOOR)), 3)
-        # Strongest evidence first, as the rule model and the stance weights weigh it; the learned
-        # model's own verdict ("model": it alone puts the sentence at or above the threshold) leads.
-        rules = load_model()
-        weights = {**rules.reason_weights, **{reason: -weight for reason, weight in STANCE_WEIGHTS.items()}}
-        analysis.reasons.sort(key=lambda reason: -abs(weights.get(reason, 0.0)))
-        if _sigmoid(learned_logit) >= CHECKWORTHY_THRESHOLD:
-            analysis.reasons.insert(0, MODEL_REASON)
+        _score(analysis, sentence, learned_logit)
     return analysis
+
+
+def analyse_claim(sentence: Span, entities: tuple[Span, ...], of_sentence: SentenceAnalysis,
+                  tokens: list[Token], *, attributed: bool) -> tuple[float, list[str]]:
+    """The score and reasons of one claim cut from `sentence` (`of_sentence`: the sentence's
+    analysis): the rules read only the claim's own `tokens`, so the clause split off "This will
+    be his first trip since Moscow launched its offensive" is no prediction, and a clause without
+    the sentence's evaluative word is not lowered for it. The learned model's logit stays the
+    sentence's (the model reads sentences); `attributed`: the claim carries an attribution."""
+    own = {token.i for token in tokens}
+    if own >= {token.i for token in sentence if not (token.is_space or token.is_punct)}:
+        return of_sentence.score, list(of_sentence.reasons)
+    analysis = rule_analysis(sentence, tuple(entity for entity in entities if entity.start in own),
+                             tokens=tokens, attributed=attributed)
+    # A question's or an order's clauses are still asked or ordered.
+    analysis.reasons += [reason for reason in of_sentence.reasons
+                         if reason in SENTENCE_REASONS and reason not in analysis.reasons]
+    if attributed and "reporting_verb" not in analysis.reasons:
+        analysis.reasons.append("reporting_verb")
+    _score(analysis, sentence, of_sentence.learned_logit)
+    return analysis.score, analysis.reasons
+
+
+def _score(analysis: SentenceAnalysis, sentence: Span, learned_logit: float) -> None:
+    """Set the analysis's score from the learned logit and its stance; order its reasons."""
+    analysis.learned_logit = learned_logit
+    logit = model_logit(sentence, analysis.reasons, learned_logit)
+    lowered = _sigmoid(logit - STANCE_SCALE * analysis.stance)
+    # Stance reorders claims but does not on its own drop one the model keeps above the floor.
+    analysis.score = round(max(lowered, min(_sigmoid(logit), SCORE_FLOOR)), 3)
+    # Strongest evidence first, as the rule model and the stance weights weigh it; the learned
+    # model's own verdict ("model": it alone puts the sentence at or above the threshold) leads.
+    rules = load_model()
+    weights = {**rules.reason_weights, **{reason: -weight for reason, weight in STANCE_WEIGHTS.items()}}
+    analysis.reasons.sort(key=lambda reason: -abs(weights.get(reason, 0.0)))
+    if _sigmoid(learned_logit) >= CHECKWORTHY_THRESHOLD:
+        analysis.reasons.insert(0, MODEL_REASON)
 
 
 def learned_logits(sentences: list[Span]) -> list[float]:
@@ -137,13 +168,19 @@ def model_feature_names(sentence: Span, reasons: list[str]) -> list[str]:
     return feature_names(sentence, [reason for reason in reasons if reason not in STANCE_WEIGHTS])
 
 
-def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysis:
-    """What the rules see in `sentence`: reasons, kind, attribution; no score yet."""
-    tokens = [token for token in sentence if not token.is_space]
+def rule_analysis(sentence: Span, entities: tuple[Span, ...], *, tokens: list[Token] | None = None,
+                  attributed: bool = False) -> SentenceAnalysis:
+    """What the rules see in `sentence`: reasons, kind, attribution; no score yet. `tokens`: only
+    those words of it (one claim's), `entities` among them; what only a whole sentence shows
+    (SENTENCE_REASONS) is then left to the caller, and `attributed` says whether the words are
+    reported speech."""
+    whole = tokens is None
+    every = [token for token in sentence if not token.is_space]
+    tokens = every if tokens is None else [token for token in tokens if not token.is_space]
     has_verb = any(token.pos_ in ("VERB", "AUX") for token in tokens)
     analysis = SentenceAnalysis(has_verb=has_verb)
 
-    quoted = quoted_tokens(tokens)
+    quoted = quoted_tokens(every)  # a claim's words may open or close a quotation without the other mark
     analysis.names = [entity for entity in entities if entity.label_ in NAME_LABELS]
     analysis.dates = [entity for entity in entities if entity.label_ in DATE_LABELS]
     entity_token_indexes = {index for entity in entities for index in range(entity.start, entity.end)}
@@ -170,14 +207,14 @@ def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysi
     if any(_is_causal(token) for token in tokens):
         reasons.append("causal")
 
-    if _is_question(sentence.text):
+    if whole and _is_question(sentence.text):
         reasons.append("question")
     unquoted = [token for token in tokens if token.i not in quoted]
     if any(token.pos_ == "PRON" and token.lower_ in FIRST_PERSON for token in unquoted):
         reasons.append("first_person")
     if any(token.pos_ == "PRON" and token.lower_ in SECOND_PERSON for token in unquoted):
         reasons.append("second_person")
-    if _is_imperative(sentence, has_subject):
+    if whole and _is_imperative(sentence, has_subject):
         reasons.append("imperative")
     analysis.future = any(token.tag_ == "MD" and token.lower_ in PREDICTION_MODALS for token in tokens)
     if analysis.future:
@@ -186,8 +223,8 @@ def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysi
         reasons.append("opinion")
     if any(token.lower_ in VAGUE_WORDS for token in unquoted):
         reasons.append("vague")
-    attributed = attribution is not None or verb is not None
-    analysis.stance = _author_stance(tokens, entity_token_indexes, attributed, reasons)
+    attributed = attributed or attribution is not None or verb is not None
+    analysis.stance = _author_stance(tokens, every, entity_token_indexes, attributed, reasons)
 
     analysis.reasons = reasons
     analysis.attribution = attribution
@@ -196,10 +233,11 @@ def rule_analysis(sentence: Span, entities: tuple[Span, ...]) -> SentenceAnalysi
     return analysis
 
 
-def _author_stance(tokens: list[Token], entity_token_indexes: set[int], attributed: bool,
-                   reasons: list[str]) -> float:
-    """Logit penalty for the author's evaluative words and modals; adds their reasons to `reasons`."""
-    quoted = _speech_token_indexes(tokens)
+def _author_stance(tokens: list[Token], sentence: list[Token], entity_token_indexes: set[int],
+                   attributed: bool, reasons: list[str]) -> float:
+    """Logit penalty for the author's evaluative words and modals among `tokens` (of `sentence`);
+    adds their reasons to `reasons`."""
+    quoted = _speech_token_indexes(sentence)
     counts = dict.fromkeys(STANCE_WEIGHTS, 0)
     for token in tokens:
         if token.i in quoted or token.i in entity_token_indexes or is_reported(token):
@@ -218,7 +256,8 @@ def _author_stance(tokens: list[Token], entity_token_indexes: set[int], attribut
         counts["evaluative"] = 0
     reasons += [reason for reason, count in counts.items() if count]
     penalty = sum(STANCE_WEIGHTS[reason] * count for reason, count in counts.items())
-    credit = ATTRIBUTION_CREDIT * attributed + QUOTE_CREDIT * len(quoted) / max(len(tokens), 1)
+    quoted_share = sum(token.i in quoted for token in tokens) / max(len(tokens), 1)
+    credit = ATTRIBUTION_CREDIT * attributed + QUOTE_CREDIT * quoted_share
     return penalty - min(credit, STANCE_CREDIT_MAX)
 
 
