@@ -28,6 +28,8 @@ def test_two_servers_share_each_keys_request_quota(redis_url, store):
         # The quota refills at limit/60 a second: a few more may pass while the flood runs.
         assert limit <= codes.count(200) <= limit + 5, codes
         assert codes.count(429) >= limit - 5 and set(codes) <= {200, 429}
-        refused = session.get(f"{bases[1]}/api/v1/claims", headers=headers, timeout=10)
-        assert refused.status_code == 429 and refused.json()["code"] == 429
+        # One more may pass if the flood took longer than a refill (1.5 s), never two in a row.
+        answers = [session.get(f"{bases[1]}/api/v1/claims", headers=headers, timeout=10) for _ in range(2)]
+        refused = next(answer for answer in answers if answer.status_code == 429)
+        assert refused.json()["code"] == 429
         assert int(refused.headers["Retry-After"]) >= 1
