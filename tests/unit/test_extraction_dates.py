@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from workers.extraction import extract_claims
-from workers.extraction.dates import date_tense, resolve_date
+from workers.extraction.dates import PRESENT, date_tense, resolve_date
 
 MONDAY = datetime.datetime(2024, 7, 8)
 PAST, FUTURE = False, True
@@ -60,6 +60,26 @@ def test_a_date_without_its_year_takes_the_year_its_tense_asks_for():
     assert resolve_date("December 28, 2024", MONDAY, PAST) == "2024-12-28"
 
 
+def test_a_date_in_the_simple_present_is_the_nearest_such_date():
+    # "The visit follows talks on June 3-4", published in July: the June just gone.
+    assert resolve_date("June 3-4", MONDAY, PRESENT) == "2024-06-03/2024-06-04"
+    assert resolve_date("June 3", MONDAY, PRESENT) == "2024-06-03"
+    # "The fair opens on January 5", published in December: the coming January.
+    december = datetime.datetime(2024, 12, 20)
+    assert resolve_date("January 5", december, PRESENT) == "2025-01-05"
+    assert resolve_date("in January", december, PRESENT) == "2025-01"
+    assert resolve_date("December 28", MONDAY, PRESENT) == "2024-12-28"
+    # A weekday in the present is a timetable's: the next one.
+    assert resolve_date("Thursday", MONDAY, PRESENT) == "2024-07-11"
+
+
+def test_a_past_event_named_in_the_present_is_not_moved_to_next_year(nlp):
+    text = "The ferry line follows talks in Riga on June 3-4 between the two ports."
+    claims = extract_claims(text, nlp=nlp, published_at=MONDAY.date(), language="en").claims
+    assert [date["iso"] for claim in claims for date in claim.dates] == ["2024-06-03/2024-06-04"]
+    assert all("2025" not in claim.text for claim in claims)
+
+
 def test_nothing_said_of_the_past_lands_after_publication():
     texts = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
              "January 5", "June 30", "July 9", "December 31", "in November", "July 20 and 21"]
@@ -81,7 +101,8 @@ def test_nothing_said_of_the_past_lands_after_publication():
     ("The two ministers will meet in Tallinn on Thursday.", "Thursday", FUTURE),
     ("The delegation is due to arrive in Tallinn on Thursday.", "Thursday", FUTURE),
     ("The foreign minister is visiting Estonia on Thursday.", "Thursday", FUTURE),
-    ("The harbour festival opens Thursday.", "Thursday", FUTURE),
+    ("The harbour festival opens Thursday.", "Thursday", PRESENT),
+    ("The book fair opens on June 3.", "June 3", PRESENT),
     ("The ferry company said it would resume sailings on Thursday.", "Thursday", FUTURE),
     ("A statement issued Thursday said the talks had failed.", "Thursday", PAST),
     ("The council was meeting on Thursday when the power failed.", "Thursday", PAST),

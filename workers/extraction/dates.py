@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from typing import Literal
 
 from dateparser.date import DateDataParser
 from spacy.tokens import Span, Token
@@ -84,8 +85,10 @@ _ENDS_WITH_DAY = re.compile(r"\d(?:st|nd|rd|th)?$", re.IGNORECASE)
 _MONTH_WORD = re.compile(rf"\b{_MONTH}(?=\s|$|,)", re.IGNORECASE)
 
 # The tense of the clause a date modifies, as `resolve_date` takes it: True for what will
-# happen, False for what has happened, None when the clause does not say.
-Tense = bool | None
+# happen, False for what has happened, PRESENT for the simple present ("opens Thursday",
+# "follows talks on June 3"), None when the clause does not say.
+PRESENT: Literal["present"] = "present"
+Tense = bool | Literal["present"] | None
 _FUTURE_AUXILIARIES = frozenset({"will", "'ll", "’ll", "wo", "shall", "would"})
 _PERFECT_AUXILIARIES = frozenset({"have", "has", "had", "'ve", "’ve", "having"})
 _NOUN_MODIFIER_DEPS = frozenset({"poss", "compound", "nmod", "amod"})
@@ -119,6 +122,9 @@ def resolve_date(text: str, base: datetime.datetime | None, future: Tense = None
     `future` is the tense of the clause the date modifies (`date_tense`): a weekday or a date
     without its year said of the past ("said Thursday", "opened on December 28") is the last
     one on or before `base`, said of the future ("will visit Thursday") the next one from it.
+    In the simple present a weekday is a timetable's ("opens Thursday": the next one), and a
+    date without its year is the one nearest `base`: "the trip follows talks on June 3" in July
+    speaks of the June just gone, "the fair opens on January 5" in December of the next one.
     """
     text = " ".join(text.split())
     if _DECADE.search(text) or _FREQUENCY.match(text) or _DURATION.match(text):
@@ -206,11 +212,21 @@ def _in_tense(iso: str, base: datetime.datetime | None, future: Tense) -> str:
     if base is None or future is None or "W" in iso:
         return iso
     published = _at_precision(base, iso)
+    if future == PRESENT:
+        return min((_shift_year(iso, years) for years in (-1, 0, 1)),
+                   key=lambda shifted: abs(_ordinal(shifted) - _ordinal(published)))
     if future is False and iso > published:
         return _shift_year(iso, -1)
     if future is True and iso < published:
         return _shift_year(iso, 1)
     return iso
+
+
+def _ordinal(iso: str) -> int:
+    """Days (a day), or months (a month), since year 1: how far apart two dates of one precision are."""
+    if len(iso) == 7:
+        return int(iso[:4]) * 12 + int(iso[5:7])
+    return datetime.date.fromisoformat(iso).toordinal()
 
 
 def _at_precision(base: datetime.datetime, iso: str) -> str:
@@ -311,9 +327,12 @@ def _verb_tense(verb: Token, depth: int = 0) -> Tense:
     if verb.tag_ == "VBD" or verb.tag_ == "VBN":
         return False
     if verb.tag_ in ("VBZ", "VBP"):
-        # "The summit opens Thursday": the present with a date is a timetable. Reporting
-        # verbs in the present ("says") report what was said.
-        return None if verb.lemma_ in REPORTING_VERBS else True
+        if any(child.lemma_ in _PROSPECTIVE for child in verb.children):
+            # "is due to arrive Thursday".
+            return True
+        # "The summit opens Thursday": the present with a date, often a timetable (resolve_date).
+        # Reporting verbs in the present ("says") report what was said.
+        return None if verb.lemma_ in REPORTING_VERBS else PRESENT
     return None
 
 
