@@ -377,6 +377,16 @@ def test_reported_speech_keeps_its_speaker(pier):
     assert claim_containing(pier, "3,400 tonnes").attribution == "the port authority"
 
 
+def test_an_attribution_names_the_speaker_without_what_the_sentence_says_of_them(nlp):
+    result = extract_claims(
+        "Harbour director Liis Saar opened the new terminal in March.\n\n"
+        "Saar, who has run the port since 2019, said it handled 4 million passengers in 2023.\n\n"
+        "The port's owner, the city of Parnu, said the terminal cost 30 million euros.", nlp=nlp)
+    assert claim_containing(result, "4 million passengers").attribution == "Liis Saar"
+    # A described speaker keeps its name in the apposition: the description alone says too little.
+    assert claim_containing(result, "30 million euros").attribution == "The port's owner, the city of Parnu"
+
+
 def test_plain_statements_have_no_attribution(pier):
     assert claim_containing(pier, "opened in 1962").attribution is None
 

@@ -11,6 +11,8 @@ from .sentences import quoted_tokens
 
 # Longer speaker phrases are cut down to their core ("the ministry", not its clauses).
 _MAX_ATTRIBUTION_TOKENS = 12
+# Clauses after a speaker that say more of them, not who they are.
+_DESCRIBING_DEPS = frozenset({"relcl", "acl", "advcl"})
 
 
 def _passive(verb: Token) -> bool:
@@ -60,8 +62,14 @@ def speaker(sentence: Span, tokens: list[Token], verb: Token | None) -> Token | 
 
 
 def speaker_phrase(sentence: Span, head: Token) -> str:
-    """The noun phrase headed by `head`, cut down to its core when it runs long."""
+    """The noun phrase headed by `head`, without a clause that describes the speaker ("Kallas,
+    who has led the government since 2021"; a name's apposition too), cut down to its core when
+    it runs long."""
     start, end = head.left_edge.i, head.right_edge.i + 1
+    describing = [child for child in head.children if child.i > head.i and (
+        child.dep_ in _DESCRIBING_DEPS or child.dep_ == "appos" and head.pos_ == "PROPN")]
+    if describing:
+        end = min(child.left_edge.i for child in describing)
     if end - start > _MAX_ATTRIBUTION_TOKENS:
         # Keep determiners, modifiers and compounds left of the head, drop clauses and appositions.
         start = head.i
