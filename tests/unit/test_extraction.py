@@ -387,6 +387,14 @@ def test_an_attribution_names_the_speaker_without_what_the_sentence_says_of_them
     assert claim_containing(result, "30 million euros").attribution == "The port's owner, the city of Parnu"
 
 
+def test_an_attribution_says_whose_office_or_spokesman_speaks(nlp):
+    result = extract_claims(
+        "Estonian minister Liis Saar will visit Riga next week, her office said.\n\n"
+        "The port authority raised its fees by 5 percent in 2023, its spokesman said.", nlp=nlp)
+    assert claim_containing(result, "visit Riga").attribution == "Liis Saar's office"
+    assert claim_containing(result, "5 percent").attribution == "the port authority's spokesman"
+
+
 def test_plain_statements_have_no_attribution(pier):
     assert claim_containing(pier, "opened in 1962").attribution is None
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Span, Token
 
 from .coreference import BOUND, ArticleContext, antecedent, pronoun_class
-from .entities import name_key, titled_person
+from .entities import name_key, possessive_of, titled_person
 from .lexicon import NOUN_SUBJECT_DEPS, REPORTING_VERBS, SPEAKER_PHRASE_DEPS
 from .sentences import quoted_tokens
 
@@ -97,6 +99,14 @@ def speaker_name(speaker: Token, phrase: str, sentence: Span, entities: tuple[Sp
     if speaker.pos_ == "PRON" and pronoun_class(speaker.lower_):
         found = antecedent(speaker, sentence, entities, quoted_tokens(sentence, open_quote), set(), context)
         return found.name if found is not None and found is not BOUND else phrase
+    owner = next((child for child in speaker.children
+                  if child.dep_ == "poss" and child.pos_ == "PRON" and pronoun_class(child.lower_)), None)
+    if owner is not None:
+        # "her office said": whose office, as the sentence or the article before it says.
+        found = antecedent(owner, sentence, entities, quoted_tokens(sentence, open_quote), set(), context)
+        if found is not None and found is not BOUND:
+            return re.sub(rf"\b{re.escape(owner.text)}\b", lambda _: possessive_of(found.name), phrase, count=1)
+        return phrase
     titled = titled_person(speaker, context.names)
     if titled is not None:
         return titled

@@ -197,6 +197,11 @@ def _is_part(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
     return any(whole[index : index + size] == part for index in range(len(whole) - size + 1))
 
 
+def possessive_of(name: str) -> str:
+    """"Kaja Kallas" -> "Kaja Kallas's"; a name written with curly apostrophes takes a curly one."""
+    return name + ("’" if name.endswith("s") else "’s") if "’" in name else name + ("'" if name.endswith("s") else "'s")
+
+
 def _strip_possessive(text: str) -> str:
     text = text.strip()
     for suffix in ("'s", "’s"):

@@ -21,7 +21,7 @@ from .coreference import (
     reported_person,
 )
 from .dates import absolute_date_text
-from .entities import person_name, titled_person
+from .entities import person_name, possessive_of, titled_person
 from .lexicon import (
     BARE_DISCOURSE_MARKERS,
     CONFLICT_NOUNS,
@@ -107,7 +107,7 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
             if person is not None and token.i not in quoted:
                 people.append(person)
             if mention is not None and full and full not in replaced_names and full != mention.text.strip():
-                replacements[mention.start] = _possessive(full) if mention.text.endswith(("'s", "’s")) else full
+                replacements[mention.start] = possessive_of(full) if mention.text.endswith(("'s", "’s")) else full
                 dropped.update(range(mention.start + 1, mention.end))
                 replaced_names.add(full)
             # A name inside a quotation is the speaker's, not what a pronoun outside it refers to.
@@ -330,12 +330,7 @@ def _inserted(name: str, possessive: bool) -> str:
     case as anywhere but first (`_join` capitalises a claim's first word)."""
     if name.startswith("The "):
         name = "the" + name[3:]
-    return _possessive(name) if possessive else name
-
-
-def _possessive(name: str) -> str:
-    # A name written with curly apostrophes takes a curly one.
-    return name + ("’" if name.endswith("s") else "’s") if "’" in name else name + ("'" if name.endswith("s") else "'s")
+    return possessive_of(name) if possessive else name
 
 
 def _join(atom: Atom, sequence: list[Token], replacements: dict[int, str], dropped: set[int], opening: str) -> str:
