@@ -73,6 +73,13 @@ def test_a_date_in_the_simple_present_is_the_nearest_such_date():
     assert resolve_date("Thursday", MONDAY, PRESENT) == "2024-07-11"
 
 
+def test_what_was_expected_in_the_past_for_a_later_month_is_not_moved_back_a_year(nlp):
+    text = "The central bank's governor told lawmakers he expected rates to fall in September."
+    claims = extract_claims(text, nlp=nlp, published_at=MONDAY.date(), language="en").claims
+    assert [date["iso"] for claim in claims for date in claim.dates] == ["2024-09"]
+    assert all("September 2023" not in claim.text for claim in claims)
+
+
 def test_a_past_event_named_in_the_present_is_not_moved_to_next_year(nlp):
     text = "The ferry line follows talks in Riga on June 3-4 between the two ports."
     claims = extract_claims(text, nlp=nlp, published_at=MONDAY.date(), language="en").claims
@@ -103,6 +110,10 @@ def test_nothing_said_of_the_past_lands_after_publication():
     ("The foreign minister is visiting Estonia on Thursday.", "Thursday", FUTURE),
     ("The harbour festival opens Thursday.", "Thursday", PRESENT),
     ("The book fair opens on June 3.", "June 3", PRESENT),
+    # What was expected or promised comes after the expecting: on either side of publication.
+    ("The governor said he expected rates to fall in September.", "September", PRESENT),
+    ("The council promised to reopen the pier on Thursday.", "Thursday", PRESENT),
+    ("The pier was forced to close in March.", "March", PAST),
     ("The ferry company said it would resume sailings on Thursday.", "Thursday", FUTURE),
     ("A statement issued Thursday said the talks had failed.", "Thursday", PAST),
     ("The council was meeting on Thursday when the power failed.", "Thursday", PAST),

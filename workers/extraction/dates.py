@@ -95,6 +95,9 @@ _NOUN_MODIFIER_DEPS = frozenset({"poss", "compound", "nmod", "amod"})
 _TIME_NOUNS = frozenset({"morning", "afternoon", "evening", "night", "midnight", "noon", "dawn", "overnight"})
 # Participles that point forward without an auxiliary: "set to expire", "scheduled for Thursday".
 _PROSPECTIVE = frozenset({"set", "schedule", "slate", "due", "plan", "expect", "poise"})
+# Verbs whose infinitive names a later time: "planned to open", "promised to pay".
+_LOOKING_AHEAD = _PROSPECTIVE | frozenset({"intend", "hope", "aim", "promise", "pledge", "vow", "want",
+                                           "predict", "forecast", "project", "agree", "decide", "threaten"})
 _NAMED_DAY_WORDS = frozenset({"black", "cyber", "good", "super", "ash", "holy", "maundy", "easter", "palm",
                               "shrove", "bloody", "blue", "giving"})
 
@@ -316,6 +319,10 @@ def _verb_tense(verb: Token, depth: int = 0) -> Tense:
         if governor is None or depth > 4:
             return None
         tense = _verb_tense(governor, depth + 1)
+        if tense is False and "to" in words and governor.lemma_ in _LOOKING_AHEAD:
+            # "expected rates to fall in September": what was expected comes after the
+            # expecting, on whichever side of publication; the nearest such date.
+            return PRESENT
         return tense
     finite = next((child for child in auxiliaries if child.tag_ in ("VBD", "VBZ", "VBP")), None)
     if finite is not None:
