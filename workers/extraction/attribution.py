@@ -106,7 +106,6 @@ def speaker_name(speaker: Token, phrase: str, sentence: Span, entities: tuple[Sp
         found = antecedent(owner, sentence, entities, quoted_tokens(sentence, open_quote), set(), context)
         if found is not None and found is not BOUND:
             return re.sub(rf"\b{re.escape(owner.text)}\b", lambda _: possessive_of(found.name), phrase, count=1)
-        return phrase
     titled = titled_person(speaker, context.names)
     if titled is not None:
         return titled

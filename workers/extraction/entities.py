@@ -198,7 +198,7 @@ def _is_part(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
 
 
 def possessive_of(name: str) -> str:
-    """"Kaja Kallas" -> "Kaja Kallas's"; a name written with curly apostrophes takes a curly one."""
+    """The name's possessive ("Liis Saar's", "Kaja Kallas'"); curly apostrophes in the name, a curly one."""
     return name + ("’" if name.endswith("s") else "’s") if "’" in name else name + ("'" if name.endswith("s") else "'s")
 
 
