@@ -124,8 +124,6 @@ def analyse_claim(sentence: Span, entities: tuple[Span, ...], of_sentence: Sente
     # A question's or an order's clauses are still asked or ordered.
     analysis.reasons += [reason for reason in of_sentence.reasons
                          if reason in SENTENCE_REASONS and reason not in analysis.reasons]
-    if attributed and "reporting_verb" not in analysis.reasons:
-        analysis.reasons.append("reporting_verb")
     _score(analysis, sentence, of_sentence.learned_logit)
     return analysis.score, analysis.reasons
 
@@ -202,7 +200,7 @@ def rule_analysis(sentence: Span, entities: tuple[Span, ...], *, tokens: list[To
     verb = speech_verb(tokens, quoted)
     head = speaker(sentence, tokens, verb)
     attribution = speaker_phrase(sentence, head) if head is not None else None
-    if verb is not None or attribution is not None:
+    if attributed or verb is not None or attribution is not None:
         reasons.append("reporting_verb")
     if any(_is_causal(token) for token in tokens):
         reasons.append("causal")
