@@ -1,4 +1,4 @@
-"""The learned check-worthiness scorer: shipped in the package, run offline, batched, and it rates
+"""The learned check-worthiness scorer: shipped in the package, run offline, one sentence a run, and it rates
 plain checkable statements of news as check-worthy (issue 13, defect 7)."""
 
 from __future__ import annotations
@@ -63,16 +63,28 @@ def test_pleasantries_and_opinions_are_not(nlp, text):
     assert best_score(nlp, text) < CHECKWORTHY_THRESHOLD
 
 
-def test_a_batch_gives_each_sentence_the_score_it_has_alone(nlp):
+def test_a_sentence_scores_the_same_whatever_is_scored_with_it(nlp):
     texts = ["Inflation in Chile reached 7.6 percent in June.",
              "The port of Gdansk handled a record 81 million tonnes of cargo in 2023, the operator said.",
-             "Good evening."]
+             "Good evening.",
+             "Ferry crossings between Helsinki and Tallinn, which were cut to four a day during the strike "
+             "that began in March, returned to the full summer timetable of twelve a day on Monday."]
     spans = [nlp(text)[:] for text in texts]
     together = learned_logits(spans)
-    alone = [learned_logits([span])[0] for span in spans]
-    # Dynamic int8 quantisation scales activations per run, so a batch moves a logit a little
-    # (a few hundredths); padding must not move it more than that.
-    assert together == pytest.approx(alone, abs=0.1)
+    # The int8 model quantises its activations with one scale per run: scored in one batch, a
+    # sentence's logit moved with its neighbours' (by up to 0.6 on news text).
+    assert together == [learned_logits([span])[0] for span in spans]
+    assert learned_logits(spans[::-1]) == together[::-1]
+
+
+def test_a_claim_scores_the_same_in_any_article(nlp):
+    sentence = "The council met on Tuesday to discuss the budget."
+    articles = [sentence, "Gdansk lies on the Baltic coast. " + sentence + " Its shipyard employed 17,000 "
+                "people in 1980, when the strike that founded Solidarity began there, and the city now "
+                "hosts a museum of that movement beside the old gates."]
+    scores = [next(claim.score for claim in extract_claims(text, nlp=nlp, language="en").claims
+                   if claim.sentence == sentence) for text in articles]
+    assert scores[0] == scores[1]
 
 
 def test_reasons_name_the_model_first_and_keep_the_rules(nlp):

@@ -98,8 +98,6 @@ def extract_claims(
     nlp = nlp or load_nlp()
     parse_text = parse_safe(text)
     sentences = list(parse_sentences(nlp, parse_text, kept))
-    # The learned scorer takes the article's sentences in one batched pass, not one run each.
-    logits = learned_logits([sentence.span for sentence in sentences])
     title_doc = nlp(parse_safe(title)[:1000]) if title and title.strip() else None
     names = CanonicalNames(_name_mentions(sentences, title_doc))
 
@@ -133,9 +131,9 @@ def extract_claims(
                                            nlp if items_reparsed <= MAX_REPARSED_ITEMS else None)
             # Neither a definition nor completed by a lead-in: the item reads as a sentence.
             sentence_claims = (item_claims if item_claims is not None
-                               else _claims(text, parse_text, sentence, context, logits[index], recase))
+                               else _claims(text, parse_text, sentence, context, recase))
         else:
-            sentence_claims = _claims(text, parse_text, sentence, context, logits[index], recase)
+            sentence_claims = _claims(text, parse_text, sentence, context, recase)
             # "The four winners were:" says nothing alone; its list items complete it.
             in_list = is_lead_in(sentence)
             lead_in = sentence_claims[0] if in_list and len(sentence_claims) == 1 else None
@@ -207,19 +205,19 @@ def _relative_base(published_at: datetime.date | datetime.datetime | str | None)
 
 
 def _claims(text: str, parse_text: str, sentence: ParsedSentence, context: ArticleContext,
-            learned_logit: float | None = None, nlp: spacy.Language | None = None) -> list[ExtractedClaim]:
+            nlp: spacy.Language | None = None) -> list[ExtractedClaim]:
     """The atomic, self-contained claims of one sentence (none when it states nothing checkable).
 
     `nlp` is given for a title-case line, to read it again in sentence case when it shows no verb."""
     start, end = trim(parse_text, sentence.start, sentence.end)
     if end - start > MAX_SENTENCE_CHARS or end <= start:
         return []
-    analysis = analyse_sentence(sentence.span, sentence.entities, learned_logit)
+    analysis = analyse_sentence(sentence.span, sentence.entities)
     if not analysis.has_verb and nlp is not None:
         # "Ferry Operator: New Evidence That the Ship Sank in the Storm": capitals make the tagger see
         # no verb; read in sentence case, it states a claim, kept whole as written.
         recased = nlp(_sentence_case(sentence.span.text))
-        analysis = analyse_sentence(recased[:], tuple(recased.ents), learned_logit)
+        analysis = analyse_sentence(recased[:], tuple(recased.ents), learned_logits([sentence.span])[0])
         if not analysis.has_verb or analysis.score < SCORE_FLOOR or (
                 analysis.score < UNANCHORED_OPINION_FLOOR and not _verifiable(analysis.reasons)):
             return []

@@ -99,8 +99,8 @@ def analyse_sentence(sentence: Span, entities: tuple[Span, ...],
                      learned_logit: float | None = None) -> SentenceAnalysis:
     """Features, check-worthiness score and reasons, kind, attribution of `sentence`.
 
-    `learned_logit` is the fine-tuned model's logit for the sentence when the caller scored the
-    article's sentences in one batch (`learned_logits`); without it the sentence is run alone."""
+    `learned_logit`: the fine-tuned model's logit, when the caller has it; else the model reads
+    `sentence` (only when it has a verb: a sentence without one yields no claim)."""
     analysis = rule_analysis(sentence, entities)
     if analysis.has_verb:
         if learned_logit is None:
@@ -145,7 +145,7 @@ def _score(analysis: SentenceAnalysis, sentence: Span, learned_logit: float) -> 
 
 
 def learned_logits(sentences: list[Span]) -> list[float]:
-    """The fine-tuned model's logits for many sentences, in one batched pass."""
+    """The fine-tuned model's logits for `sentences`, each as it scores alone."""
     return [float(value) for value in load_learned().logits([sentence.text for sentence in sentences])]
 
 
