@@ -182,6 +182,40 @@ def test_each_complement_of_a_reporting_verb_is_a_claim_with_its_speaker(nlp):
     assert [claim.attribution for claim in result.claims] == ["The governor", "The governor"]
 
 
+def test_a_that_clause_the_parse_hangs_inside_what_was_said_is_a_claim_of_its_own(nlp):
+    # "that none were hurt" parses as an adverbial clause of "carried", the last "that" clause as
+    # its conjunct: each is still something the officials said.
+    result = claims_of(nlp, "Officials said the ferry carried 212 passengers, that none were hurt and that the "
+                            "captain had been suspended.")
+    assert texts(result) == [
+        "Officials said the ferry carried 212 passengers.",
+        "Officials said that none were hurt.",
+        "Officials said that the captain had been suspended.",
+    ]
+    assert [claim.attribution for claim in result.claims] == ["Officials"] * 3
+    # None of whom, the claim alone does not say.
+    assert [claim.needs_context for claim in result.claims] == [False, True, False]
+
+
+def test_a_that_clause_joined_to_an_expectation_stays_expected(nlp):
+    result = claims_of(nlp, "The Estonian prime minister told reporters she expected the new port to open in 2026 "
+                            "and that it would employ 400 people.")
+    assert texts(result) == [
+        "The Estonian prime minister told reporters she expected the new port to open in 2026.",
+        "The Estonian prime minister told reporters she expected that the new port would employ 400 people.",
+    ]
+
+
+def test_that_clauses_of_a_verb_inside_what_was_said_stay_with_it(nlp):
+    # Lifted beside "said", "that fees would fall" would lose that the council decided it.
+    result = claims_of(nlp, "He said the council decided that taxes would rise and that fees would fall.")
+    assert all("the council decided" in text for text in texts(result))
+    assert any("fees would fall" in text for text in texts(result))
+    # A result: "that it could not dock" is not said beside "the ship was so big".
+    result = claims_of(nlp, "The captain said the ship was so big that it could not dock in the old harbour.")
+    assert texts(result) == ["The captain said the ship was so big that it could not dock in the old harbour."]
+
+
 # -- participles in the main verb's tense --------------------------------------------------------
 
 

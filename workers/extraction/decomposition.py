@@ -53,7 +53,7 @@ _CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
 # "Several banks, such as A and B": A and B are banks, not "several banks".
 _QUANTIFIERS = frozenset({"several", "many", "some", "other", "few", "most", "all", "both", "certain", "various",
                           "numerous", "these", "those", "such"})
-_PARTITIVES = frozenset({"some", "many", "most", "several", "few", "all", "dozens", "hundreds", "thousands"})
+_PARTITIVES = frozenset({"some", "many", "most", "several", "few", "all", "none", "dozens", "hundreds", "thousands"})
 
 
 def decompose(sentence: Span) -> list[Atom]:
@@ -138,6 +138,8 @@ def _propositions(sentence: Span) -> list[Atom]:
             cut = {token.i for token in _detached_tokens(root, child)}
             frame = [token for token in frame if token.i not in cut]
     atoms = _clauses(head, subject=None)
+    if frame and (parallel := _parallel_complements(head)):
+        atoms = _with_parallel_complements(atoms, head, parallel)
     if len(atoms) + len(reported) < 2:
         return [whole]
     atoms = atoms[:_MAX_ATOMS]
@@ -151,6 +153,49 @@ def _propositions(sentence: Span) -> list[Atom]:
             else:
                 atom.trailer = without_edges(frame)
     return [*atoms, *reported][:_MAX_ATOMS]
+
+
+def _parallel_complements(content: Token) -> list[Token]:
+    """Clauses a bare "that" opens that the parser hung inside what was said rather than beside
+    it: "said the ferry carried 212 passengers, that none were hurt and that ..." ("hurt" an
+    adverbial clause of "carried"), "told reporters she expected the port to open and that it
+    would employ 400 people" (a conjunct of "open", which no "that" opens). A "that" clause
+    joined to another "that" clause is left where it is: both may belong to a verb inside."""
+    found: list[Token] = []
+    for clause in content.subtree:
+        # An adverbial "that" clause of anything but the content is a result ("so big that ...").
+        if clause.pos_ not in VERB_POS or clause == content or (clause.dep_, clause.head == content) not in (
+                ("conj", False), ("advcl", True)) or clause.head.pos_ not in VERB_POS or any(
+                within(clause, other) for other in found):
+            continue
+        mark = clause.left_edge
+        if not (mark.lower_ == "that" and mark.dep_ == "mark" and mark.head == clause):
+            continue
+        if clause.dep_ == "conj" and any(child.dep_ == "mark" and child.lower_ == "that"
+                                         for child in clause.head.children):
+            continue
+        found.append(clause)
+    return found
+
+
+def _with_parallel_complements(atoms: list[Atom], content: Token, parallel: list[Token]) -> list[Atom]:
+    """`atoms` of what was said without the `parallel` clauses, and an atom for each: one beside
+    the content as its own clauses; one joined to a clause inside it in that clause's place
+    ("she expected that it would employ 400 people")."""
+    cut = {token.i for clause in parallel for token in _detached_tokens(clause.head, clause)}
+    kept = [atom for atom in (without(atom, cut) for atom in atoms) if len(atom.tokens) >= MIN_CLAUSE_TOKENS]
+    for clause in parallel:
+        if clause.head == content:
+            beside = _clauses(clause, subject=None)
+            for atom in beside:
+                # "that none were hurt": none of whom, the clause alone does not say.
+                for subject in [token for token in atom.tokens if token.dep_ in NOUN_SUBJECT_DEPS]:
+                    _name_the_part(atom, subject)
+            kept += beside
+            continue
+        replaced = {token.i for token in clause.head.subtree} - {token.i for token in clause.subtree}
+        kept.append(Atom(without_edges([token for token in content.subtree if token.i not in replaced])))
+    return kept
 
 
 def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | None = None,
