@@ -210,3 +210,11 @@ def test_a_date_written_out_keeps_the_space_after_it(nlp):
     text = "The Tallinn port authority said in mid-April that cargo volumes had fallen 8 percent.\n"
     claim = extract_claims(text, published_at="2024-07-08", nlp=nlp).claims[0]
     assert "in mid-April 2024 that" in claim.text
+
+
+def test_how_often_is_no_date(nlp):
+    result = extract_claims("A Baltic fisheries summit, held annually since 1994, met in Klaipeda in May 2023, "
+                            "and the ferry to Klaipeda runs a daily service.", nlp=nlp, published_at=MONDAY)
+    dates = [date for claim in result.claims for date in claim.dates]
+    assert {"text": "May 2023", "iso": "2023-05"} in dates
+    assert not [date for date in dates if date["text"].lower() in ("annually", "daily")]

@@ -48,6 +48,9 @@ NAME_LABELS = frozenset(
 )
 NUMBER_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
 DATE_LABELS = frozenset({"DATE"})
+# Words the tagger marks DATE that say how often, not when: "an annual summit" names no date.
+FREQUENCY_WORDS = frozenset({"annual", "annually", "yearly", "biannual", "biennial", "quarterly", "monthly",
+                             "fortnightly", "weekly", "daily", "nightly", "hourly"})
 # Figures, dates and times: "on July 8 and 9" is a range, and such a mention names no one.
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
 # Names that "it" and "its" can stand for.

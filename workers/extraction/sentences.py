@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import spacy
 from spacy.tokens import Span, Token
 
-from .lexicon import CLOSING_QUOTES, OPENING_QUOTES, QUOTE_MARKS
+from .lexicon import CLOSING_QUOTES, DATE_LABELS, FREQUENCY_WORDS, OPENING_QUOTES, QUOTE_MARKS
 from .text import Block
 
 # Far below spaCy's max_length, so memory and time per document stay modest.
@@ -67,7 +67,7 @@ def parse_sentences(nlp: spacy.Language, parse_text: str, blocks: list[Block]) -
     docs = nlp.pipe((parse_text[chunk.start : chunk.end] for chunk in chunks), batch_size=_BATCH_SIZE)
     for chunk, doc in zip(chunks, docs):
         # Span.ents scans every entity of the document: walk both lists once instead.
-        entities = list(doc.ents)
+        entities = [entity for entity in doc.ents if not _frequency_only(entity)]
         position = 0
         open_quote = None
         for sentence in doc.sents:
@@ -78,6 +78,11 @@ def parse_sentences(nlp: spacy.Language, parse_text: str, blocks: list[Block]) -
                 position += 1
             yield ParsedSentence(sentence, tuple(entities[first:position]), chunk.start, open_quote)
             open_quote = quote_state(sentence, open_quote)
+
+
+def _frequency_only(entity: Span) -> bool:
+    """A DATE that says how often, not when ("annual")."""
+    return entity.label_ in DATE_LABELS and all(token.lower_ in FREQUENCY_WORDS for token in entity)
 
 
 def quote_state(tokens: Iterable[Token], open_quote: str | None = None) -> str | None:
