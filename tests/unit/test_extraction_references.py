@@ -190,9 +190,44 @@ def test_a_demonstrative_in_the_main_clause_needs_context(nlp):
 
 
 def test_a_demonstrative_in_a_subordinate_clause_may_point_inside_the_claim(nlp):
-    claims = _claims(nlp, "The lake holds roughly 40 percent of the country's fresh water, although some "
+    claims = _claims(nlp, "The lake holds roughly 40 percent of Estonia's fresh water, although some "
                           "hydrologists dispute this estimate.")
     assert all(not needs for _text, needs in claims), claims
+
+
+def test_the_country_is_the_last_country_named_not_the_last_city(nlp):
+    claims = _claims(nlp, "Latvia's central bank cut its main rate on 10 July 2024. Analysts at Swedbank in Riga "
+                          "had expected a pause. Riga's port, once the country's largest employer, handled 18 "
+                          "million tonnes of cargo in 2023.")
+    assert ("Riga's port, once Latvia's largest employer, handled 18 million tonnes of cargo in 2023.", False) in claims
+
+
+def test_the_country_no_country_was_named_for_needs_context(nlp):
+    claims = _claims(nlp, "Riga's port, once the country's largest employer, handled 18 million tonnes of cargo "
+                          "in 2023.")
+    assert claims == [("Riga's port, once the country's largest employer, handled 18 million tonnes of cargo "
+                       "in 2023.", True)]
+
+
+def test_it_that_says_something_is_what_the_article_named(nlp):
+    claims = _claims(nlp, "The Parnu port authority met on 8 July 2024. It said cargo, which fell 20 percent "
+                          "in 2023, was recovering. It is said that the harbour will close.")
+    assert ("The Parnu port authority said cargo was recovering.", False) in claims
+    assert ("Cargo fell 20 percent in 2023, the Parnu port authority said.", False) in claims
+    # An "it" with nothing to stand for stays as it is: there is no one to name.
+    assert ("It is said that the harbour will close.", False) in claims
+
+
+def test_a_name_put_in_for_a_pronoun_keeps_its_capital_behind_the_claim(nlp):
+    claims = _claims(nlp, "Governor Martins Kazaks spoke on 10 July 2024. He said wages, which rose 11 percent "
+                          "in 2023, were still growing faster than productivity.")
+    assert ("Wages rose 11 percent in 2023, Martins Kazaks said.", False) in claims
+
+
+def test_a_reference_back_to_an_act_needs_context(nlp):
+    claims = _claims(nlp, "Lithuania accused Belarus of sending migrants to the border on 2 July 2024. Minsk "
+                          "denies the accusation.")
+    assert ("Minsk denies the accusation.", True) in claims
 
 
 def test_a_bare_kind_noun_standing_for_a_name_needs_context(nlp):

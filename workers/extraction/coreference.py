@@ -9,7 +9,7 @@ from typing import Literal
 
 from spacy.tokens import Span, Token
 
-from .entities import CanonicalNames, person_name, titled_person
+from .entities import CanonicalNames, may_be_country, person_name, titled_person
 from .lexicon import (
     CONFLICT_NOUNS,
     DEMONSTRATIVES,
@@ -18,6 +18,7 @@ from .lexicon import (
     GROUP_PRONOUNS,
     NAME_LABELS,
     NOUN_SUBJECT_DEPS,
+    PASSIVE_EXPLETIVE_IT_VERBS,
     PERSON_PRONOUNS,
     PLURAL_NOUN_TAGS,
     PRONOUN_GENDER,
@@ -290,6 +291,10 @@ def is_expletive(token: Token) -> bool:
         return True  # "when it comes to"
     if verb.lemma_ not in EXPLETIVE_IT_VERBS:
         return False
+    if verb.lemma_ in PASSIVE_EXPLETIVE_IT_VERBS:
+        # "It is said that ..." refers to nothing; "It said ..." and "It is expected to reopen" do.
+        passive = token.dep_ == "nsubjpass" or any(child.dep_ == "auxpass" for child in verb.children)
+        return passive and any(child.dep_ == "ccomp" and child.i > verb.i for child in verb.children)
     # The clause may hang on the verb or on its complement ("it is [fair] to say", "it is no [mystery] that").
     heads = [verb, *(child for child in verb.children if child.dep_ in ("acomp", "attr", "oprd"))]
     return any(_extraposed(child) for head in heads for child in head.children if child.i > verb.i)
@@ -423,8 +428,14 @@ def nearest_thing(token: Token, sentence: Span, quoted: set[int], names: Canonic
 
 def country_named_before(token: Token, sentence: Span, entities: tuple[Span, ...],
                          context: ArticleContext) -> Mention | None:
-    """The country "the country" at `token` stands for: the last one the article named."""
-    return _last(context.mentions, "GPE") or _last(_before(token, sentence, entities, context.names), "GPE")
+    """The country "the country" at `token` stands for: the last one the article named (a city
+    named since is none: "Riga's port, once the country's largest employer")."""
+    for mentions in (context.mentions, _before(token, sentence, entities, context.names)):
+        country = next((mention for mention in reversed(mentions)
+                        if mention.label == "GPE" and may_be_country(mention.name)), None)
+        if country is not None:
+            return country
+    return None
 
 
 def _is_thing(mention: Mention) -> bool:
@@ -437,7 +448,3 @@ def _is_group(mention: Mention) -> bool:
 
 def _before(token: Token, sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> list[Mention]:
     return sentence_mentions(sentence, tuple(entity for entity in entities if entity.end <= token.i), names)
-
-
-def _last(mentions: list[Mention], label: str) -> Mention | None:
-    return next((mention for mention in reversed(mentions) if mention.label == label), None)

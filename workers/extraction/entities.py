@@ -16,6 +16,8 @@ from .sentences import ParsedSentence
 _POSSESSIVE = ("'s", "’s", "'", "’")
 # Countries, capitals, continents, US states and cities of 100,000 or more (scripts/build_gazetteer.py).
 PLACES_PATH = Path(__file__).with_name("places.txt")
+# Countries alone, with the short names news uses ("Britain", "the US").
+COUNTRIES_PATH = Path(__file__).with_name("countries.txt")
 # Votes for one type of a name, beside one vote per mention of the tagger's label: a title before a
 # name or a longer person name that holds it outweighs two stray labels; the gazetteer one.
 _PERSON_CUE_VOTES = 2.0
@@ -27,8 +29,24 @@ _TITLE_DEPS = frozenset({"compound", "amod", "nmod"})
 @functools.lru_cache(maxsize=1)
 def places() -> frozenset[str]:
     """The gazetteer's names, case-folded."""
-    lines = PLACES_PATH.read_text(encoding="utf-8").splitlines()
+    return _names(PLACES_PATH)
+
+
+@functools.lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    """The countries' names, case-folded."""
+    return _names(COUNTRIES_PATH)
+
+
+def _names(path: Path) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
+
+
+def may_be_country(name: str) -> bool:
+    """Not a place the gazetteer knows to be something else: "Latvia" or "Kosovo", not "Riga"."""
+    key = name.casefold()
+    return key in countries() or key not in places()
 
 
 class NameMention(NamedTuple):

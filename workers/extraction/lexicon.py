@@ -88,6 +88,8 @@ NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "none", "nobody",
 # Verbs of an "it" that refers to nothing: "it is not known if ...", "it seems that ...".
 EXPLETIVE_IT_VERBS = frozenset({"be", "seem", "appear", "take", "remain", "know", "say", "believe", "report",
                                 "think", "expect", "estimate", "come", "matter", "become", "make", "look"})
+# Of those, the ones with an empty "it" only in the passive: "it is said that ...", but "It said ...".
+PASSIVE_EXPLETIVE_IT_VERBS = frozenset({"know", "say", "believe", "report", "think", "expect", "estimate"})
 # "The country" stands for the country named last.
 COUNTRY_NOUNS = frozenset({"country", "nation"})
 
@@ -119,7 +121,8 @@ EVENT_OR_ACT_NOUNS = frozenset(
     election vote referendum merger takeover bill law ban plan proposal decision reform policy project
     programme program investigation inquiry probe trial lawsuit outbreak storm blast explosion crash
     accident shooting summit meeting talks negotiations ceasefire truce sanctions measure measures report
-    study survey poll discovery invention finding findings announcement ruling verdict visit trip""".split())
+    study survey poll discovery invention finding findings announcement ruling verdict visit trip
+    accusation accusations allegation allegations claim claims closure closures statement warning""".split())
 # Verbs of a making done once: "a language created by ..." was created, not "is created".
 CREATION_LEMMAS = frozenset(
     """create found build write design discover invent establish compose paint publish release launch

@@ -152,7 +152,9 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 named_so_far = True
         elif lower in COUNTRY_NOUNS and token.i > 0 and token.doc[token.i - 1].lower_ == "the":
             country = country_named_before(token, sentence, entities, context)
-            if country is not None:
+            if country is None:
+                needs_context = True  # which country, only the article's context can say
+            else:
                 replacements[token.i - 1] = ""
                 replacements[token.i] = country.name
                 named_so_far = True
@@ -345,12 +347,15 @@ def _join(atom: Atom, sequence: list[Token], replacements: dict[int, str], dropp
         if token.i in dropped:
             continue
         word = replacements.get(token.i, atom.words.get(token.i, token.text))
-        if position == 0 and atom.prefix and token.i == token.sent.start and token.pos_ != "PROPN":
+        # A sentence's first word moved inside a claim loses its capital; a name put in for a
+        # pronoun there ("He said" → "..., Martins Kazaks said") keeps its own.
+        own_word = token.i not in replacements and token.pos_ != "PROPN"
+        if position == 0 and atom.prefix and token.i == token.sent.start and own_word:
             word = word[:1].lower() + word[1:]
-        if position == lead_end and atom.lead and token.i == token.sent.start and token.pos_ != "PROPN":
+        if position == lead_end and atom.lead and token.i == token.sent.start and own_word:
             word = word[:1].lower() + word[1:]
         # A reporting frame moved behind its proposition loses the capital of a sentence start.
-        if position == trailer_start and token.pos_ != "PROPN" and token.text != "I":
+        if position == trailer_start and own_word and token.text != "I":
             word = word[:1].lower() + word[1:]
         if position == lead_end and atom.lead and (full := _clitic_in_full(token)):
             # "Kim Schrier, who's running": "Kim Schrier is running", not "Kim Schrier 's running".
