@@ -135,3 +135,12 @@ def test_a_greeting_that_opens_a_letter_is_not_an_appeal():
         "The county never answered the 12 complaints we filed about the drains.",
     ]
     assert _flagged(NEWS[:2] + letter) == ["Hello,"]
+
+
+@pytest.mark.parametrize("note", [
+    "Correction: An earlier version of this article misstated the length of the flood wall.",
+    "Editor's note: This story has been updated with the board's vote.",
+    "A previous version of this story gave the wrong date for the vote.",
+])
+def test_the_publishers_note_on_its_own_article_goes(note):
+    assert _flagged(NEWS[:3] + [note] + NEWS[3:]) == [note]

@@ -83,12 +83,15 @@ _LIST_HEADING = re.compile(
 _CREDIT_LINE = re.compile(
     r"^\(?(?:(?:written|reporting|additional\s+reporting|editing|edited|compiled|photographs?)\s+by\b"
     r"|(?:sources?|tags?|topics?|categories|filed\s+under|posted\s+in)\s*:"
-    r"|(?:published|updated|last\s+updated|first\s+published|posted)\s*(?::|on\b|at\b|\d))",
+    r"|(?:published|updated|last\s+updated|first\s+published|posted)\s*(?::|on\b|at\b|\d)"
+    r"|(?:correction|clarification|editor['’]s\s+note)\s*:)",
     re.IGNORECASE,
 )
 _CONTRIBUTOR_LINE = re.compile(
     r"\bcontributed\s+(?:reporting|to\s+(?:this|the)\s+(?:report|story|article))\b"
-    r"|\b(?:can|may)\s+be\s+reached\s+at\b|^reach\s+(?:the|this)\s+(?:reporters?|writers?|authors?)\b",
+    r"|\b(?:can|may)\s+be\s+reached\s+at\b|^reach\s+(?:the|this)\s+(?:reporters?|writers?|authors?)\b"
+    # The publisher's note on its own article: "An earlier version of this article misstated ...".
+    r"|\b(?:earlier|previous|original)\s+version\s+of\s+this\s+(?:article|story|report|post)\b",
     re.IGNORECASE,
 )
 # "By Jane Doe and John Roe" but not "By raising rates, the bank ..."
