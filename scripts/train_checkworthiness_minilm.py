@@ -13,7 +13,8 @@ not. (Factual but unimportant sentences still become claims when they pass the m
 A seeded, stratified 10% of the sentences is held out: the model trains one epoch on the other 90%
 (mean pooling over the encoder's last layer, a linear head; batch 32 of sentences of similar
 length, max 64 tokens, AdamW 5e-5 with linear warm-up and decay), and the held-out 10% chooses
-the decision threshold (best F1 of the quantised model) and reports AUC / F1 for fp32 and int8. No dev file is read.
+the decision threshold (best F1 of the quantised model, run as the service runs it) and reports
+AUC / F1 for fp32 and int8. No dev file is read.
 
     .venv/bin/python scripts/train_checkworthiness_minilm.py [--data PATH] [--out DIR] [--epochs 1]
 
@@ -207,16 +208,11 @@ def main() -> None:
         quantize_dynamic(str(full), str(target), weight_type=QuantType.QInt8, per_channel=True)
     shutil.copyfile(base / "tokenizer.json", args.out / "tokenizer.json")
 
-    import onnxruntime
+    # Scored as the service scores: through its own scorer, one sentence a run.
+    from workers.extraction.checkworthiness import LearnedScorer
 
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = args.threads
-    session = onnxruntime.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
-    quantised = []
-    for start in range(0, len(held_texts), 128):
-        ids, mask = encode(held_texts[start:start + 128])
-        quantised.append(session.run(None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})[0])
-    int8_scores = 1 / (1 + np.exp(-np.concatenate(quantised)))
+    scorer = LearnedScorer(args.out, threads=args.threads, max_length=MAX_LENGTH)
+    int8_scores = 1 / (1 + np.exp(-scorer.logits(held_texts)))
     int8 = figures(int8_scores, held_labels)
     print(f"validation int8: AUC {int8['auc']:.4f}; best F1 {int8['best_f1']:.4f} at {int8['threshold']:.2f}; "
           f"F1 at 0.5 {f1_at(int8_scores, held_labels, 0.5):.4f}")
