@@ -182,6 +182,14 @@ def test_each_complement_of_a_reporting_verb_is_a_claim_with_its_speaker(nlp):
     assert [claim.attribution for claim in result.claims] == ["The governor", "The governor"]
 
 
+def test_a_phrase_that_describes_a_figure_says_nothing_of_what_the_figure_is_of(nlp):
+    # Hung on "GDP" by the parse: "GDP is the highest share of any NATO member" would be false.
+    result = claims_of(nlp, "The budget raises defence spending to 4.7 percent of GDP, the highest share of any "
+                            "NATO member.")
+    assert not [text for text in texts(result) if text.startswith("GDP is")]
+    assert any("4.7 percent of GDP" in text for text in texts(result))
+
+
 def test_a_that_clause_the_parse_hangs_inside_what_was_said_is_a_claim_of_its_own(nlp):
     # "that none were hurt" parses as an adverbial clause of "carried", the last "that" clause as
     # its conjunct: each is still something the officials said.

@@ -983,9 +983,10 @@ def _described_name(noun: Token, tense: str | None) -> Atom | None:
     doc = noun.doc
     if noun.pos_ != "NOUN" or noun.i < name.i or name.pos_ != "PROPN" or noun.tag_ in PLURAL_NOUN_TAGS:
         return None
-    if name.ent_type_ in NUMERIC_LABELS:
-        # "raised the rate to 4.5 percent on Thursday, the highest level since 2008": the phrase
-        # describes the figure; the parse hung it on the day.
+    if name.ent_type_ in NUMERIC_LABELS or name.dep_ == "pobj" and name.head.head.ent_type_ in NUMERIC_LABELS:
+        # "raised the rate to 4.5 percent on Thursday, the highest level since 2008", "to 4.7
+        # percent of GDP, the highest share of any NATO member": the phrase describes the figure;
+        # the parse hung it on the day, or on what the figure is of.
         return None
     if not any(child.dep_ in ("det", "poss") for child in noun.children) or any(
             token.dep_ in ("relcl", "acl", "appos", "conj") or token.pos_ in VERB_POS or token.text in ("(", ")")
