@@ -395,6 +395,35 @@ def test_an_attribution_says_whose_office_or_spokesman_speaks(nlp):
     assert claim_containing(result, "5 percent").attribution == "the port authority's spokesman"
 
 
+def test_a_speaker_speaks_only_for_what_their_verb_reports(nlp):
+    result = extract_claims("The mayor of Narva visited the border crossing on 3 May 2024 and said queues had "
+                            "doubled since March.\n\nDenmark spends about 1.2 billion kroner a year on cycle paths, "
+                            "according to ministry figures, and plans to add 300 kilometres of lanes by 2030.",
+                            nlp=nlp)
+    # "said" takes its speaker from the verb it is joined to; the visit is the writer's report.
+    assert claim_containing(result, "queues had doubled").attribution == "The mayor of Narva"
+    assert claim_containing(result, "visited the border crossing").attribution is None
+    assert claim_containing(result, "1.2 billion kroner").attribution == "ministry figures"
+    assert claim_containing(result, "300 kilometres").attribution is None
+
+
+def test_a_second_speech_act_joined_to_what_was_said_is_the_speakers(nlp):
+    # The parse joins "warned" to "had driven": split under that subject, the stocks would warn.
+    result = extract_claims("The fund's chief executive, Nicolai Tangen, told a news conference on 30 January 2024 "
+                            "that technology stocks had driven most of the gain and warned that returns would be "
+                            "lower in the years ahead.", nlp=nlp)
+    warned = claim_containing(result, "returns would be lower")
+    assert warned.text.startswith("The fund's chief executive, Nicolai Tangen, warned that returns would be lower")
+    assert warned.attribution == claim_containing(result, "technology stocks").attribution
+    assert not [claim for claim in result.claims if "stocks had warned" in claim.text]
+
+
+def test_its_in_a_trailing_frame_is_what_was_said_of(nlp):
+    result = extract_claims("Norway's sovereign wealth fund, the world's largest, returned 16.1 percent in 2023, "
+                            "its manager said on 30 January 2024.", nlp=nlp)
+    assert claim_containing(result, "16.1 percent").attribution == "Norway's sovereign wealth fund's manager"
+
+
 def test_plain_statements_have_no_attribution(pier):
     assert claim_containing(pier, "opened in 1962").attribution is None
 

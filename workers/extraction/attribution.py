@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Span, Token
 
-from .coreference import BOUND, ArticleContext, antecedent, pronoun_class
+from .coreference import BOUND, ArticleContext, antecedent, frame_owner, pronoun_class
 from .entities import name_key, possessive_of, titled_person
 from .lexicon import NOUN_SUBJECT_DEPS, REPORTING_VERBS, SPEAKER_PHRASE_DEPS
 from .sentences import quoted_tokens
@@ -47,8 +47,7 @@ def speaker(sentence: Span, tokens: list[Token], verb: Token | None) -> Token | 
     """The head of who says it: the speech verb's subject (its agent when passive), or what
     "according to" names."""
     if verb is not None:
-        subject = (_agent(verb) if _passive(verb) else
-                   next((child for child in verb.children if child.dep_ in NOUN_SUBJECT_DEPS), None))
+        subject = _agent(verb) if _passive(verb) else _subject(verb)
         if subject is not None:
             return subject
     for token in tokens:
@@ -60,6 +59,17 @@ def speaker(sentence: Span, tokens: list[Token], verb: Token | None) -> Token | 
             source = next((child for child in to.children if child.dep_ == "pobj"), None)
             if source is not None:
                 return source
+    return None
+
+
+def _subject(verb: Token) -> Token | None:
+    """The verb's subject, or the one of the verb it is coordinated with ("Its leader called the
+    budget a fiction and said ...")."""
+    for _ in range(4):
+        subject = next((child for child in verb.children if child.dep_ in NOUN_SUBJECT_DEPS), None)
+        if subject is not None or verb.dep_ != "conj":
+            return subject
+        verb = verb.head
     return None
 
 
@@ -103,7 +113,8 @@ def speaker_name(speaker: Token, phrase: str, sentence: Span, entities: tuple[Sp
                   if child.dep_ == "poss" and child.pos_ == "PRON" and pronoun_class(child.lower_)), None)
     if owner is not None:
         # "her office said": whose office, as the sentence or the article before it says.
-        found = antecedent(owner, sentence, entities, quoted_tokens(sentence, open_quote), set(), context)
+        found = frame_owner(owner, entities, context.names) or antecedent(
+            owner, sentence, entities, quoted_tokens(sentence, open_quote), set(), context)
         if found is not None and found is not BOUND:
             return re.sub(rf"\b{re.escape(owner.text)}\b", lambda _: possessive_of(found.name), phrase, count=1)
     titled = titled_person(speaker, context.names)

@@ -366,6 +366,25 @@ def antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted:
     return context.topic(agrees)
 
 
+def frame_owner(owner: Token, entities: tuple[Span, ...], names: CanonicalNames) -> Mention | None:
+    """Whose "its manager" is in "X returned 16 percent, its manager said": what was said is of
+    X, its subject (the first, where the parse gives two: "Norway's fund, the world's largest,
+    returned"), not the last name before the pronoun ("Norway"). None without such a frame."""
+    speaker = owner.head
+    verb = speaker.head
+    if owner.lower_ not in THING_PRONOUNS or speaker.dep_ not in NOUN_SUBJECT_DEPS or (
+            verb.lemma_ not in REPORTING_VERBS):
+        return None
+    content = next((child for child in verb.children
+                    if child.dep_ in ("ccomp", "parataxis") and child.i < verb.i), None)
+    subject = None if content is None else next(
+        (child for child in content.children if child.dep_ in NOUN_SUBJECT_DEPS), None)
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+        return None
+    mention = _subject_mention(subject, entities, names)
+    return mention if mention is not None and _is_thing(mention) else None
+
+
 def reported_person(token: Token, names: CanonicalNames) -> tuple[str, bool] | None:
     """Who "he" or "she" in reported speech is, by role: the subject of what a speaker says is the
     speaker ("Putin told Modi he understood ..."), the subject of a clause inside that the one spoken

@@ -138,9 +138,16 @@ def _propositions(sentence: Span) -> list[Atom]:
             cut = {token.i for token in _detached_tokens(root, child)}
             frame = [token for token in frame if token.i not in cut]
     atoms = _clauses(head, subject=None)
+    speaker = next((child for child in root.children if child.dep_ in NOUN_SUBJECT_DEPS), None) if frame else None
+    acts = _speaker_acts(head) if speaker is not None else []
+    if acts:
+        # Cut out, with the atom the split made of each under the wrong subject.
+        spoken = {token.i for act in acts for token in _detached_tokens(act.head, act)}
+        atoms = [without(atom, spoken) for atom in atoms if not {token.i for token in atom.tokens} <= spoken]
+        atoms = [atom for atom in atoms if len(atom.tokens) >= MIN_CLAUSE_TOKENS]
     if frame and (parallel := _parallel_complements(head)):
         atoms = _with_parallel_complements(atoms, head, parallel)
-    if len(atoms) + len(reported) < 2:
+    if len(atoms) + len(acts) + len(reported) < 2:
         return [whole]
     atoms = atoms[:_MAX_ATOMS]
     if frame:
@@ -152,7 +159,19 @@ def _propositions(sentence: Span) -> list[Atom]:
                 atom.tokens = sorted([*without_edges(frame), *atom.tokens], key=lambda token: token.i)
             else:
                 atom.trailer = without_edges(frame)
-    return [*atoms, *reported][:_MAX_ATOMS]
+    # The speaker's own further act, with the speaker as its subject.
+    spoken_by_speaker = [Atom(without_edges(list(act.subtree)), lead=list(speaker.subtree))
+                         for act in acts if speaker is not None]
+    return [*atoms, *spoken_by_speaker, *reported][:_MAX_ATOMS]
+
+
+def _speaker_acts(content: Token) -> list[Token]:
+    """Reporting verbs the parse joined to what was said rather than to the verb that reports it:
+    "told a news conference that stocks had driven the gain and warned that returns would fall"
+    (Tangen warned, not the stocks). Each has a clause of its own and no subject."""
+    return [child for child in content.children if child.dep_ == "conj" and child.pos_ == "VERB"
+            and child.lemma_ in REPORTING_VERBS and any(grandchild.dep_ == "ccomp" for grandchild in child.children)
+            and not any(grandchild.dep_ in ANY_SUBJECT_DEPS for grandchild in child.children)]
 
 
 def _parallel_complements(content: Token) -> list[Token]:

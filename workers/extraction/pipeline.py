@@ -19,7 +19,7 @@ from .entities import CanonicalNames, NameMention, claim_entities, name_mentions
 from .genders import person_genders
 from .kinds import atom_kind
 from .language import DEFAULT_LANGUAGE, detect_language, normalise_language
-from .lexicon import DATE_LABELS, NAME_LABELS
+from .lexicon import DATE_LABELS, NAME_LABELS, REPORTING_VERBS
 from .lists import (
     has_finite_verb,
     is_lead_in,
@@ -264,7 +264,13 @@ def _claims_of_atoms(text: str, sentence: ParsedSentence, context: ArticleContex
             # In the tense of the clause the date modifies: "said Thursday that he will visit".
             dates.append({"text": date.text, "iso": entity_iso(date, context.base)})
         names = [entity for entity in entities if entity.label_ in NAME_LABELS]
-        claim_attribution = atom.attribution if atom.attribution is not None else attribution
+        # The sentence's speaker speaks for the claims that keep who speaks: "The mayor visited the
+        # crossing and said queues had doubled" — the visit is the writer's report, not the mayor's.
+        reporter = analysis.speech_verb or analysis.speaker
+        speaks = attribution is not None and reporter is not None and (reporter.i in inside or (
+            analysis.speaker is not None and analysis.speaker.i in inside and any(
+                token.pos_ == "VERB" and token.lemma_ in REPORTING_VERBS for token in rendered.tokens)))
+        claim_attribution = atom.attribution if atom.attribution is not None else attribution if speaks else None
         score, reasons = analyse_claim(sentence.span, sentence.entities, analysis, rendered.tokens,
                                        attributed=claim_attribution is not None)
         claims.append(ExtractedClaim(

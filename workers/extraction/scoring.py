@@ -86,6 +86,8 @@ class SentenceAnalysis:
     attribution: str | None = None
     # The head word of the attribution ("she", "Brekke", "ministry"), for resolving it in context.
     speaker: Token | None = None
+    # The verb that reports ("said"); None for "according to".
+    speech_verb: Token | None = None
     future: bool = False
     names: list[Span] = field(default_factory=list)
     dates: list[Span] = field(default_factory=list)
@@ -227,6 +229,7 @@ def rule_analysis(sentence: Span, entities: tuple[Span, ...], *, tokens: list[To
     analysis.reasons = reasons
     analysis.attribution = attribution
     analysis.speaker = head
+    analysis.speech_verb = verb if head is not None else None
     analysis.kind = sentence_kind(tokens, reasons, quoted, attribution, analysis.names, analysis.dates)
     return analysis
 
