@@ -62,7 +62,15 @@ def decompose(sentence: Span) -> list[Atom]:
         return [Atom([token for token in sentence])]
     atoms = [part for atom in _propositions(sentence) for each in split_subjects(atom) for item in enumerated(each)
              for part in _trip_purpose(item)]
-    return [*atoms[:_MAX_ATOMS - 1], *_examples_named(sentence, atoms), *atoms[_MAX_ATOMS - 1:]][:_MAX_ATOMS]
+    return _at_most_max([*atoms[:_MAX_ATOMS - 1], *_examples_named(sentence, atoms), *atoms[_MAX_ATOMS - 1:]],
+                        sentence)
+
+
+def _at_most_max(atoms: list[Atom], sentence: Span) -> list[Atom]:
+    """`atoms`, or the sentence whole when it holds more than a claim should be cut into: cut
+    short, the propositions after the sixth ("Ferries to A, B, C, D, E, F and G were cancelled":
+    G) would be in no claim."""
+    return atoms if len(atoms) <= _MAX_ATOMS else [Atom([token for token in sentence])]
 
 
 def _examples_named(sentence: Span, made: list[Atom]) -> list[Atom]:
@@ -118,7 +126,7 @@ def _propositions(sentence: Span) -> list[Atom]:
     if pointed is not None:
         # "It is worth noting that X", "Note that X": X is what the sentence states.
         atoms = _pointed_atoms(pointed)
-        return atoms[:_MAX_ATOMS] if atoms else [whole]
+        return _at_most_max(atoms, sentence) if atoms else [whole]
     frame: list[Token] = []
     head = root
     content = next((child for child in root.children if child.dep_ == "ccomp"), None)
@@ -147,9 +155,8 @@ def _propositions(sentence: Span) -> list[Atom]:
         atoms = [atom for atom in atoms if len(atom.tokens) >= MIN_CLAUSE_TOKENS]
     if frame and (parallel := _parallel_complements(head)):
         atoms = _with_parallel_complements(atoms, head, parallel)
-    if len(atoms) + len(acts) + len(reported) < 2:
+    if not 2 <= len(atoms) + len(acts) + len(reported) <= _MAX_ATOMS:
         return [whole]
-    atoms = atoms[:_MAX_ATOMS]
     if frame:
         frame_first = frame[0].i < head.left_edge.i
         for atom in atoms:
@@ -162,7 +169,7 @@ def _propositions(sentence: Span) -> list[Atom]:
     # The speaker's own further act, with the speaker as its subject.
     spoken_by_speaker = [Atom(without_edges(list(act.subtree)), lead=list(speaker.subtree))
                          for act in acts if speaker is not None]
-    return [*atoms, *spoken_by_speaker, *reported][:_MAX_ATOMS]
+    return [*atoms, *spoken_by_speaker, *reported]
 
 
 def _speaker_acts(content: Token) -> list[Token]:
