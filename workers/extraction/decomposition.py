@@ -150,9 +150,7 @@ def _propositions(sentence: Span) -> list[Atom]:
     acts = _speaker_acts(head) if speaker is not None else []
     if acts:
         # Cut out, with the atom the split made of each under the wrong subject.
-        spoken = {token.i for act in acts for token in _detached_tokens(act.head, act)}
-        atoms = [without(atom, spoken) for atom in atoms if not {token.i for token in atom.tokens} <= spoken]
-        atoms = [atom for atom in atoms if len(atom.tokens) >= MIN_CLAUSE_TOKENS]
+        atoms = _without_clauses(atoms, acts)
     if frame and (parallel := _parallel_complements(head)):
         atoms = _with_parallel_complements(atoms, head, parallel)
     if not 2 <= len(atoms) + len(acts) + len(reported) <= _MAX_ATOMS:
@@ -179,6 +177,13 @@ def _speaker_acts(content: Token) -> list[Token]:
     return [child for child in content.children if child.dep_ == "conj" and child.pos_ == "VERB"
             and child.lemma_ in REPORTING_VERBS and any(grandchild.dep_ == "ccomp" for grandchild in child.children)
             and not any(grandchild.dep_ in ANY_SUBJECT_DEPS for grandchild in child.children)]
+
+
+def _without_clauses(atoms: list[Atom], clauses: list[Token]) -> list[Atom]:
+    """`atoms` without the tokens of `clauses` (and what joins them), each an atom of its own
+    elsewhere; an atom left with less than a clause goes."""
+    cut = {token.i for clause in clauses for token in _detached_tokens(clause.head, clause)}
+    return [atom for atom in (without(atom, cut) for atom in atoms) if len(atom.tokens) >= MIN_CLAUSE_TOKENS]
 
 
 def _parallel_complements(content: Token) -> list[Token]:
@@ -208,8 +213,7 @@ def _with_parallel_complements(atoms: list[Atom], content: Token, parallel: list
     """`atoms` of what was said without the `parallel` clauses, and an atom for each: one beside
     the content as its own clauses; one joined to a clause inside it in that clause's place
     ("she expected that it would employ 400 people")."""
-    cut = {token.i for clause in parallel for token in _detached_tokens(clause.head, clause)}
-    kept = [atom for atom in (without(atom, cut) for atom in atoms) if len(atom.tokens) >= MIN_CLAUSE_TOKENS]
+    kept = _without_clauses(atoms, parallel)
     for clause in parallel:
         if clause.head == content:
             beside = _clauses(clause, subject=None)

@@ -6,10 +6,10 @@ import datetime
 from collections.abc import Iterator
 
 import spacy
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from .atoms import Atom
-from .attribution import speaker_name
+from .attribution import speaker_name, speech_verb
 from .boilerplate import boilerplate_flags
 from .claims import ClaimDate, ExtractedClaim, ExtractionResult
 from .coreference import ArticleContext
@@ -19,7 +19,7 @@ from .entities import CanonicalNames, NameMention, claim_entities, name_mentions
 from .genders import person_genders
 from .kinds import atom_kind
 from .language import DEFAULT_LANGUAGE, detect_language, normalise_language
-from .lexicon import DATE_LABELS, NAME_LABELS, REPORTING_VERBS
+from .lexicon import DATE_LABELS, NAME_LABELS
 from .lists import (
     has_finite_verb,
     is_lead_in,
@@ -264,12 +264,7 @@ def _claims_of_atoms(text: str, sentence: ParsedSentence, context: ArticleContex
             # In the tense of the clause the date modifies: "said Thursday that he will visit".
             dates.append({"text": date.text, "iso": entity_iso(date, context.base)})
         names = [entity for entity in entities if entity.label_ in NAME_LABELS]
-        # The sentence's speaker speaks for the claims that keep who speaks: "The mayor visited the
-        # crossing and said queues had doubled" — the visit is the writer's report, not the mayor's.
-        reporter = analysis.speech_verb or analysis.speaker
-        speaks = attribution is not None and reporter is not None and (reporter.i in inside or (
-            analysis.speaker is not None and analysis.speaker.i in inside and any(
-                token.pos_ == "VERB" and token.lemma_ in REPORTING_VERBS for token in rendered.tokens)))
+        speaks = attribution is not None and _speaks_for(analysis, sentence.span, rendered.tokens, inside)
         claim_attribution = atom.attribution if atom.attribution is not None else attribution if speaks else None
         score, reasons = analyse_claim(sentence.span, sentence.entities, analysis, rendered.tokens,
                                        attributed=claim_attribution is not None)
@@ -288,6 +283,20 @@ def _claims_of_atoms(text: str, sentence: ParsedSentence, context: ArticleContex
             relative_dates_unresolved=relative_dates and context.base is None,
         ))
     return claims
+
+
+def _speaks_for(analysis: SentenceAnalysis, sentence: Span, tokens: list[Token], inside: set[int]) -> bool:
+    """Whether the sentence's speaker speaks for a claim of it: the claim keeps the verb that
+    reports (or what "according to" names), or the speaker with a speech verb of its own ("X
+    warned that ..."). "The mayor visited the crossing and said queues had doubled": the visit is
+    the writer's report, not the mayor's."""
+    speaker = analysis.speaker
+    if speaker is None:
+        return False
+    reporter = analysis.speech_verb or speaker
+    # Quotation marks as rule_analysis read them, over the whole sentence.
+    quoted = quoted_tokens(token for token in sentence if not token.is_space)
+    return reporter.i in inside or speaker.i in inside and speech_verb(tokens, quoted) is not None
 
 
 def _title_case(sentence: Span) -> bool:
