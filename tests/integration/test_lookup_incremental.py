@@ -66,6 +66,27 @@ def test_a_factcheck_stored_before_the_english_part_is_embedded_again_once(store
     assert store.factchecks.put_vectors([(record["id"], "2000-01-01T00:00:00.000Z", "stale")]) == 0
 
 
+def test_vectors_stored_before_the_current_format_are_embedded_again_once(store):
+    import base64
+
+    from service.factchecks import embeddings_of, parse_claimreview
+
+    claims = ["Haapsalu's railway station reopened in 2024.", "Viljandi banned cars from its old town in 2022."]
+    records = [parse_claimreview(review(f"https://checks.example/batched-{n}", claim)).record()
+               for n, claim in enumerate(claims)]
+    vectors = embeddings_of(records)
+    # As the store kept them before the format stamp (English parts embedded in batches):
+    # both parts, but not the vectors each text gives on its own.
+    unstamped = [base64.b64encode((vector + 0.01).astype(np.float16).tobytes()).decode() for vector in vectors]
+    store.factchecks.put_factchecks(records, unstamped)
+    assert [from_text(vector) for _record, vector in store.factchecks.all_factchecks()] == [None, None]
+    found = Lookup().search(store, "The railway station in Haapsalu reopened in 2024.")
+    assert found[0]["factcheck"]["url"] == "https://checks.example/batched-0"
+    stored = {record["url"]: from_text(vector) for record, vector in store.factchecks.all_factchecks()}
+    for record, vector in zip(records, vectors, strict=True):
+        np.testing.assert_allclose(stored[record["url"]], vector, atol=1e-3)
+
+
 def test_factchecks_stored_changed_and_deleted_reach_the_index_in_place(store):
     import_claimreviews(store, [review("https://checks.example/ferry", "Ferry tickets to Tallinn doubled in 2023."),
                                 review("https://checks.example/rail", "Rail Baltica cost Estonia 120 million euros."),
