@@ -36,6 +36,23 @@ def test_a_concessive_clause_whose_pronoun_points_out_of_it_stays_whole(nlp):
     assert texts(claims_of(nlp, sentence)) == [sentence]
 
 
+def test_a_contrasting_report_is_a_claim_of_its_own_speaker(nlp):
+    # The parse hangs "while ... said" on "said" in one sentence and on what was said in the other.
+    result = claims_of(nlp, "The mayor of Tartu said the bridge would reopen in May, while the mayor of Kaunas "
+                            "said repairs would take a year. Martins Kazaks said wages rose 11 percent in 2023, "
+                            "whereas Ruta Vainiene said prices fell.")
+    assert [(claim.text, claim.attribution) for claim in result.claims] == [
+        ("The mayor of Tartu said the bridge would reopen in May.", "The mayor of Tartu"),
+        ("The mayor of Kaunas said repairs would take a year.", "the mayor of Kaunas"),
+        ("Martins Kazaks said wages rose 11 percent in 2023.", "Martins Kazaks"),
+        ("Ruta Vainiene said prices fell.", "Ruta Vainiene")]
+
+
+def test_a_contrasting_report_by_a_pronoun_stays_with_its_sentence(nlp):
+    sentence = "The minister said exports rose, while he said imports fell."
+    assert texts(claims_of(nlp, sentence)) == [sentence]
+
+
 # -- absolute clauses -------------------------------------------------------------------------
 
 
@@ -415,3 +432,28 @@ def test_the_facts_beside_a_judgement_stay(nlp):
     result = claims_of(nlp, "Zinc is found in oysters. It helps wounds heal and is essential for a strong "
                             "immune system.")
     assert texts(result) == ["Zinc is found in oysters.", "Zinc helps wounds heal."]
+
+
+def test_what_opens_a_sentence_holds_for_each_clause_joined_in_it(nlp):
+    result = claims_of(nlp, "By the end of March 2024, the outbreak had spread to six counties, and two children "
+                            "had died. According to the ministry, exports rose 5 percent in 2023, and imports fell "
+                            "3 percent. However, exports to Finland rose 5 percent, and imports fell 3 percent.")
+    assert texts(result) == [
+        "By the end of March 2024, the outbreak had spread to six counties.",
+        "By the end of March 2024, two children had died.",
+        "According to the ministry, exports rose 5 percent in 2023.",
+        "According to the ministry, imports fell 3 percent.",
+        # A link to the sentence before is no part of either fact.
+        "Exports to Finland rose 5 percent.",
+        "Imports fell 3 percent."]
+    assert [claim.attribution for claim in result.claims[2:4]] == ["the ministry", "the ministry"]
+
+
+def test_a_relative_clause_says_its_fact_of_all_it_follows(nlp):
+    text = ("Estonia and Norway, which also border Russia, have kept their crossings open.\n"
+            "The port authority of Parnu, which runs the harbour, said cargo rose 4 percent in 2025.\n")
+    claims = claims_of(nlp, text).claims
+    assert [claim.text for claim in claims[:2]] == [
+        "Estonia and Norway have kept their crossings open.", "Estonia and Norway also border Russia."]
+    # The speaker without the clause that describes it, however deep the clause hangs.
+    assert claims[2].attribution == "The port authority of Parnu"

@@ -28,6 +28,8 @@ class Atom:
     # attribution and takes no reporting frame of the sentence.
     prefix: str = ""
     attribution: str | None = None
+    # Who says it when that is not the sentence's speaker: "X said A, while Y said B" (Y, for B).
+    speaker: Token | None = None
     # A word the atom cannot resolve from its sentence ("some" of what?).
     needs_context: bool = False
 

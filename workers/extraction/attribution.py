@@ -80,6 +80,9 @@ def speaker_phrase(sentence: Span, head: Token) -> str:
     start, end = head.left_edge.i, head.right_edge.i + 1
     describing = [child for child in head.children if child.i > head.i and (
         child.dep_ in _DESCRIBING_DEPS or child.dep_ == "appos" and head.pos_ == "PROPN")]
+    # "The port authority of Parnu, which runs the harbour": a clause set off by a comma deeper in.
+    describing += [token for token in head.subtree if token.i > head.i and token.dep_ in _DESCRIBING_DEPS
+                   and token.left_edge.i > 0 and sentence.doc[token.left_edge.i - 1].text == ","]
     if describing:
         end = min(child.left_edge.i for child in describing)
     if end - start > _MAX_ATTRIBUTION_TOKENS:

@@ -14,6 +14,7 @@ from .lexicon import (
     CAUSAL_MARKS,
     CONCESSIVE_MARKS,
     CREATION_LEMMAS,
+    DISCOURSE_MARKERS,
     DOCUMENT_NOUNS,
     EMPHASIS_ADVERBS,
     EVENT_NOUNS,
@@ -145,6 +146,13 @@ def _propositions(sentence: Span) -> list[Atom]:
             reported += found
             cut = {token.i for token in _detached_tokens(root, child)}
             frame = [token for token in frame if token.i not in cut]
+    # "X said A, while Y said B": what Y said is a claim of Y's, no part of X's frame.
+    for child in root.children if frame else []:
+        if child.dep_ == "advcl" and _is_concessive(child) and size(child) >= MIN_CLAUSE_TOKENS and not (
+                _refers_across(root, child)):
+            reported += _concessive_atoms(child)
+            cut = {token.i for token in _detached_tokens(root, child)}
+            frame = [token for token in frame if token.i not in cut]
     atoms = _clauses(head, subject=None)
     speaker = next((child for child in root.children if child.dep_ in NOUN_SUBJECT_DEPS), None) if frame else None
     acts = _speaker_acts(head) if speaker is not None else []
@@ -158,7 +166,7 @@ def _propositions(sentence: Span) -> list[Atom]:
     if frame:
         frame_first = frame[0].i < head.left_edge.i
         for atom in atoms:
-            if atom.prefix:
+            if atom.prefix or atom.speaker is not None:
                 continue
             if frame_first and not atom.lead:
                 atom.tokens = sorted([*without_edges(frame), *atom.tokens], key=lambda token: token.i)
@@ -250,8 +258,12 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
                 _addresses_the_reader(child)):
             # A clause with its own subject inside a participle phrase is a parse gone astray.
             detached.append(child)
-            atoms += _clauses(child, subject=subject, aux=_borrowed_aux(verb, child) if subject else None,
+            joined = _clauses(child, subject=subject, aux=_borrowed_aux(verb, child) if subject else None,
                               tense=tense)
+            if joined and not joined[0].lead and not _leading_adjuncts(child):
+                # "By the end of March, it had spread ..., and two children had died": by then, both.
+                joined[0].tokens = sorted([*_leading_adjuncts(verb), *joined[0].tokens], key=lambda token: token.i)
+            atoms += joined
         elif child.dep_ == "conj" and (pointed := _pointed_at(child)) is not None:
             # "That may sound modest, but keep in mind that the county has 3,000 residents": what the
             # reader is told to keep in mind is a fact; the instruction is not.
@@ -286,8 +298,7 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
         elif child.dep_ == "advcl" and _is_concessive(child) and size(child) >= MIN_CLAUSE_TOKENS and not (
                 _refers_across(verb, child)):
             detached.append(child)
-            atoms += _bind_possessives(
-                [_closed(_without_marker(atom, child), child) for atom in _clauses(child, subject=None)])
+            atoms += _concessive_atoms(child)
         elif child.dep_ == "advcl" and subject and _is_causal(child, verb) and _whole_span(verb, child):
             # "The mill closed because demand fell": that demand fell is a fact of its own; the main
             # claim keeps its cause, since the link is a claim too.
@@ -1058,8 +1069,10 @@ def _relative_clause(clause: Token) -> Atom | None:
     if not body:
         return None
     noun = clause.head
-    antecedent = [token for token in noun.subtree if not within(token, clause) and token.i <= noun.i]
-    antecedent = [token for token in antecedent if token.dep_ not in ("appos",)]
+    # All the clause follows: "the port authority of Parnu", "Estonia and Norway", not "Estonia" alone.
+    asides = [child for child in noun.children if child.dep_ == "appos"]
+    antecedent = [token for token in noun.subtree if token.i < clause.left_edge.i and not any(
+        within(token, aside) for aside in asides)]
     return Atom(body, lead=without_edges(antecedent))
 
 
@@ -1121,6 +1134,34 @@ def _is_concessive(clause: Token) -> bool:
     """"whereas Neptune is a gas giant", "although prices rose": a second fact, with its own subject."""
     return any(child.dep_ == "mark" and child.lower_ in CONCESSIVE_MARKS for child in clause.children) and any(
         child.dep_ in NOUN_SUBJECT_DEPS for child in clause.children)
+
+
+def _leading_adjuncts(verb: Token) -> list[Token]:
+    """What opens the clause before its subject and says when, where or by whose account ("By the end
+    of March,", "Last year,", "According to the ministry,"), with its comma; no discourse marker."""
+    subject = next((child for child in verb.children if child.dep_ in ANY_SUBJECT_DEPS), None)
+    if subject is None:
+        return []
+    doc, tokens = verb.doc, []
+    for child in verb.children:
+        if child.i < subject.left_edge.i and child.dep_ in ("prep", "npadvmod") and (
+                child.lower_ not in DISCOURSE_MARKERS):
+            tokens += list(child.subtree)
+            if child.right_edge.i + 1 < subject.left_edge.i and doc[child.right_edge.i + 1].text == ",":
+                tokens.append(doc[child.right_edge.i + 1])
+    return tokens
+
+
+def _concessive_atoms(clause: Token) -> list[Atom]:
+    """The atoms of a concessive clause; those of one that reports ("while the mayor of Kaunas
+    said repairs would take a year") are its speaker's, not the sentence's."""
+    atoms = _bind_possessives(
+        [_closed(_without_marker(atom, clause), clause) for atom in _clauses(clause, subject=None)])
+    if clause.lemma_ in REPORTING_VERBS:
+        speaker = next(child for child in clause.children if child.dep_ in NOUN_SUBJECT_DEPS)
+        for atom in atoms:
+            atom.speaker = speaker
+    return atoms
 
 
 def _refers_across(verb: Token, clause: Token) -> bool:

@@ -9,7 +9,7 @@ import spacy
 from spacy.tokens import Span, Token
 
 from .atoms import Atom
-from .attribution import speaker_name, speech_verb
+from .attribution import speaker_name, speaker_phrase, speech_verb
 from .boilerplate import boilerplate_flags
 from .claims import ClaimDate, ExtractedClaim, ExtractionResult
 from .coreference import ArticleContext
@@ -265,7 +265,10 @@ def _claims_of_atoms(text: str, sentence: ParsedSentence, context: ArticleContex
             dates.append({"text": date.text, "iso": entity_iso(date, context.base)})
         names = [entity for entity in entities if entity.label_ in NAME_LABELS]
         speaks = attribution is not None and _speaks_for(analysis, sentence.span, rendered.tokens, inside)
-        claim_attribution = atom.attribution if atom.attribution is not None else attribution if speaks else None
+        own = atom.attribution if atom.speaker is None else speaker_name(
+            atom.speaker, speaker_phrase(sentence.span, atom.speaker), sentence.span, sentence.entities, context,
+            sentence.open_quote)
+        claim_attribution = own if own is not None else attribution if speaks else None
         score, reasons = analyse_claim(sentence.span, sentence.entities, analysis, rendered.tokens,
                                        attributed=claim_attribution is not None)
         claims.append(ExtractedClaim(
