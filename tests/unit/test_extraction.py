@@ -434,7 +434,11 @@ def test_pronoun_subject_resolves_to_the_person_named_before(nlp):
     vetoed = claim_containing(result, "vetoed")
     assert vetoed.text == "Ruth Ames vetoed a similar bill in 2021."
     assert vetoed.sentence == "She vetoed a similar bill in 2021."
-    assert vetoed.needs_context is False
+    # The pronoun is resolved; "a similar bill" still leans on the water bill the claim does not name.
+    assert vetoed.needs_context is True
+    text = "Governor Ruth Ames signed the water bill in May.\nShe vetoed a housing bill in 2021.\n"
+    vetoed = claim_containing(extract_claims(text, nlp=nlp), "vetoed")
+    assert (vetoed.text, vetoed.needs_context) == ("Ruth Ames vetoed a housing bill in 2021.", False)
 
 
 def test_pronoun_without_an_antecedent_needs_context(nlp):

@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Span, Token
 
-from .coreference import BOUND, ArticleContext, antecedent, frame_owner, pronoun_class
+from .coreference import BOUND, ArticleContext, antecedent, described_name, frame_owner, pronoun_class
 from .entities import name_key, possessive_of, titled_person
 from .lexicon import NOUN_SUBJECT_DEPS, REPORTING_VERBS, SPEAKER_PHRASE_DEPS
 from .sentences import quoted_tokens
@@ -123,6 +123,9 @@ def speaker_name(speaker: Token, phrase: str, sentence: Span, entities: tuple[Sp
     titled = titled_person(speaker, context.names)
     if titled is not None:
         return titled
+    described = described_name(speaker, context)
+    if described and phrase.lower() == f"the {speaker.lower_}":
+        return described  # "the bank" as the Danske Bank the article tied it to
     name = next((entity.text for entity in entities if entity.start <= speaker.i < entity.end), speaker.text)
     if name_key(phrase) == name_key(name):
         # A short name grows to the full one; "the Kremlin" keeps its article.

@@ -62,6 +62,13 @@ class ArticleContext:
     # What a common noun stands for where the article tied it to one name ("Geranium is a
     # restaurant"), for a later "the restaurant"; None once two names were tied to it.
     described: dict[str, str | None] = field(default_factory=dict)
+    # What an indefinite phrase brought in ("a second reactor near Salaspils"), by its noun, for a later
+    # bare "the reactor"; None once two phrases brought the noun in, or one that names nothing.
+    introduced: dict[str, str | None] = field(default_factory=dict)
+    # The last sentence's plural nouns other than its subjects ("would deploy 120 extra officers"),
+    # and whether its subjects are the latest of `recent_subjects`.
+    last_objects: list[Mention] = field(default_factory=list)
+    last_subjects_kept: bool = False
 
     def remember(self, sentence: Span, entities: tuple[Span, ...]) -> None:
         self.mentions += sentence_mentions(sentence, entities, self.names)
@@ -71,8 +78,15 @@ class ArticleContext:
         ties = described_names(sentence, entities, self.names)
         for noun, name in ties:
             self.described[noun] = name if self.described.get(noun, name) == name else None
+        for noun, name in named_kinds(sentence, entities, self.names):
+            self.described[noun] = name if self.described.get(noun, name) == name else None
         for noun in another_of_a_kind(sentence, {noun for noun, _name in ties}) & self.described.keys():
             self.described[noun] = None
+        for noun, phrase in introduced_nouns(sentence):
+            self.introduced[noun] = phrase if self.introduced.get(noun, phrase) == phrase else None
+        self.last_objects = [Mention(token.text, "NOUN", plural=True) for token in sentence if token.pos_ == "NOUN"
+                             and token.tag_ in PLURAL_NOUN_TAGS and token.dep_ not in NOUN_SUBJECT_DEPS]
+        self.last_subjects_kept = False
         subjects = _subjects(sentence)
         if subjects and subjects[0].lower_ in ("it", "they", "he", "she") and not is_expletive(subjects[0]):
             # "The ferry ... . It sails ... . It carries ...": the topic goes on through the pronouns.
@@ -81,6 +95,7 @@ class ArticleContext:
                     for subject in subjects)
         self.recent_subjects.append([mention for mention in mentions if mention is not None])
         del self.recent_subjects[:-_SUBJECT_WINDOW]
+        self.last_subjects_kept = True
 
     def _described_mention(self, subject: Token) -> Mention | None:
         """"The bakery" as the topic a later "its" stands for, named: the name the article tied it to."""
@@ -96,9 +111,13 @@ class ArticleContext:
         reported sentence, what was said's subject when it is a name; None when it is only a
         common noun and the speaker could be meant too ("The company said demand had doubled.
         Its shares rose": the company's or demand's, only a reader knows)."""
-        for subjects in reversed(self.recent_subjects):
+        for age, subjects in enumerate(reversed(self.recent_subjects)):
             agreeing = [mention for mention in subjects if agrees(mention)]
             if len({mention.name for mention in agreeing}) > 1 and agreeing[0].label == "NOUN":
+                return None
+            if agreeing and (age > 0 or not self.last_subjects_kept) and any(map(agrees, self.last_objects)):
+                # "... would deploy 120 extra officers. It did not say where they would come from": the
+                # officers, most likely, not the subject of a sentence before.
                 return None
             if agreeing:
                 return agreeing[0]
@@ -179,6 +198,37 @@ def _name_text(token: Token, named: dict[int, Span]) -> str | None:
     return token.doc[start : token.i + 1].text
 
 
+# Names whose last word says what kind of thing they name ("Great Barrier Reef", "Danske Bank"); not
+# places that are countries or cities, whose "the state" or "the city" may mean another one.
+_KIND_NAMED_LABELS = frozenset({"ORG", "FAC", "LOC"})
+
+
+def named_kinds(sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> list[tuple[str, str]]:
+    """(noun, name) for each name that ends in a word for its kind: ("reef", "the Great Barrier Reef"),
+    for a later bare "the reef". A name is an organisation's or a place's that is no country or city,
+    or proper nouns the model gave no entity; with "the" where the article wrote it before the name."""
+    spans = [entity for entity in entities if entity.label_ in _KIND_NAMED_LABELS]
+    labelled = {index for entity in entities for index in range(entity.start, entity.end)}
+    for token in sentence:
+        if token.pos_ == "PROPN" and token.dep_ != "compound" and token.i not in labelled:
+            start = token.i
+            while start > sentence.start and (before := sentence.doc[start - 1]).pos_ == "PROPN" and (
+                    before.dep_ == "compound" and token in before.ancestors and before.i not in labelled):
+                start -= 1
+            spans.append(sentence.doc[start : token.i + 1])
+    found = []
+    for span in spans:
+        last = span[-1]
+        if len(span) < 2 or not last.is_alpha or not last.is_title:
+            continue
+        name = names.canonical(span.text)
+        article = span.start > 0 and span.doc[span.start - 1].lower_ == "the" or span[0].lower_ == "the"
+        if article and not name.lower().startswith("the "):
+            name = "the " + name
+        found.append((last.lower_, name))
+    return found
+
+
 def another_of_a_kind(sentence: Span, tied: set[str]) -> set[str]:
     """Nouns the sentence mentions one more of ("a restaurant", "another restaurant") without tying
     it to a name: a later "the restaurant" may mean that one."""
@@ -197,6 +247,52 @@ def described_name(token: Token, context: ArticleContext) -> str | Literal[False
     if key not in context.described:
         return None
     return context.described[key] or False
+
+
+# Words that make an indefinite phrase point elsewhere itself: "a similar project", "another bridge".
+_POINTING_ELSEWHERE = frozenset({"similar", "such", "other", "another", "same"})
+# Prepositions whose phrase after a noun says which one it is: "a reactor near Salaspils".
+_LOCATING_PREPOSITIONS = frozenset({"of", "in", "near", "at", "on", "from", "for", "between", "outside"})
+# Longest phrase put in for a later "the <noun>".
+_LONGEST_INTRODUCTION = 9
+
+
+def introduced_nouns(sentence: Span) -> list[tuple[str, str | None]]:
+    """(noun, phrase) for each singular noun an indefinite article brings in: "a second nuclear research
+    reactor near Salaspils" gives ("reactor", "second nuclear research reactor near Salaspils"); the
+    phrase is None when it names nothing (no name in it), is long, or points elsewhere itself."""
+    found: list[tuple[str, str | None]] = []
+    for token in sentence:
+        det = next((child for child in token.children if child.dep_ == "det"), None)
+        if token.pos_ != "NOUN" or token.tag_ != "NN" or det is None or det.lower_ not in ("a", "an") or (
+                token.ent_type_ or token.dep_ in ("attr", "appos", "npadvmod") or token.lower_ in TITLE_NOUNS):
+            continue
+        parts = [child for child in token.children if child.i < token.i and child.dep_ in SUBJECT_PHRASE_DEPS or (
+            child.i > token.i and child.dep_ == "prep" and child.lower_ in _LOCATING_PREPOSITIONS)]
+        tokens = sorted({token, *(item for part in parts for item in part.subtree)}, key=lambda item: item.i)
+        contiguous = tokens[-1].i - tokens[0].i + 1 == len(tokens)
+        named = any(item.pos_ == "PROPN" or item.ent_type_ in NAME_LABELS for item in tokens)
+        if not contiguous or not named or len(tokens) > _LONGEST_INTRODUCTION or tokens[0] != det or any(
+                item.lower_ in _POINTING_ELSEWHERE or item.pos_ == "PRON" for item in tokens):
+            found.append((token.lower_, None))
+            continue
+        found.append((token.lower_, sentence.doc[tokens[1].i : tokens[-1].i + 1].text))
+    return found
+
+
+def introduced_phrase(token: Token, context: ArticleContext) -> str | Literal[False] | None:
+    """What a bare "the <noun>" stands for where an earlier sentence brought the noun in with "a":
+    "second nuclear research reactor near Salaspils"; False when the article does not say which,
+    None when it brought no such noun in."""
+    if token.pos_ != "NOUN" or token.tag_ != "NN" or token.i == 0 or token.doc[token.i - 1].lower_ != "the":
+        return None
+    if token.lower_ not in context.introduced or token.lemma_.lower() in context.described:
+        return None
+    phrase = context.introduced[token.lower_]
+    if phrase is None or any(child.dep_ == "case" for child in token.children):
+        # "the reactor's cost" would read "the ... reactor near Salaspils's cost".
+        return False
+    return phrase
 
 
 def sentence_mentions(sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> list[Mention]:
@@ -337,7 +433,7 @@ def antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted:
 
         # The same sentence first, then the people the last sentences were about, then whoever was named
         # last: "Moberg said there is no product like the one Aasen described. 'I'm sorry,' he said."
-        for candidates in (reversed(earlier), context.subject_mentions(), reversed(context.mentions)):
+        for place, candidates in enumerate((reversed(earlier), context.subject_mentions(), reversed(context.mentions))):
             agreeing = [mention for mention in candidates if mention.label == "PERSON"
                         and context.genders.get(mention.name, gender) == gender]
             # Most people in the news whose gender the article never shows are men: "she" goes to a
@@ -345,6 +441,13 @@ def antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted:
             known = next((mention for mention in agreeing if context.genders.get(mention.name) == gender), None)
             if agreeing:
                 return known if gender == "f" and known is not None else agreeing[0]
+            if place > 0 or (role := _role_before(token, sentence, quoted)) is None:
+                continue
+            # "The minister said exports rose, while he said ...": the minister, not someone named before.
+            if role.i in inside:
+                return BOUND
+            person = titled_person(role, context.names)
+            return Mention(person, "PERSON") if person is not None else None
         return None
     if lower in THING_PRONOUNS:
         same_sentence = next((mention for mention in reversed(earlier) if mention.label in THING_LABELS), None)
@@ -364,6 +467,12 @@ def antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted:
         if mention is not None and agrees(mention):
             return mention
     return context.topic(agrees)
+
+
+def _role_before(token: Token, sentence: Span, quoted: set[int]) -> Token | None:
+    """A subject before `token` in its sentence that names a person by role ("the minister")."""
+    return next((other for other in reversed(sentence[: token.i - sentence.start]) if other.dep_ in NOUN_SUBJECT_DEPS
+                 and other.pos_ == "NOUN" and other.lower_ in TITLE_NOUNS and other.i not in quoted), None)
 
 
 def frame_owner(owner: Token, entities: tuple[Span, ...], names: CanonicalNames) -> Mention | None:

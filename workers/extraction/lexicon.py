@@ -122,7 +122,8 @@ EVENT_OR_ACT_NOUNS = frozenset(
     programme program investigation inquiry probe trial lawsuit outbreak storm blast explosion crash
     accident shooting summit meeting talks negotiations ceasefire truce sanctions measure measures report
     study survey poll discovery invention finding findings announcement ruling verdict visit trip
-    accusation accusations allegation allegations claim claims closure closures statement warning""".split())
+    accusation accusations allegation allegations claim claims closure closures statement warning idea
+    arrangement move scheme initiative offer request demand""".split())
 # Verbs of a making done once: "a language created by ..." was created, not "is created".
 CREATION_LEMMAS = frozenset(
     """create found build write design discover invent establish compose paint publish release launch

@@ -14,6 +14,7 @@ from .coreference import (
     antecedent,
     country_named_before,
     described_name,
+    introduced_phrase,
     is_expletive,
     lone_proper_noun,
     nearest_thing,
@@ -95,6 +96,8 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
         entity = entity_at.get(token.i)
         if entity is not None and entity.label_ == "DATE":
             absolute = absolute_date_text(entity, context.base)
+            if absolute is None and any(_compared_elsewhere(word) for word in entity):
+                needs_context = True  # "on the same day": as what
             if absolute is not None:
                 # The words after the date follow its last token: "mid-April" ends with a space, "mid" not.
                 replacements[entity.start] = absolute + (entity[-1].whitespace_ if not entity[0].whitespace_ else "")
@@ -164,6 +167,8 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 _in_main_clause(token.head)):
             # "for this work", "Both rivers are ...": which, the claim does not say.
             needs_context = True
+        elif _compared_elsewhere(token):
+            needs_context = True
         elif _is_bare(token, CONFLICT_NOUNS, "the") or _is_bare(token, RELATION_NOUNS, None):
             # "The war" and "relations" alone lean on the article: the war it placed, the parties it named.
             anchored = _anchored_noun(token, context)
@@ -171,6 +176,13 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 needs_context = True
             else:
                 replacements[token.i] = anchored
+        elif _is_bare(token, frozenset({token.lower_}), "the") and (
+                introduced := introduced_phrase(token, context)) is not None:
+            # "The reactor is due to open in 2031" after "a second reactor near Salaspils".
+            if introduced is False:
+                needs_context = True
+            else:
+                replacements[token.i] = introduced
         elif _is_bare(token, EVENT_OR_ACT_NOUNS, "the") or _is_bare(token, REFERRING_NOUNS, "the"):
             needs_context = True
     text = _join(atom, sequence, replacements, dropped, reopened)
@@ -290,6 +302,17 @@ def _governing_verb(token: Token) -> Token:
     while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
         verb = verb.head
     return verb
+
+
+def _compared_elsewhere(token: Token) -> bool:
+    """"a similar project", "on the same day": like which, or the same as what, the claim does not say
+    ("similar to ...", "the same day as ..." say it themselves; "similar laws" may compare its own parts)."""
+    noun = token.head
+    if token.dep_ != "amod" or noun.tag_ != "NN" or any(
+            child.lower_ in ("to", "as") for child in [*token.children, *noun.children]):
+        return False
+    article = next((child.lower_ for child in noun.children if child.dep_ == "det"), None)
+    return token.lower_ == "similar" and article in ("a", "an") or token.lower_ == "same" and article == "the"
 
 
 def _is_bare(token: Token, nouns: frozenset[str], determiner: str | None) -> bool:
