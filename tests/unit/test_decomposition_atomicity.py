@@ -457,3 +457,15 @@ def test_a_relative_clause_says_its_fact_of_all_it_follows(nlp):
         "Estonia and Norway have kept their crossings open.", "Estonia and Norway also border Russia."]
     # The speaker without the clause that describes it, however deep the clause hangs.
     assert claims[2].attribution == "The port authority of Parnu"
+
+
+@pytest.mark.parametrize(("sentence", "second"), [
+    ("Marta Kask was born in Tartu in 1951 and moved to Tallinn in 1975.", "Marta Kask moved to Tallinn in 1975."),
+    ("Marta Kask was born in Tartu in 1951 and died in Tallinn in 2020.", "Marta Kask died in Tallinn in 2020."),
+    ("The suspect was arrested in Riga in May 2024 and fled to Spain in June 2024.",
+     "The suspect fled to Spain in June 2024."),
+    # A verb that has a passive still borrows it.
+    ("The suspects were arrested in Riga in May 2024 and charged with fraud.", "The suspects were charged with fraud."),
+])
+def test_a_joined_verb_without_a_passive_borrows_no_was(nlp, sentence, second):
+    assert texts(claims_of(nlp, sentence))[1] == second

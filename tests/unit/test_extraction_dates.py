@@ -80,6 +80,17 @@ def test_what_was_expected_in_the_past_for_a_later_month_is_not_moved_back_a_yea
     assert all("September 2023" not in claim.text for claim in claims)
 
 
+def test_a_month_of_what_is_expected_is_after_publication(nlp):
+    # Published in July: the cut they expect "in March" is next March, not the March gone.
+    text = "Analysts at two Oslo banks expect the first rate cut in March."
+    claims = extract_claims(text, nlp=nlp, published_at=MONDAY.date(), language="en").claims
+    assert [date["iso"] for claim in claims for date in claim.dates] == ["2025-03"]
+    # Expected before, of the past: the March gone.
+    text = "Analysts at two Oslo banks had expected the first rate cut in March."
+    claims = extract_claims(text, nlp=nlp, published_at=MONDAY.date(), language="en").claims
+    assert [date["iso"] for claim in claims for date in claim.dates] == ["2024-03"]
+
+
 def test_a_past_event_named_in_the_present_is_not_moved_to_next_year(nlp):
     text = "The ferry line follows talks in Riga on June 3-4 between the two ports."
     claims = extract_claims(text, nlp=nlp, published_at=MONDAY.date(), language="en").claims

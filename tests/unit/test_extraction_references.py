@@ -361,3 +361,13 @@ def test_the_kind_two_names_end_in_needs_context(nlp):
             "The bank said costs fell 3 percent in 2024.\n")
     last = extract_claims(text, nlp=nlp).claims[-1]
     assert (last.text, last.needs_context) == ("The bank said costs fell 3 percent in 2024.", True)
+
+
+def test_a_demonstrative_object_or_a_bare_case_needs_context(nlp):
+    text = ("The government plans to raise that to 3 percent in 2025.\n"
+            "The ministry said it would keep those in place until 2026.\n"
+            "The case is the largest corruption trial in Lithuania since 1990.\n"
+            "Prices that rose in 2022 fell by 4 percent in 2023.\n"
+            "There Anna Berg met the Estonian prime minister in 1994.\n"
+            "There are 40 ferries in the Estonian fleet.\n")
+    assert [needs for _text, needs in _claims(nlp, text)] == [True, True, True, False, True, False]

@@ -261,6 +261,9 @@ def date_tense(entity: Span) -> Tense:
         return None
     tense = _verb_tense(verb)
     if tense and _through_noun(root, verb):
+        if verb.lemma_ in _LOOKING_AHEAD:
+            # "expect the first cut in March": what is expected comes after the expecting.
+            return True
         # "will review the report from February": the report's date, not the review's.
         return None
     return tense

@@ -22,6 +22,7 @@ from .lexicon import (
     FINITE_TAGS,
     FRAMING_PARTICIPLES,
     GROUP_PRONOUNS,
+    INTRANSITIVE_LEMMAS,
     NOMINAL_POS,
     NOTEWORTHY_ADJECTIVES,
     NOTING_VERBS,
@@ -582,9 +583,10 @@ def _borrowed_aux(verb: Token, conj: Token) -> list[Token] | None:
         return None
     last = verbal[-1]
     tag = conj.tag_
-    if tag == "VBD" and _inflected(conj.lemma_, "VBN") == conj.lower_:
+    if tag == "VBD" and _inflected(conj.lemma_, "VBN") == conj.lower_ and not (last.dep_ == "auxpass" and (
+            conj.lemma_ in INTRANSITIVE_LEMMAS or verb.lemma_ == "bear")):
         # "has closed ... and opened", "were left stranded and forced to fight": the tagger often
-        # reads the participle as a past tense.
+        # reads the participle as a past tense. Not "was born ... and moved", "was arrested and fled".
         tag = "VBN"
     if tag == "VBN" and (last.lemma_ == "have" or last.lemma_ == "be" and last.dep_ == "auxpass" and not any(
             child.dep_ == "dobj" for child in conj.children)):

@@ -123,7 +123,10 @@ EVENT_OR_ACT_NOUNS = frozenset(
     accident shooting summit meeting talks negotiations ceasefire truce sanctions measure measures report
     study survey poll discovery invention finding findings announcement ruling verdict visit trip
     accusation accusations allegation allegations claim claims closure closures statement warning idea
-    arrangement move scheme initiative offer request demand""".split())
+    arrangement move scheme initiative offer request demand case""".split())
+# Verbs with no passive: "was born in Warsaw and died in Savoy" lends "died" no "was".
+INTRANSITIVE_LEMMAS = frozenset(
+    """die retire emigrate immigrate flee arrive go come remain stay live travel rise fall resign""".split())
 # Verbs of a making done once: "a language created by ..." was created, not "is created".
 CREATION_LEMMAS = frozenset(
     """create found build write design discover invent establish compose paint publish release launch

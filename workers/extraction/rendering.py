@@ -40,6 +40,7 @@ from .lexicon import (
     REFERRING_NOUNS,
     RELATION_NOUNS,
     THING_PRONOUNS,
+    VERB_POS,
 )
 from .sentences import quoted_tokens
 
@@ -162,6 +163,13 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 replacements[token.i] = country.name
                 named_so_far = True
         elif lower in DEMONSTRATIVES and token.dep_ in NOUN_SUBJECT_DEPS and position == 0:
+            needs_context = True
+        elif lower in ("there", "here", "then") and token.dep_ == "advmod" and position == 0:
+            # "There she met Pierre Curie": where, or when, the sentence before said.
+            needs_context = True
+        elif lower in DEMONSTRATIVES and token.tag_ == "DT" and token.dep_ in ("dobj", "pobj") and not any(
+                above.pos_ in VERB_POS and above.dep_ in ("advcl", "relcl", "acl") for above in token.ancestors):
+            # "plans to raise that to 3 percent": raise what, the claim does not say.
             needs_context = True
         elif (lower in DEMONSTRATIVES or lower == "both") and token.dep_ in ("det", "predet") and (
                 _in_main_clause(token.head)):
