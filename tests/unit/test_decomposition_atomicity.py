@@ -469,3 +469,10 @@ def test_a_relative_clause_says_its_fact_of_all_it_follows(nlp):
 ])
 def test_a_joined_verb_without_a_passive_borrows_no_was(nlp, sentence, second):
     assert texts(claims_of(nlp, sentence))[1] == second
+
+
+def test_an_opening_phrase_with_a_pronoun_is_not_lent_to_a_joined_clause(nlp):
+    # "their" is the band's: lent to the singer's clause it would point at nobody.
+    result = claims_of(nlp, "After a performance of their new song in Tartu, the band thanked the crowd and the "
+                            "singer left the stage.")
+    assert texts(result)[1] == "The singer left the stage."

@@ -340,6 +340,12 @@ def test_they_after_a_sentence_with_plural_objects_is_not_an_older_subject(nlp):
     last = extract_claims(text, nlp=nlp).claims[-1]
     assert "shops" not in last.text
     assert last.needs_context
+    # Where the sentence before went on with "they", the topic goes on.
+    text = ("Rebels in the north seized two towns on 3 May 2024.\n"
+            "They also took 40 prisoners.\n"
+            "They now control the main road to the port.\n")
+    assert [claim.text for claim in extract_claims(text, nlp=nlp).claims][1:] == [
+        "Rebels also took 40 prisoners.", "Rebels now control the main road to the port."]
 
 
 def test_the_kind_a_name_ends_in_stands_for_that_name(nlp):

@@ -66,9 +66,10 @@ class ArticleContext:
     # bare "the reactor"; None once two phrases brought the noun in, or one that names nothing.
     introduced: dict[str, str | None] = field(default_factory=dict)
     # The last sentence's plural nouns other than its subjects ("would deploy 120 extra officers"),
-    # and whether its subjects are the latest of `recent_subjects`.
+    # and whether its subjects are the latest of `recent_subjects`, or else the pronoun it opened with.
     last_objects: list[Mention] = field(default_factory=list)
     last_subjects_kept: bool = False
+    last_pronoun: Mention | None = None
 
     def remember(self, sentence: Span, entities: tuple[Span, ...]) -> None:
         self.mentions += sentence_mentions(sentence, entities, self.names)
@@ -86,10 +87,11 @@ class ArticleContext:
             self.introduced[noun] = phrase if self.introduced.get(noun, phrase) == phrase else None
         self.last_objects = [Mention(token.text, "NOUN", plural=True) for token in sentence if token.pos_ == "NOUN"
                              and token.tag_ in PLURAL_NOUN_TAGS and token.dep_ not in NOUN_SUBJECT_DEPS]
-        self.last_subjects_kept = False
+        self.last_subjects_kept, self.last_pronoun = False, None
         subjects = _subjects(sentence)
         if subjects and subjects[0].lower_ in ("it", "they", "he", "she") and not is_expletive(subjects[0]):
             # "The ferry ... . It sails ... . It carries ...": the topic goes on through the pronouns.
+            self.last_pronoun = Mention(subjects[0].lower_, "NOUN", plural=subjects[0].lower_ == "they")
             return
         mentions = (self._described_mention(subject) or _subject_mention(subject, entities, self.names)
                     for subject in subjects)
@@ -115,9 +117,12 @@ class ArticleContext:
             agreeing = [mention for mention in subjects if agrees(mention)]
             if len({mention.name for mention in agreeing}) > 1 and agreeing[0].label == "NOUN":
                 return None
-            if agreeing and (age > 0 or not self.last_subjects_kept) and any(map(agrees, self.last_objects)):
+            continued = self.last_pronoun is not None and agrees(self.last_pronoun)
+            if agreeing and (age > 0 or not self.last_subjects_kept) and not continued and any(
+                    map(agrees, self.last_objects)):
                 # "... would deploy 120 extra officers. It did not say where they would come from": the
-                # officers, most likely, not the subject of a sentence before.
+                # officers, most likely, not the subject of a sentence before ("They seized two towns.
+                # They ...": the topic goes on).
                 return None
             if agreeing:
                 return agreeing[0]

@@ -261,7 +261,8 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
             detached.append(child)
             joined = _clauses(child, subject=subject, aux=_borrowed_aux(verb, child) if subject else None,
                               tense=tense)
-            if joined and not joined[0].lead and not _leading_adjuncts(child):
+            if joined and not joined[0].lead and not _leading_adjuncts(child) and not has_pronoun(
+                    _leading_adjuncts(verb)):
                 # "By the end of March, it had spread ..., and two children had died": by then, both.
                 joined[0].tokens = sorted([*_leading_adjuncts(verb), *joined[0].tokens], key=lambda token: token.i)
             atoms += joined
@@ -1140,7 +1141,8 @@ def _is_concessive(clause: Token) -> bool:
 
 def _leading_adjuncts(verb: Token) -> list[Token]:
     """What opens the clause before its subject and says when, where or by whose account ("By the end
-    of March,", "Last year,", "According to the ministry,"), with its comma; no discourse marker."""
+    of March,", "Last year,", "According to the ministry,"), with its comma; no discourse marker. Lent
+    to a joined clause only without a pronoun, whose referent may be in the clause it came from."""
     subject = next((child for child in verb.children if child.dep_ in ANY_SUBJECT_DEPS), None)
     if subject is None:
         return []
