@@ -66,9 +66,8 @@ class ArticleContext:
     # bare "the reactor"; None once two phrases brought the noun in, or one that names nothing.
     introduced: dict[str, str | None] = field(default_factory=dict)
     # The last sentence's plural nouns other than its subjects ("would deploy 120 extra officers"),
-    # and whether its subjects are the latest of `recent_subjects`, or else the pronoun it opened with.
+    # and the pronoun it opened with (its subjects are then not the latest of `recent_subjects`).
     last_objects: list[Mention] = field(default_factory=list)
-    last_subjects_kept: bool = False
     last_pronoun: Mention | None = None
 
     def remember(self, sentence: Span, entities: tuple[Span, ...]) -> None:
@@ -77,17 +76,15 @@ class ArticleContext:
         self.conflict_place = conflict_place(sentence, entities, self.names) or self.conflict_place
         self.relation_parties = relation_parties(sentence) or self.relation_parties
         ties = described_names(sentence, entities, self.names)
-        for noun, name in ties:
-            self.described[noun] = name if self.described.get(noun, name) == name else None
-        for noun, name in named_kinds(sentence, entities, self.names):
-            self.described[noun] = name if self.described.get(noun, name) == name else None
+        for noun, name in [*ties, *named_kinds(sentence, entities, self.names)]:
+            _tie(self.described, noun, name)
         for noun in another_of_a_kind(sentence, {noun for noun, _name in ties}) & self.described.keys():
             self.described[noun] = None
         for noun, phrase in introduced_nouns(sentence):
-            self.introduced[noun] = phrase if self.introduced.get(noun, phrase) == phrase else None
+            _tie(self.introduced, noun, phrase)
         self.last_objects = [Mention(token.text, "NOUN", plural=True) for token in sentence if token.pos_ == "NOUN"
                              and token.tag_ in PLURAL_NOUN_TAGS and token.dep_ not in NOUN_SUBJECT_DEPS]
-        self.last_subjects_kept, self.last_pronoun = False, None
+        self.last_pronoun = None
         subjects = _subjects(sentence)
         if subjects and subjects[0].lower_ in ("it", "they", "he", "she") and not is_expletive(subjects[0]):
             # "The ferry ... . It sails ... . It carries ...": the topic goes on through the pronouns.
@@ -97,7 +94,6 @@ class ArticleContext:
                     for subject in subjects)
         self.recent_subjects.append([mention for mention in mentions if mention is not None])
         del self.recent_subjects[:-_SUBJECT_WINDOW]
-        self.last_subjects_kept = True
 
     def _described_mention(self, subject: Token) -> Mention | None:
         """"The bakery" as the topic a later "its" stands for, named: the name the article tied it to."""
@@ -113,12 +109,12 @@ class ArticleContext:
         reported sentence, what was said's subject when it is a name; None when it is only a
         common noun and the speaker could be meant too ("The company said demand had doubled.
         Its shares rose": the company's or demand's, only a reader knows)."""
+        continued = self.last_pronoun is not None and agrees(self.last_pronoun)
         for age, subjects in enumerate(reversed(self.recent_subjects)):
             agreeing = [mention for mention in subjects if agrees(mention)]
             if len({mention.name for mention in agreeing}) > 1 and agreeing[0].label == "NOUN":
                 return None
-            continued = self.last_pronoun is not None and agrees(self.last_pronoun)
-            if agreeing and (age > 0 or not self.last_subjects_kept) and not continued and any(
+            if agreeing and (age > 0 or self.last_pronoun is not None) and not continued and any(
                     map(agrees, self.last_objects)):
                 # "... would deploy 120 extra officers. It did not say where they would come from": the
                 # officers, most likely, not the subject of a sentence before ("They seized two towns.
@@ -127,6 +123,11 @@ class ArticleContext:
             if agreeing:
                 return agreeing[0]
         return None
+
+
+def _tie(table: dict[str, str | None], noun: str, value: str | None) -> None:
+    """`noun` tied to `value`, or to None (no one thing) once the article tied it to another."""
+    table[noun] = value if table.get(noun, value) == value else None
 
 
 def conflict_place(sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> str | None:

@@ -253,6 +253,7 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
     detached: list[Token] = []
     atoms: list[Atom] = []
     leading_done = False
+    opening = _leading_adjuncts(verb)  # lent to the clauses joined to this one
     for child in [*verb.children, *_stray_conjuncts(verb)]:
         if child.dep_ == "conj" and child.pos_ in VERB_POS and size(child) >= MIN_CLAUSE_TOKENS and not (
                 participle and any(other.dep_ in NOUN_SUBJECT_DEPS for other in child.children)) and not (
@@ -261,10 +262,9 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
             detached.append(child)
             joined = _clauses(child, subject=subject, aux=_borrowed_aux(verb, child) if subject else None,
                               tense=tense)
-            if joined and not joined[0].lead and not _leading_adjuncts(child) and not has_pronoun(
-                    _leading_adjuncts(verb)):
+            if joined and not joined[0].lead and not has_pronoun(opening) and not _leading_adjuncts(child):
                 # "By the end of March, it had spread ..., and two children had died": by then, both.
-                joined[0].tokens = sorted([*_leading_adjuncts(verb), *joined[0].tokens], key=lambda token: token.i)
+                joined[0].tokens = sorted([*opening, *joined[0].tokens], key=lambda token: token.i)
             atoms += joined
         elif child.dep_ == "conj" and (pointed := _pointed_at(child)) is not None:
             # "That may sound modest, but keep in mind that the county has 3,000 residents": what the

@@ -184,8 +184,7 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 needs_context = True
             else:
                 replacements[token.i] = anchored
-        elif _is_bare(token, frozenset({token.lower_}), "the") and (
-                introduced := introduced_phrase(token, context)) is not None:
+        elif (introduced := introduced_phrase(token, context)) is not None and _says_not_which(token, "the"):
             # "The reactor is due to open in 2031" after "a second reactor near Salaspils".
             if introduced is False:
                 needs_context = True
@@ -325,8 +324,11 @@ def _compared_elsewhere(token: Token) -> bool:
 
 def _is_bare(token: Token, nouns: frozenset[str], determiner: str | None) -> bool:
     """"the war" or "relations" with nothing that says which: no modifier, no "in ..." or "between ..."."""
-    if token.lower_ not in nouns or token.pos_ != "NOUN":
-        return False
+    return token.lower_ in nouns and token.pos_ == "NOUN" and _says_not_which(token, determiner)
+
+
+def _says_not_which(token: Token, determiner: str | None) -> bool:
+    """The noun has `determiner` and nothing else that says which one (see `_is_bare`)."""
     children = list(token.children)
     if determiner is None:
         # "diplomatic relations" still leave open between whom.
