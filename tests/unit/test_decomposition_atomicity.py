@@ -297,6 +297,13 @@ def test_every_claim_is_a_sentence_with_a_subject_and_a_finite_verb(nlp, text):
         assert " was notably " not in claim and " not raised" not in claim.replace("has not raised", ""), claim
 
 
+
+def test_a_claim_cut_before_a_joined_clause_ends_without_its_comma(nlp):
+    claims = texts(claims_of(nlp, "Mari Tamm, born April 4, 1979 in Tartu, Estonia, died January 22, 2008 in Riga, "
+                                  "Latvia, was an Estonian rower."))
+    assert claims[0] == "Mari Tamm, born April 4, 1979 in Tartu, Estonia, died January 22, 2008 in Riga, Latvia."
+    assert not any(",." in claim for claim in claims)
+
 def test_coordinated_verbs_borrow_the_auxiliary_they_need(nlp):
     assert texts(claims_of(nlp, "The mayor will visit the plant and meet the workers in May.")) == [
         "The mayor will visit the plant.",

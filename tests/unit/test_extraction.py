@@ -481,6 +481,31 @@ def test_hard_wrapped_paragraphs_keep_their_sentences_whole(nlp):
     assert claim.text.startswith("The regional hospital") and claim.text.endswith("afternoon.")
 
 
+
+
+def test_a_name_set_on_a_line_of_its_own_stays_in_its_sentence(nlp):
+    # Pages that set a journal's name apart (a link) leave "in the" at a line's end and the full stop alone.
+    text = ("Painkillers do not shorten a cold, according to a new study in the\n Baltic Journal of Medicine\n .\n"
+            "The authors followed 2,400 patients in Tartu.\n")
+    result = extract_claims(text, nlp=nlp, language="en")
+    assert claim_texts(result)[0] == ("Painkillers do not shorten a cold, according to a new study in the Baltic "
+                                      "Journal of Medicine.")
+    assert result.claims[0].attribution == "a new study in the Baltic Journal of Medicine"
+    assert_spans_index_the_text(result)
+
+def test_a_word_in_lower_case_after_a_full_stop_continues_the_sentence(nlp):
+    # Cut after "BC.", the claim would lose the end of its period, and "and the 600s." be dropped.
+    result = extract_claims("Tartu was a trading post from the second century BC. and the 600s. The trade "
+                            "ended when the river silted up in 1350.", nlp=nlp, language="en")
+    assert claim_texts(result)[0] == "Tartu was a trading post from the second century BC. and the 600s."
+    assert_spans_index_the_text(result)
+
+
+def test_a_text_written_in_lower_case_is_still_cut_into_sentences(nlp):
+    result = extract_claims("the ferry line opened in 2019. it carried 40,000 passengers in 2023.", nlp=nlp,
+                            language="en")
+    assert len(result.claims) == 2
+
 def test_a_twenty_thousand_character_sentence_does_not_crash(nlp):
     items = ", ".join(f"plot {number} on Mill Road" for number in range(1, 1400))
     text = f"The council sold {items} to the developer in 2021."

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Token
 
-from .lexicon import DOUBLE_QUOTES, THIRD_PERSON
+from .lexicon import CLAUSE_SEPARATORS, DOUBLE_QUOTES, THIRD_PERSON
 
 # Clauses shorter than this are fragments ("and did"), not propositions.
 MIN_CLAUSE_TOKENS = 3
@@ -53,6 +53,9 @@ def without_edges(tokens: list[Token]) -> list[Token]:
         tokens = tokens[:-1]
     while tokens and tokens[-1].dep_ == "cc":
         tokens = tokens[:-1]
+    # "..., died in Riga, Latvia, was a rower.": the comma before a cut clause does not end the claim.
+    while len(tokens) > 1 and tokens[-1].text in (".", "!", "?") and tokens[-2].text in CLAUSE_SEPARATORS:
+        del tokens[-2]
     # "Groupe LAPS (France)" without its aside leaves no "()".
     empty = {index for index in range(len(tokens) - 1) if tokens[index].text == "(" and tokens[index + 1].text == ")"}
     tokens = [token for index, token in enumerate(tokens) if index not in empty and index - 1 not in empty]

@@ -14,6 +14,11 @@ DOUBLE_QUOTES = frozenset({'"', "“", "”"})
 SINGLE_QUOTES = frozenset({"'", "‘", "’"})
 # What may follow a sentence's final "?" or ".".
 CLOSING_PUNCTUATION = "\"'”’)]»"
+# Marks that join a clause to the next one, never the last before a full stop.
+CLAUSE_SEPARATORS = frozenset({",", ";", ":", "-", "–", "—"})
+# Words a sentence cannot end with: a line that stops on one goes on in the next line.
+WORDS_ENDING_NO_SENTENCE = frozenset({"the", "a", "an", "of", "in", "to", "and", "or", "for", "with", "by", "at",
+                                      "from", "on", "than", "nor"})
 
 # -- dependency labels ----------------------------------------------------------------------------
 

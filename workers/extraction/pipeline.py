@@ -281,7 +281,7 @@ def _claims_of_atoms(text: str, sentence: ParsedSentence, context: ArticleContex
             entities=claim_entities(sentence, names, context.names, inside),
             dates=dates,
             kind=atom_kind(analysis.kind, entities),
-            attribution=claim_attribution,
+            attribution=claim_attribution and normalise_whitespace(claim_attribution),
             needs_context=rendered.needs_context,
             relative_dates_unresolved=relative_dates and context.base is None,
         ))

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import trafilatura
 
+from .lexicon import CLOSING_PUNCTUATION, WORDS_ENDING_NO_SENTENCE
+
 # Characters the parser should see as plain spaces: controls (line breaks included, since
 # blocks are parsed one at a time), invisible format characters and lone surrogates.
 # Replacing one character by one space keeps every offset valid in the original text.
@@ -20,6 +22,8 @@ _TERMINAL = tuple(".!?:;\"”’')]»…")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪–—]|\d{1,2}[.)])\s")
 _LINE_BULLET = re.compile(r"(?:^|(?<=[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]))[ \t]*[-*•·▪–—](?=\s)")
 _HARD_WRAP_MIN_LINES = 3
+# A line of nothing but these ends the line before it: ".", ").", ",".
+_CLOSING_MARKS = frozenset(".,;:!?…" + CLOSING_PUNCTUATION)
 # An apostrophe inside a word ("It’s", "doesn’t", "Tom’s"). The model knows the contractions only with
 # a straight one: with the curly one it tags "n’t" a noun and gives "’s" no lemma, so negations,
 # tenses and expletive "it" go unseen. One character for one: offsets stay valid.
@@ -148,6 +152,10 @@ def _continues(previous: str, line: str) -> bool:
     """A line continues the previous one when that one stops mid-sentence."""
     if _BULLET.match(line) or previous.endswith(_TERMINAL):
         return False
+    if all(char in _CLOSING_MARKS or char.isspace() for char in line):
+        return True  # the full stop a name set on its own line left behind
+    if previous.rsplit(None, 1)[-1].lower() in WORDS_ENDING_NO_SENTENCE:
+        return True  # "a new study in the" / "Baltic Journal of Medicine", whatever its case
     first = line[0]
     return first.islower() or first.isdigit() or (previous.endswith((",", "-")) and not first.isupper())
 
