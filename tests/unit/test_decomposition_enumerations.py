@@ -81,6 +81,14 @@ def test_sentences_without_a_splittable_list_stay_one_claim(nlp, sentence):
     assert claims_of(nlp, sentence) == [sentence]
 
 
+
+def test_a_name_joined_to_a_common_noun_is_no_list_to_split(nlp):
+    # The parse joins "Finland and Sweden" to "the south": "borders Latvia in Finland" would be false.
+    claims = claims_of(nlp, "Estonia lies on the Baltic coast and borders Latvia in the south and Finland and "
+                            "Sweden across the sea.")
+    assert claims == ["Estonia lies on the Baltic coast.",
+                      "Estonia borders Latvia in the south and Finland and Sweden across the sea."]
+
 def test_the_number_of_claims_from_one_sentence_is_capped_without_losing_an_item(nlp):
     fruits = ["apples", "pears", "plums", "cherries", "grapes", "melons", "lemons", "figs"]
     claims = claims_of(nlp, "The market sells apples, pears, plums, cherries, grapes, melons, lemons and figs.")
@@ -130,6 +138,14 @@ def test_a_copular_sentence_with_a_relative_clause_says_two_things(nlp):
         "Lumo translates Python code into C.",
     ]
 
+
+
+def test_a_subject_with_several_asides_lends_only_its_name(nlp):
+    assert claims_of(nlp, "Mari Tamm (Tartu, Estonia; 3 May 1980), known as Raud, is an Estonian rower who rows "
+                          "for the Parnu club.") == [
+        "Mari Tamm (Tartu, Estonia; 3 May 1980), known as Raud, is an Estonian rower.",
+        "Mari Tamm rows for the Parnu club.",
+    ]
 
 def test_a_relative_clause_that_defines_a_superlative_stays(nlp):
     sentence = "Lumo is the first compiler that translates Python code into C."

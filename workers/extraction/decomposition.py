@@ -257,9 +257,13 @@ def _clauses(verb: Token, *, subject: list[Token] | None, aux: list[Token] | Non
     for child in [*verb.children, *_stray_conjuncts(verb)]:
         if child.dep_ == "conj" and child.pos_ in VERB_POS and size(child) >= MIN_CLAUSE_TOKENS and not (
                 participle and any(other.dep_ in NOUN_SUBJECT_DEPS for other in child.children)) and not (
-                _addresses_the_reader(child)):
+                _addresses_the_reader(child)) and not _bare_beside_finite(verb, child):
             # A clause with its own subject inside a participle phrase is a parse gone astray.
             detached.append(child)
+            if subject and _participle_beside_finite(verb, child):
+                # "..., and portrays the war, depicting ...": a participle phrase read as a second verb.
+                atoms += _participle_clauses(verb, child, subject, tense)
+                continue
             joined = _clauses(child, subject=subject, aux=_borrowed_aux(verb, child) if subject else None,
                               tense=tense)
             if joined and not joined[0].lead and not has_pronoun(opening) and not _leading_adjuncts(child):
@@ -535,6 +539,22 @@ def _addresses_the_reader(conj: Token) -> bool:
     """"..., but keep in mind that ...": an instruction to the reader, no act of the subject."""
     return conj.tag_ == "VB" and conj.lemma_ in READER_INSTRUCTIONS and not any(
         child.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for child in conj.children)
+
+
+def _bare_beside_finite(verb: Token, conj: Token) -> bool:
+    """A bare verb joined to a tensed one with nothing of its own to make it a clause ("won three
+    titles, led by A, B and coach C"): a noun the parser read as a verb, not a second act."""
+    return conj.tag_ == "VB" and verb.tag_ in ("VBD", "VBZ", "VBN") and _lone_verb(conj)
+
+
+def _participle_beside_finite(verb: Token, conj: Token) -> bool:
+    """"portrays the war, depicting ...": an -ing form joined to a tensed verb without an
+    auxiliary of its own is a participle phrase, not a second finite clause."""
+    return conj.tag_ == "VBG" and verb.tag_ in ("VBD", "VBZ", "VBP") and _lone_verb(conj)
+
+
+def _lone_verb(verb: Token) -> bool:
+    return not any(child.dep_ in ("aux", "auxpass", *ANY_SUBJECT_DEPS) for child in verb.children)
 
 
 def _stray_conjuncts(verb: Token) -> list[Token]:
@@ -933,11 +953,24 @@ def _subject_tokens(verb: Token) -> list[Token]:
     if subject is None or subject.lower_ in RELATIVE_PRONOUNS:
         return []
     tokens = [token for token in subject.subtree]
-    # A subject that carries its own relative clause lends only its core ("Reyes", not "Reyes, who ...").
-    clause = next((token for token in tokens if token.dep_ in ("relcl", "appos", "acl")), None)
-    if clause is not None:
-        tokens = [token for token in tokens if not within(token, clause)]
-    return without_edges(tokens)
+    # A subject that carries its own relative clause lends only its core ("Reyes", not "Reyes, who ..."),
+    # without any of them: "Mari Tamm (Tartu, Estonia; 3 May 1980), known as ...", not a piece of it.
+    clauses = [token for token in tokens if token.dep_ in ("relcl", "appos", "acl")]
+    tokens = [token for token in tokens if not any(within(token, clause) for clause in clauses)]
+    return without_edges(_outside_brackets(tokens))
+
+
+def _outside_brackets(tokens: list[Token]) -> list[Token]:
+    """`tokens` without what they hold in brackets, nor stray brackets left by a cut."""
+    kept, depth = [], 0
+    for token in tokens:
+        if token.text in ("(", "["):
+            depth += 1
+        elif token.text in (")", "]"):
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            kept.append(token)
+    return kept
 
 
 def _is_participle(clause: Token) -> bool:

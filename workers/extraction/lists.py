@@ -306,6 +306,10 @@ def _list_items(head: Token, inside: set[int]) -> list[Token]:
     kinds = {_item_kind(item) for item in items}
     if len(kinds) != 1 or None in kinds or any(token.i not in inside for token in head.subtree):
         return []
+    if len({item.text[:1].isupper() for item in items}) > 1:
+        # "borders Latvia in the south and Finland and Sweden across the sea": names joined to a
+        # common noun are most often a parse that joined two lists; an item of each would be false.
+        return []
     if head.head.lower_ in COLLECTIVE_HEADS or head.head.lemma_ in COLLECTIVE_HEADS:
         return []
     if head.head.dep_ == "agent":
