@@ -9,7 +9,7 @@ from typing import Literal
 
 from spacy.tokens import Span, Token
 
-from .entities import CanonicalNames, may_be_country, person_name, titled_person
+from .entities import CanonicalNames, is_country, may_be_country, person_name, titled_person
 from .lexicon import (
     CONFLICT_NOUNS,
     DEMONSTRATIVES,
@@ -28,6 +28,7 @@ from .lexicon import (
     THING_LABELS,
     THING_PRONOUNS,
     TITLE_NOUNS,
+    TOPIC_PRONOUNS,
 )
 
 # Two sentences back: "The car is new. Its pillars give it a sleek side. It has LED lights."
@@ -86,9 +87,15 @@ class ArticleContext:
                              and token.tag_ in PLURAL_NOUN_TAGS and token.dep_ not in NOUN_SUBJECT_DEPS]
         self.last_pronoun = None
         subjects = _subjects(sentence)
-        if subjects and subjects[0].lower_ in ("it", "they", "he", "she") and not is_expletive(subjects[0]):
-            # "The ferry ... . It sails ... . It carries ...": the topic goes on through the pronouns.
-            self.last_pronoun = Mention(subjects[0].lower_, "NOUN", plural=subjects[0].lower_ == "they")
+        # "A teacher then a lawyer, he was elected ...": a description set before the subject is none.
+        lead = next((subject for subject in subjects if not any(
+            child.dep_ == "det" and child.lower_ in ("a", "an") for child in subject.children)), None)
+        pronoun = None if lead is None else TOPIC_PRONOUNS.get(lead.lower_) or next(
+            (TOPIC_PRONOUNS[child.lower_] for child in lead.children
+             if child.dep_ == "poss" and child.lower_ in TOPIC_PRONOUNS), None)
+        if lead is not None and pronoun is not None and not is_expletive(lead):
+            # "The ferry ... . It sails ... . Its crew ...": the topic goes on through the pronouns.
+            self.last_pronoun = Mention(pronoun, "NOUN", plural=pronoun == "they")
             return
         mentions = (self._described_mention(subject) or _subject_mention(subject, entities, self.names)
                     for subject in subjects)
@@ -197,7 +204,9 @@ def _name_text(token: Token, named: dict[int, Span]) -> str | None:
     if token.pos_ != "PROPN":
         return None
     start = token.i
-    while start > token.sent.start and token.doc[start - 1].pos_ == "PROPN" and token.doc[start - 1].dep_ == "compound":
+    # "The Last Harbour": every capitalised word written before the noun and hanging from it.
+    while start > token.sent.start and (before := token.doc[start - 1]).is_title and token in before.ancestors and (
+            before.dep_ in ("compound", "amod", "det", "nmod")):
         start -= 1
         if token.i - start >= _LONGEST_NAME:  # a run of capitalised words, not a name
             return None
@@ -245,7 +254,7 @@ def another_of_a_kind(sentence: Span, tied: set[str]) -> set[str]:
 def described_name(token: Token, context: ArticleContext) -> str | Literal[False] | None:
     """The name a bare "the <noun>" stands for where the article tied the noun to one name;
     False when it tied it to several (the claim cannot say which), None when it did not."""
-    if token.pos_ != "NOUN" or token.tag_ != "NN" or token.i == 0 or token.doc[token.i - 1].lower_ != "the":
+    if not _the_noun(token):
         return None
     if any(child.dep_ not in ("det", "case") for child in token.children):
         return None  # "the new restaurant", "the restaurant in Aarhus": it says which itself
@@ -290,7 +299,7 @@ def introduced_phrase(token: Token, context: ArticleContext) -> str | Literal[Fa
     """What a bare "the <noun>" stands for where an earlier sentence brought the noun in with "a":
     "second nuclear research reactor near Salaspils"; False when the article does not say which,
     None when it brought no such noun in."""
-    if token.pos_ != "NOUN" or token.tag_ != "NN" or token.i == 0 or token.doc[token.i - 1].lower_ != "the":
+    if not _the_noun(token):
         return None
     if token.lower_ not in context.introduced or token.lemma_.lower() in context.described:
         return None
@@ -299,6 +308,12 @@ def introduced_phrase(token: Token, context: ArticleContext) -> str | Literal[Fa
         # "the reactor's cost" would read "the ... reactor near Salaspils's cost".
         return False
     return phrase
+
+
+def _the_noun(token: Token) -> bool:
+    """"the <noun>" with the noun at its head: not "the fairy tale", whose "fairy" is no fairy named."""
+    return token.pos_ == "NOUN" and token.tag_ == "NN" and token.dep_ != "compound" and token.i > 0 and (
+        token.doc[token.i - 1].lower_ == "the")
 
 
 def sentence_mentions(sentence: Span, entities: tuple[Span, ...], names: CanonicalNames) -> list[Mention]:
@@ -466,7 +481,9 @@ def antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted:
     for subject in reversed([other for other in sentence if other.dep_ in NOUN_SUBJECT_DEPS
                              and other.i < token.i and other.i not in quoted]):
         if subject.i in inside and subject.pos_ in ("NOUN", "PROPN"):
-            if agrees(Mention("", "NOUN", plural=subject.tag_ in PLURAL_NOUN_TAGS)):
+            # "The mayor said it would ...": a person by role is no "it"; what it is, the claim does not say.
+            label = "PERSON" if subject.lower_ in TITLE_NOUNS or subject.ent_type_ == "PERSON" else "NOUN"
+            if agrees(Mention("", label, plural=subject.tag_ in PLURAL_NOUN_TAGS)):
                 return BOUND
             continue
         mention = _subject_mention(subject, unquoted, context.names)
@@ -563,12 +580,14 @@ def nearest_thing(token: Token, sentence: Span, quoted: set[int], names: Canonic
 def country_named_before(token: Token, sentence: Span, entities: tuple[Span, ...],
                          context: ArticleContext) -> Mention | None:
     """The country "the country" at `token` stands for: the last one the article named (a city
-    named since is none: "Riga's port, once the country's largest employer")."""
-    for mentions in (context.mentions, _before(token, sentence, entities, context.names)):
-        country = next((mention for mention in reversed(mentions)
-                        if mention.label == "GPE" and may_be_country(mention.name)), None)
-        if country is not None:
-            return country
+    named since is none: "Riga's port, once the country's largest employer"). A country the gazetteer
+    knows comes before a place it does not know at all: an island named since is no country."""
+    for test in (is_country, may_be_country):
+        for mentions in (context.mentions, _before(token, sentence, entities, context.names)):
+            country = next((mention for mention in reversed(mentions)
+                            if mention.label == "GPE" and test(mention.name)), None)
+            if country is not None:
+                return country
     return None
 
 

@@ -43,10 +43,21 @@ def _names(path: Path) -> frozenset[str]:
     return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
 
 
+def is_country(name: str) -> bool:
+    """A country the gazetteer knows, with or without its "the": "Netherlands", "the Netherlands"."""
+    key = name.casefold().removeprefix("the ")
+    return key in countries() or f"the {key}" in countries()
+
+
+def takes_the(name: str) -> bool:
+    """A country named with "the" before it ("the Netherlands"), written here without it."""
+    key = name.casefold()
+    return not key.startswith("the ") and key not in countries() and f"the {key}" in countries()
+
+
 def may_be_country(name: str) -> bool:
     """Not a place the gazetteer knows to be something else: "Latvia" or "Kosovo", not "Riga"."""
-    key = name.casefold()
-    return key in countries() or key not in places()
+    return is_country(name) or name.casefold() not in places()
 
 
 class NameMention(NamedTuple):

@@ -76,6 +76,10 @@ DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "yourselves"})
 PLURAL_PRONOUNS = GROUP_PRONOUNS | {"we", "us", "these", "those"}
+# A subject, or a subject's owner, that carries the topic on ("He ...", "His term ..."): the
+# pronoun that stands for that topic.
+TOPIC_PRONOUNS = {"it": "it", "they": "they", "he": "he", "she": "she",
+                  "its": "it", "their": "they", "his": "he", "her": "she"}
 # Pronouns that open a relative clause as its subject: "who founded Lumo".
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 # Verbs that tell the reader what to do ("but keep in mind that ...", "and note that ..."), never

@@ -22,7 +22,7 @@ from .coreference import (
     reported_person,
 )
 from .dates import absolute_date_text
-from .entities import person_name, possessive_of, titled_person
+from .entities import person_name, possessive_of, takes_the, titled_person
 from .lexicon import (
     BARE_DISCOURSE_MARKERS,
     CONFLICT_NOUNS,
@@ -156,10 +156,11 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 named_so_far = True
         elif lower in COUNTRY_NOUNS and token.i > 0 and token.doc[token.i - 1].lower_ == "the":
             country = country_named_before(token, sentence, entities, context)
-            if country is None:
+            if country is None or token.dep_ == "compound":  # "the country name": not "Norway name"
                 needs_context = True  # which country, only the article's context can say
             else:
-                replacements[token.i - 1] = ""
+                if not takes_the(country.name):  # "the country" → "the Netherlands", "Latvia"
+                    replacements[token.i - 1] = ""
                 replacements[token.i] = country.name
                 named_so_far = True
         elif lower in DEMONSTRATIVES and token.dep_ in NOUN_SUBJECT_DEPS and position == 0:
