@@ -32,6 +32,16 @@ def test_one_type_per_name_in_an_article():
     assert names.label("2024", "DATE") == "DATE"
 
 
+
+def test_a_name_the_tagger_once_takes_for_a_person_lends_no_part_of_itself():
+    # "Estonia" expanded to "Fair Vote Estonia" put the group where the country was meant.
+    names = CanonicalNames([NameMention("Fair Vote Estonia", "PERSON"), NameMention("Fair Vote Estonia", "ORG"),
+                            NameMention("Fair Vote Estonia", "ORG"), NameMention("Estonia", "GPE")])
+    assert names.canonical("Estonia") == "Estonia"
+    # A place never tagged a person is no part of a person's name; the name's other part still is.
+    names = CanonicalNames([NameMention("Georgia Kask", "PERSON"), NameMention("Georgia", "GPE")])
+    assert (names.canonical("Georgia"), names.canonical("Kask")) == ("Georgia", "Georgia Kask")
+
 def test_a_person_the_article_names_often_stays_a_person_despite_the_gazetteer():
     names = CanonicalNames([NameMention("Lincoln", "PERSON"), NameMention("Lincoln", "PERSON")])
     assert names.label("Lincoln", "PERSON") == "PERSON"
@@ -230,6 +240,12 @@ def test_the_country_is_one_the_gazetteer_knows_before_an_island_named_since(nlp
     assert ("The Netherlands is often called Holland.", False) in claims
 
 
+
+def test_the_nation_written_as_a_name_is_not_the_country(nlp):
+    claims = _claims(nlp, "Estonia is a small country on the Baltic Sea. The Nation reported in 2023 that Tartu "
+                          "had grown.")
+    assert ("The Nation reported in 2023 that Tartu had grown.", False) in claims
+
 def test_the_country_no_country_was_named_for_needs_context(nlp):
     claims = _claims(nlp, "Riga's port, once the country's largest employer, handled 18 million tonnes of cargo "
                           "in 2023.")
@@ -399,6 +415,11 @@ def test_the_kind_a_name_ends_in_stands_for_that_name(nlp):
         ("Danske Bank said profits rose 8 percent in 2024.", False)]
     assert claims[-1].attribution == "Danske Bank"
 
+
+
+def test_the_kind_a_hyphenated_name_ends_in_stands_for_the_whole_name(nlp):
+    claims = _claims(nlp, "The Spanish-American War ended in 1898. The war cost 3,000 lives.")
+    assert ("The Spanish-American War cost 3,000 lives.", False) in claims
 
 def test_the_kind_two_names_end_in_needs_context(nlp):
     text = ("Danske Bank cut 2,000 jobs in 2023.\n"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -203,14 +203,25 @@ def _name_text(token: Token, named: dict[int, Span]) -> str | None:
         return entity.text if entity.label_ not in ("NORP", "LANGUAGE") else None
     if token.pos_ != "PROPN":
         return None
+    start = _name_start(token, with_the=True)
+    return None if start is None else token.doc[start : token.i + 1].text
+
+
+def _name_start(token: Token, *, with_the: bool, taken: Container[int] = ()) -> int | None:
+    """Where the name that ends at `token` starts: the capitalised words written before it that hang
+    from it, across hyphens ("the Spanish-American War"; "The Last Harbour" `with_the`). None past
+    _LONGEST_NAME words: a run of capitals, not a name. `taken`: words of another name."""
+    deps = ("compound", "amod", "nmod", "det") if with_the else ("compound", "amod", "nmod")
     start = token.i
-    # "The Last Harbour": every capitalised word written before the noun and hanging from it.
-    while start > token.sent.start and (before := token.doc[start - 1]).is_title and token in before.ancestors and (
-            before.dep_ in ("compound", "amod", "det", "nmod")):
+    while start > token.sent.start:
+        before = token.doc[start - 1]
+        if before.i in taken or token not in before.ancestors or not (
+                before.tag_ == "HYPH" or before.is_title and before.dep_ in deps):
+            break
         start -= 1
-        if token.i - start >= _LONGEST_NAME:  # a run of capitalised words, not a name
+        if token.i - start >= _LONGEST_NAME:
             return None
-    return token.doc[start : token.i + 1].text
+    return start + 1 if token.doc[start].tag_ == "HYPH" else start
 
 
 # Names whose last word says what kind of thing they name ("Great Barrier Reef", "Danske Bank"); not
@@ -225,11 +236,8 @@ def named_kinds(sentence: Span, entities: tuple[Span, ...], names: CanonicalName
     spans = [entity for entity in entities if entity.label_ in _KIND_NAMED_LABELS]
     labelled = {index for entity in entities for index in range(entity.start, entity.end)}
     for token in sentence:
-        if token.pos_ == "PROPN" and token.dep_ != "compound" and token.i not in labelled:
-            start = token.i
-            while start > sentence.start and (before := sentence.doc[start - 1]).pos_ == "PROPN" and (
-                    before.dep_ == "compound" and token in before.ancestors and before.i not in labelled):
-                start -= 1
+        if token.pos_ == "PROPN" and token.dep_ != "compound" and token.i not in labelled and (
+                start := _name_start(token, with_the=False, taken=labelled)) is not None:
             spans.append(sentence.doc[start : token.i + 1])
     found = []
     for span in spans:

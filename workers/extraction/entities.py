@@ -124,7 +124,9 @@ class CanonicalNames:
 
     def __init__(self, mentions: Iterable[NameMention | tuple[str, str]]):
         surface_by_key: dict[tuple[str, ...], str] = {}
-        person_keys: set[tuple[str, ...]] = set()
+        tagged_person: set[tuple[str, ...]] = set()
+        # Each name's PERSON labels less its other name labels.
+        as_person: dict[tuple[str, ...], int] = defaultdict(int)
         typed = [NameMention(*mention) for mention in mentions]
         for text, label, _role in typed:
             key = name_key(text)
@@ -133,8 +135,14 @@ class CanonicalNames:
             surface = _strip_possessive(text)
             if len(surface) > len(surface_by_key.get(key, "")):
                 surface_by_key[key] = surface
-            if label == "PERSON" and len(key) > 1:
-                person_keys.add(key)
+            if label == "PERSON":
+                tagged_person.add(key)
+                as_person[key] += 1
+            elif label in TYPED_NAME_LABELS:
+                as_person[key] -= 1
+        # One stray PERSON on "Fair Vote Estonia", an organisation everywhere else, makes no person.
+        person_keys = {key for key in tagged_person if len(key) > 1 and as_person[key] >= 0}
+        self._tagged_person = tagged_person
 
         self._full_names_by_part: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
         for key in person_keys:
@@ -194,7 +202,10 @@ class CanonicalNames:
 
     def full_person_name(self, text: str) -> str | None:
         """The one full person name in the article that `text` is the first or last part of."""
-        longest = _longest_unambiguous(self._full_names_by_part.get(name_key(text), set()))
+        key = name_key(text)
+        if key not in self._tagged_person and " ".join(key) in places():
+            return None  # "Estonia", never a person here, is not Jaan Estonia's name
+        longest = _longest_unambiguous(self._full_names_by_part.get(key, set()))
         return self._surface_by_key[longest] if longest else None
 
 

@@ -154,7 +154,8 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                     needs_context = True
             else:
                 named_so_far = True
-        elif lower in COUNTRY_NOUNS and token.i > 0 and token.doc[token.i - 1].lower_ == "the":
+        elif lower in COUNTRY_NOUNS and token.text.islower() and token.i > 0 and token.doc[token.i - 1].lower_ == "the":
+            # Lower case: "The Nation's reporter" names a magazine.
             country = country_named_before(token, sentence, entities, context)
             if country is None or token.dep_ == "compound":  # "the country name": not "Norway name"
                 needs_context = True  # which country, only the article's context can say
