@@ -350,6 +350,25 @@ def test_the_topic_goes_on_through_his_not_to_the_last_person_named(nlp):
     assert "At the end of Jaan Tamm's term, voters blamed him for rising rents." in texts
     assert not any("Saar's term" in text for text in texts)
 
+
+def test_it_as_an_occasion_is_the_event_told_before_not_a_thing(nlp):
+    # "The Tallinn port authority was the second time ..." would be false.
+    claims = _claims(nlp, "The Tallinn port authority raised its fees in May. It was the second time that the port "
+                          "had raised fees since 2020.")
+    assert ("It was the second time that the port had raised fees since 2020.", True) in claims
+
+
+def test_a_name_put_in_for_he_spells_out_the_verb_it_carried(nlp):
+    claims = _claims(nlp, "Jaan Saar voted for the bill, and he’s right that Liis Tamm also voted for it.")
+    assert any(text.startswith("Jaan Saar is right that Liis Tamm") for text, _needs in claims), claims
+
+
+def test_he_after_a_sentence_that_named_two_men_is_left_to_the_context(nlp):
+    # Neither is a subject the pronoun could follow: "Peeter Tamm is right" (the last named) would be a guess.
+    claims = _claims(nlp, "We wanted to know if Jaan Saar was right about the unions and Peeter Tamm’s vote on the "
+                          "bill. He’s right about the unions rejecting the bill.")
+    assert ("He’s right about the unions rejecting the bill.", True) in claims
+
 def test_the_noun_an_earlier_sentence_brought_in_is_named_as_it_was(nlp):
     text = ("Latvia's parliament approved a second research reactor near Salaspils on 6 May 2024.\n"
             "The reactor is due to open in 2031.\n"

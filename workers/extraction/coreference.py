@@ -70,10 +70,16 @@ class ArticleContext:
     # and the pronoun it opened with (its subjects are then not the latest of `recent_subjects`).
     last_objects: list[Mention] = field(default_factory=list)
     last_pronoun: Mention | None = None
+    # The people the latest sentence that named anyone named: with two of one gender there, a
+    # pronoun no subject settles could be either.
+    last_people: list[str] = field(default_factory=list)
 
     def remember(self, sentence: Span, entities: tuple[Span, ...]) -> None:
-        self.mentions += sentence_mentions(sentence, entities, self.names)
+        named = sentence_mentions(sentence, entities, self.names)
+        self.mentions += named
         del self.mentions[:-50]
+        people = list(dict.fromkeys(mention.name for mention in named if mention.label == "PERSON"))
+        self.last_people = people or self.last_people
         self.conflict_place = conflict_place(sentence, entities, self.names) or self.conflict_place
         self.relation_parties = relation_parties(sentence) or self.relation_parties
         ties = described_names(sentence, entities, self.names)
@@ -465,6 +471,8 @@ def antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted:
         for place, candidates in enumerate((reversed(earlier), context.subject_mentions(), reversed(context.mentions))):
             agreeing = [mention for mention in candidates if mention.label == "PERSON"
                         and context.genders.get(mention.name, gender) == gender]
+            if place == 2 and sum(context.genders.get(name, gender) == gender for name in context.last_people) > 1:
+                return None  # "... Jaan Saar ... Peeter Tamm's vote. He's right ...": which of them
             # Most people in the news whose gender the article never shows are men: "she" goes to a
             # woman the article shows as one before anyone unknown.
             known = next((mention for mention in agreeing if context.genders.get(mention.name) == gender), None)

@@ -123,8 +123,9 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
         lower = token.lower_
         group = pronoun_class(lower)
         possessive = token.tag_ == "PRP$" or lower in ("his", "its", "their", "hers", "theirs")
-        if lower == "it" and token.dep_ == "dobj" and token.head.lemma_ == "do":
-            # "the only person to have done it": an act the article told of, not a thing it named.
+        if lower == "it" and (token.dep_ == "dobj" and token.head.lemma_ == "do" or _an_occasion(token)):
+            # "the only person to have done it", "It was the second time that ...": an act or event the
+            # article told of, not a thing it named.
             needs_context = True
         elif token.pos_ == "PRON" and group and not possessive and _only_its_own_subject_before(
                 token, sequence[:position]):
@@ -136,6 +137,7 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 needs_context = True
             elif referent_name is not None:
                 replacements[token.i] = _inserted(referent_name, possessive)
+                _spell_out_clitic(token, replacements)
         elif (token.pos_ == "PRON" and group and not is_expletive(token) and not named_so_far
                 and group not in resolved):
             referent = antecedent(token, sentence, entities, quoted, inside, context)
@@ -146,6 +148,7 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                 needs_context = True
                 continue
             replacements[token.i] = _inserted(referent.name, possessive)
+            _spell_out_clitic(token, replacements)
             if referent.label == "NOUN":
                 resolved.add(group)
                 # "It is the northernmost ..." after "The system opened ...": "the system" is no better.
@@ -360,6 +363,20 @@ def _clitic_in_full(token: Token) -> str | None:
     if not token.text.startswith(("'", "’")) or token.pos_ not in ("AUX", "VERB"):
         return None
     return _CLITICS.get((token.lemma_, token.tag_))
+
+
+def _an_occasion(token: Token) -> bool:
+    """"It" as the subject of "was the second time", "will be her first trip": the event told before."""
+    return token.dep_ in NOUN_SUBJECT_DEPS and token.head.lemma_ == "be" and any(
+        child.dep_ == "attr" and (child.lemma_ in ("time", "occasion") or child.lower_ in EVENT_OR_ACT_NOUNS)
+        for child in token.head.children)
+
+
+def _spell_out_clitic(pronoun: Token, replacements: dict[int, str]) -> None:
+    """"he's right" with a name for "he": "Jaan Saar is right", not "Jaan Saar's right"."""
+    following = pronoun.nbor() if pronoun.i + 1 < len(pronoun.doc) else None
+    if following is not None and following.i not in replacements and (full := _clitic_in_full(following)):
+        replacements[following.i] = " " + full
 
 
 def _inserted(name: str, possessive: bool) -> str:
