@@ -167,6 +167,23 @@ def test_a_key_revoked_while_signed_in_returns_to_sign_in_with_a_message(desk, p
     assert page.evaluate(f"() => sessionStorage.getItem('{API_KEY_ENTRY}')") is None
 
 
+
+def test_two_requests_refused_at_once_still_say_signed_out(desk, page):
+    # A poll and a page fetch in flight when the key is revoked: the second 401 must not turn
+    # "You were signed out" into "That key was not accepted" (a sign-in the user never made).
+    desk.sign_in(page, "reviewer")
+    expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
+    keys = call(desk, "admin", "GET", "/keys").json()["keys"]
+    reviewer = next(k for k in keys if k["name"] == "reviewer")
+    assert call(desk, "admin", "DELETE", f"/keys/{reviewer['id']}").status_code in (200, 204)
+
+    page.evaluate("""async () => {
+        const { api } = await import("/ui/js/api.js");
+        await Promise.allSettled([api("/me"), api("/me")]);
+    }""")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("signed out")
+
 # ---- articles ----------------------------------------------------------------------------------
 
 def test_a_submitted_article_shows_its_claims_when_the_worker_is_done(desk, page):

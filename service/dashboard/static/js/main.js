@@ -150,13 +150,19 @@ function showSignIn(message) {
   input.focus();
 }
 
+// Whether a key is being checked: only then does a 401 answer the key just entered.
+let signingIn = false;
+
 async function signIn() {
+  signingIn = true;
   try {
     session.me = await api("/me");
   } catch (error) {
     forgetKey();
     if (error.status !== 401) showSignIn(`Could not sign in: ${error.message}`);
     return false;
+  } finally {
+    signingIn = false;
   }
   document.getElementById("topbar").hidden = false;
   document.getElementById("who").textContent = `${session.me.name} · ${session.me.role}`;
@@ -168,13 +174,16 @@ async function signIn() {
 
 whenUnauthorized((message) => {
   forgetKey();
-  if (session.me || !document.querySelector(".signin")) {
-    showSignIn(`You were signed out: ${message || "the API key is no longer accepted"}. Sign in again.`);
-  } else {
-    const alert = document.querySelector(".signin [role=alert]");
+  const form = document.querySelector(".signin");
+  if (signingIn && form) {
+    const alert = form.querySelector("[role=alert]");
     alert.textContent = `That key was not accepted: ${message || "unknown or revoked"}.`;
     alert.hidden = false;
+  } else if (session.me || !form) {
+    showSignIn(`You were signed out: ${message || "the API key is no longer accepted"}. Sign in again.`);
   }
+  // Else the sign-in form is up already: a request that was in flight when the key was revoked
+  // (a poll beside a page fetch) must not turn "You were signed out" into a refused sign-in.
 });
 
 document.getElementById("sign-out").addEventListener("click", () => {
