@@ -153,14 +153,17 @@ def test_a_page_opened_with_the_key_in_session_storage_is_signed_in(desk, page):
     expect(page.get_by_role("button", name="Take next")).to_have_count(0)
 
 
-def test_a_key_revoked_while_signed_in_returns_to_sign_in_with_a_message(desk, page):
+def revoke_while_signed_in(desk, page) -> None:
+    """The reviewer signed in on the queue, then their key revoked by an admin."""
     desk.sign_in(page, "reviewer")
     expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
-
     keys = call(desk, "admin", "GET", "/keys").json()["keys"]
     reviewer = next(k for k in keys if k["name"] == "reviewer")
     assert call(desk, "admin", "DELETE", f"/keys/{reviewer['id']}").status_code in (200, 204)
 
+
+def test_a_key_revoked_while_signed_in_returns_to_sign_in_with_a_message(desk, page):
+    revoke_while_signed_in(desk, page)
     # The next request the open page makes (live polling) gets a 401.
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=LIVE_MS + 2000)
     expect(page.get_by_role("alert")).to_contain_text("signed out")
@@ -171,12 +174,7 @@ def test_a_key_revoked_while_signed_in_returns_to_sign_in_with_a_message(desk, p
 def test_two_requests_refused_at_once_still_say_signed_out(desk, page):
     # A poll and a page fetch in flight when the key is revoked: the second 401 must not turn
     # "You were signed out" into "That key was not accepted" (a sign-in the user never made).
-    desk.sign_in(page, "reviewer")
-    expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
-    keys = call(desk, "admin", "GET", "/keys").json()["keys"]
-    reviewer = next(k for k in keys if k["name"] == "reviewer")
-    assert call(desk, "admin", "DELETE", f"/keys/{reviewer['id']}").status_code in (200, 204)
-
+    revoke_while_signed_in(desk, page)
     page.evaluate("""async () => {
         const { api } = await import("/ui/js/api.js");
         await Promise.allSettled([api("/me"), api("/me")]);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from spacy.tokens import Doc
 
 from workers.extraction import extract_claims
@@ -227,24 +228,20 @@ def test_the_country_is_the_last_country_named_not_the_last_city(nlp):
     assert ("Riga's port, once Latvia's largest employer, handled 18 million tonnes of cargo in 2023.", False) in claims
 
 
-def test_the_country_as_a_modifier_is_not_replaced_by_the_country(nlp):
-    # "Norway name comes from ..." is no English, and says something else.
-    claims = _claims(nlp, "Norway is a kingdom in northern Europe. The country name comes from Old Norse.")
-    assert ("The country name comes from Old Norse.", True) in claims
+@pytest.mark.parametrize(("text", "claim"), [
+    # Saba is a Caribbean island: "Saba is often called Holland" would be false.
+    ("The Netherlands is a kingdom in Western Europe. Its territory includes the islands of Bonaire and Saba in "
+     "the Caribbean. The country is often called Holland.", ("The Netherlands is often called Holland.", False)),
+    # A noun used as a modifier: "Norway name comes from ..." is no English, and says something else.
+    ("Norway is a kingdom in northern Europe. The country name comes from Old Norse.",
+     ("The country name comes from Old Norse.", True)),
+    # A magazine, not the country.
+    ("Estonia is a small country on the Baltic Sea. The Nation reported in 2023 that Tartu had grown.",
+     ("The Nation reported in 2023 that Tartu had grown.", False)),
+])
+def test_the_country_is_a_country_the_gazetteer_knows_and_only_where_it_is_one(nlp, text, claim):
+    assert claim in _claims(nlp, text)
 
-
-def test_the_country_is_one_the_gazetteer_knows_before_an_island_named_since(nlp):
-    # Saba is a Caribbean island; "Saba is often called Holland" would be false.
-    claims = _claims(nlp, "The Netherlands is a kingdom in Western Europe. Its territory includes the islands of "
-                          "Bonaire and Saba in the Caribbean. The country is often called Holland.")
-    assert ("The Netherlands is often called Holland.", False) in claims
-
-
-
-def test_the_nation_written_as_a_name_is_not_the_country(nlp):
-    claims = _claims(nlp, "Estonia is a small country on the Baltic Sea. The Nation reported in 2023 that Tartu "
-                          "had grown.")
-    assert ("The Nation reported in 2023 that Tartu had grown.", False) in claims
 
 def test_the_country_no_country_was_named_for_needs_context(nlp):
     claims = _claims(nlp, "Riga's port, once the country's largest employer, handled 18 million tonnes of cargo "
