@@ -366,6 +366,20 @@ def test_he_after_a_sentence_that_named_two_men_is_left_to_the_context(nlp):
                           "bill. He’s right about the unions rejecting the bill.")
     assert ("He’s right about the unions rejecting the bill.", True) in claims
 
+
+@pytest.mark.parametrize(("text", "claim"), [
+    # Only people are named before "it": none of them is what it stands for.
+    ("Tartu opened a new bridge on Monday. Mayor Urmas Klaas said it would carry 4,000 cars a day.",
+     ("Mayor Urmas Klaas said it would carry 4,000 cars a day.", True)),
+    # The house, which no phrase names alone; "Jaan Kask sold Tartu" would be false.
+    ("Jaan Kask bought a house in Tartu and sold it in 2020.", ("Jaan Kask sold it in 2020.", True)),
+    # The conflict, not the country the conflict is in.
+    ("Putin told Modi he understood Modi had concerns about the conflict in Ukraine and that Modi wanted it "
+     "to end.", ("Putin told Modi he understood that Modi wanted the conflict to end.", False)),
+])
+def test_it_stands_for_the_thing_an_argument_names_or_needs_context(nlp, text, claim):
+    assert claim in _claims(nlp, text)
+
 def test_the_noun_an_earlier_sentence_brought_in_is_named_as_it_was(nlp):
     text = ("Latvia's parliament approved a second research reactor near Salaspils on 6 May 2024.\n"
             "The reactor is due to open in 2031.\n"

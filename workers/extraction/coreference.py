@@ -573,24 +573,44 @@ def _person_at(token: Token, names: CanonicalNames) -> str | None:
 
 def nearest_thing(token: Token, sentence: Span, quoted: set[int], names: CanonicalNames) -> tuple[int, str] | None:
     """The nearest thing before `token` in its sentence that an "it" can stand for, as (index, text):
-    a place or organisation named, or a definite singular noun phrase ("the conflict")."""
-    doc = token.doc
-    for index in range(token.i - 1, sentence.start - 1, -1):
-        other = doc[index]
-        if index in quoted:
-            continue
-        if other.ent_type_:
-            entity = next((entity for entity in doc.ents if entity.start <= index < entity.end), None)
-            if entity is not None and names.label(entity.text, entity.label_) in THING_LABELS:
-                return entity.root.i, names.canonical(entity.text)
-            continue
-        if other.pos_ != "NOUN" or other.tag_ != "NN" or other.lower_ in TITLE_NOUNS or other.dep_ not in (
-                "pobj", "dobj", "nsubj", "nsubjpass"):
-            continue
-        phrase = [child for child in other.subtree if child.i <= other.i]
-        if phrase[0].lower_ == "the" and all(child.pos_ in ("DET", "ADJ", "NOUN") for child in phrase):
-            return other.i, " ".join([phrase[0].lower_, *(child.text for child in phrase[1:])])
+    a place or organisation named, or a definite singular noun phrase ("the conflict"). A subject or
+    object comes before a noun after a preposition ("bought a house in Tartu and sold it": the house,
+    not Tartu); None when the nearest one is a thing no phrase names alone ("a house")."""
+    for roles in (_CORE_ROLES, None):
+        for index in range(token.i - 1, sentence.start - 1, -1):
+            if index in quoted:
+                continue
+            found = _thing_at(token.doc[index], names, roles)
+            if found is _UNNAMED:
+                return None
+            if found is not None:
+                return found
     return None
+
+
+_CORE_ROLES = ("dobj", "nsubj", "nsubjpass", "attr")
+_UNNAMED = (-1, "")
+
+
+def _thing_at(other: Token, names: CanonicalNames, roles: tuple[str, ...] | None) -> tuple[int, str] | None:
+    """What an "it" may stand for at `other` (in one of `roles`, any when None): (index, text),
+    `_UNNAMED` for a singular noun no phrase names alone, None for nothing an "it" stands for."""
+    if other.ent_type_:
+        entity = next((entity for entity in other.doc.ents if entity.start <= other.i < entity.end), None)
+        if entity is None or (roles is not None and entity.root.dep_ not in roles):
+            return None
+        if names.label(entity.text, entity.label_) in THING_LABELS and not (
+                entity.root.dep_ == "pobj" and entity.root.head.head.pos_ == "NOUN"):
+            # Not "Ukraine" of "the conflict in Ukraine": the noun the name is said of comes first.
+            return entity.root.i, names.canonical(entity.text)
+        return None
+    if other.pos_ != "NOUN" or other.tag_ != "NN" or other.lower_ in TITLE_NOUNS or other.dep_ not in (
+            roles or ("pobj", *_CORE_ROLES)):
+        return None
+    phrase = [child for child in other.subtree if child.i <= other.i]
+    if phrase[0].lower_ == "the" and all(child.pos_ in ("DET", "ADJ", "NOUN") for child in phrase):
+        return other.i, " ".join([phrase[0].lower_, *(child.text for child in phrase[1:])])
+    return _UNNAMED
 
 
 def country_named_before(token: Token, sentence: Span, entities: tuple[Span, ...],

@@ -31,6 +31,7 @@ from .lexicon import (
     DISCOURSE_MARKERS,
     DOUBLE_QUOTES,
     EVENT_OR_ACT_NOUNS,
+    NOMINAL_POS,
     NOUN_SUBJECT_DEPS,
     NUMERIC_LABELS,
     PERSON_PRONOUNS,
@@ -40,6 +41,7 @@ from .lexicon import (
     REFERRING_NOUNS,
     RELATION_NOUNS,
     THING_PRONOUNS,
+    TITLE_NOUNS,
     VERB_POS,
 )
 from .sentences import quoted_tokens
@@ -271,6 +273,10 @@ def _named_referent(token: Token, lower: str, people: list[str], sentence: Span,
         return None if is_speaker else name
     if lower in THING_PRONOUNS:
         nearest = nearest_thing(token, sentence, quoted, context.names)
+        if nearest is None and not any(
+                other.i in inside and other.pos_ in NOMINAL_POS and other.ent_type_ != "PERSON"
+                and other.lower_ not in TITLE_NOUNS for other in sentence[: token.i - sentence.start]):
+            return _AMBIGUOUS  # "Urmas Klaas said it would carry ...": no one named is an "it"
         if nearest is None or nearest[0] in inside:
             return None
         index, phrase = nearest
