@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import signal
 import time
 
 import pytest
@@ -216,19 +217,32 @@ def test_a_submitted_article_shows_its_claims_when_the_worker_is_done(desk, page
     expect(row).to_contain_text(str(len(stored)))
 
 
-def test_a_correction_shows_which_claims_it_retracted(desk, page):
+def test_a_correction_shows_which_claims_it_retracted(desk, page, celery_worker):
     answer = call(desk, "ingest", "POST", "/articles", json={"title": TRAM_TITLE, "text": TRAM_TEXT})
     article_id = answer.json()["id"]
     assert wait_for_article(desk, article_id)["status"] == "done"
     desk.sign_in(page, "ingest", f"#/articles/{article_id}")
     expect(claim_rows(page)).to_have_count(4)
 
+    # The worker is held until the desk asks for the corrected article, and that answer waits for
+    # the re-extraction: a claims read sent beside it, not after it, would show the old claims
+    # next to "done" and report that nothing was retracted.
+    def answer_when_extracted(route):
+        celery_worker.send_signal(signal.SIGCONT)
+        wait_for_article(desk, article_id)
+        route.continue_()
+    page.route(re.compile(rf"/api/v1/articles\?id={article_id}$"), answer_when_extracted)
+
     page.get_by_role("button", name="Correct this article").click()
     corrected = TRAM_TEXT.replace("The network now has 48 stops, up from 31 in 2019. ", "")
     page.get_by_role("form", name="Submit correction").get_by_label("Article text").fill(corrected)
-    page.get_by_role("button", name="Submit correction").click()
-    notice = page.get_by_role("status").filter(has_text="The correction retracted")
-    expect(notice).to_contain_text("retracted 1 claim", timeout=WORKER_MS)
+    celery_worker.send_signal(signal.SIGSTOP)
+    try:
+        page.get_by_role("button", name="Submit correction").click()
+        notice = page.get_by_role("status").filter(has_text="The correction retracted")
+        expect(notice).to_contain_text("retracted 1 claim", timeout=WORKER_MS)
+    finally:
+        celery_worker.send_signal(signal.SIGCONT)
     expect(notice.locator("del")).to_have_text("The network now has 48 stops, up from 31 in 2019.")
     expect(page.locator("tr.retracted-row")).to_have_count(1)
     desk.shot(page, "view-article-corrected")

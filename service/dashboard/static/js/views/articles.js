@@ -131,7 +131,7 @@ async function mountArticles(container, desk) {
 
 // ---- one article ---------------------------------------------------------------------
 async function mountArticle(container, desk, id) {
-  const state = { article: null, claims: [], alive: true, before: null, watch: null, pages: 1 };
+  const state = { article: null, claims: [], alive: true, before: null, watch: null, pages: 1, loads: 0 };
   const more = h("button", { type: "button", hidden: true, text: "Show more claims", on: { click: () => {
     state.pages += 1;
     load().catch(() => {});
@@ -196,13 +196,16 @@ async function mountArticle(container, desk, id) {
 
   // The summary (no text: it can be megabytes) and the claims in pages of at most 100, as
   // many pages as the reader has opened.
+  // Loads overlap (a change event, the watch, a correction): only the latest started may render,
+  // or one begun before a correction would report the old claims as its result. The article is
+  // read before its claims, so claims shown beside "done" are that extraction's.
   async function load() {
-    const [found, claims] = await Promise.all([
-      api("/articles", { query: { id } }),
-      loadClaims(state.pages),
-    ]);
+    const ticket = ++state.loads;
+    const found = await api("/articles", { query: { id } });
     if (!found.articles.length) throw new ApiError(404, { message: `no article ${id}` });
-    if (!state.alive) return;
+    const { claims, cursor } = await loadClaims(state.pages);
+    if (!state.alive || ticket !== state.loads) return;
+    more.hidden = !cursor;
     state.article = found.articles[0];
     state.claims = claims;
     rememberTitle(state.article);
@@ -220,8 +223,7 @@ async function mountArticle(container, desk, id) {
       cursor = answer.next_cursor;
       if (!cursor) break;
     }
-    more.hidden = !cursor;
-    return claims;
+    return { claims, cursor };
   }
 
   // queued → processing writes no event: a running extraction is watched by polling.
