@@ -7,6 +7,7 @@ import datetime
 import re
 import signal
 import time
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
@@ -249,6 +250,34 @@ def test_a_correction_shows_which_claims_it_retracted(desk, page, celery_worker)
 
 
 # ---- the queue and a claim ------------------------------------------------------------------------
+
+def test_a_search_answered_late_does_not_replace_the_rows_of_a_later_one(desk, page, store):
+    seed(store, "Ostrava bridge reopens", BRIDGE_CLAIMS)
+    desk.sign_in(page, "reviewer")
+    expect(claim_rows(page)).to_have_count(3)
+    held = []
+
+    def hold_the_first_search(route):
+        if parse_qs(urlparse(route.request.url).query).get("q") == ["os"]:
+            held.append(route)
+        else:
+            route.continue_()
+    page.route(re.compile(r"/api/v1/claims\?"), hold_the_first_search)
+
+    search = page.get_by_label("Search claim text")
+    search.fill("os")                       # all three claims name Ostrava
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert held, "the desk did not search for 'os'"
+    search.fill("cost")                     # only the repair bill
+    expect(claim_rows(page)).to_have_count(1)
+    with page.expect_response(re.compile(r"q=os(&|$)")):
+        held[0].continue_()
+    page.wait_for_timeout(500)              # time for the late answer to render, were it allowed to
+    assert claim_rows(page).count() == 1
+    expect(claim_rows(page)).to_contain_text(BRIDGE_CLAIMS[1][0])
+
 
 def test_take_next_leases_the_most_check_worthy_claim_and_shows_it_in_its_article(desk, page, store):
     _article, ids = seed(store, "Ostrava bridge reopens", BRIDGE_CLAIMS)

@@ -3,7 +3,7 @@ import { api, ApiError } from "../api.js";
 import { clear, field, fill, h, setFieldError, showFieldErrors } from "../dom.js";
 import { plural, since, when } from "../format.js";
 import { toast } from "../toast.js";
-import { articleName, debounce, emptyRow, rememberTitle, scoreChip, statusBadge } from "./shared.js";
+import { articleName, debounce, emptyRow, newestLoad, rememberTitle, scoreChip, statusBadge } from "./shared.js";
 import { safeLink } from "./claim.js";
 
 const PAGE_SIZE = 50;
@@ -74,6 +74,7 @@ function articleForm({ submitLabel, initial = {}, onSubmit }) {
 // ---- the list ----------------------------------------------------------------------------
 async function mountArticles(container, desk) {
   const state = { cursors: [null], page: 0, next: null, alive: true, status: "" };
+  const latestList = newestLoad();
   const tbody = h("tbody");
   const previous = h("button", { type: "button", text: "Previous page" });
   const next = h("button", { type: "button", text: "Next page" });
@@ -102,8 +103,9 @@ async function mountArticles(container, desk) {
       h("div", { class: "pager" }, previous, next))));
 
   async function load() {
+    const current = latestList();
     const answer = await api("/articles", { query: { sort: "-created", limit: PAGE_SIZE, cursor: state.cursors[state.page], status: state.status || undefined } });
-    if (!state.alive) return;
+    if (!state.alive || !current()) return;
     state.next = answer.next_cursor;
     const now = Date.now();
     fill(tbody, ...(answer.articles.length ? answer.articles.map((article) => {
@@ -131,7 +133,8 @@ async function mountArticles(container, desk) {
 
 // ---- one article ---------------------------------------------------------------------
 async function mountArticle(container, desk, id) {
-  const state = { article: null, claims: [], alive: true, before: null, watch: null, pages: 1, loads: 0 };
+  const state = { article: null, claims: [], alive: true, before: null, watch: null, pages: 1 };
+  const latestArticle = newestLoad();
   const more = h("button", { type: "button", hidden: true, text: "Show more claims", on: { click: () => {
     state.pages += 1;
     load().catch(() => {});
@@ -196,15 +199,15 @@ async function mountArticle(container, desk, id) {
 
   // The summary (no text: it can be megabytes) and the claims in pages of at most 100, as
   // many pages as the reader has opened.
-  // Loads overlap (a change event, the watch, a correction): only the latest started may render,
-  // or one begun before a correction would report the old claims as its result. The article is
-  // read before its claims, so claims shown beside "done" are that extraction's.
+  // Only the latest load renders, or one begun before a correction would report the old claims
+  // as its result. The article is read before its claims, so claims shown beside "done" are that
+  // extraction's.
   async function load() {
-    const ticket = ++state.loads;
+    const current = latestArticle();
     const found = await api("/articles", { query: { id } });
     if (!found.articles.length) throw new ApiError(404, { message: `no article ${id}` });
     const { claims, cursor } = await loadClaims(state.pages);
-    if (!state.alive || ticket !== state.loads) return;
+    if (!state.alive || !current()) return;
     more.hidden = !cursor;
     state.article = found.articles[0];
     state.claims = claims;

@@ -2,7 +2,7 @@
 import { api } from "../api.js";
 import { fill, h } from "../dom.js";
 import { actorName, since, STATUSES } from "../format.js";
-import { articleTitles, debounce, emptyRow, scoreChip, statusBadge } from "./shared.js";
+import { articleTitles, debounce, emptyRow, newestLoad, scoreChip, statusBadge } from "./shared.js";
 
 const PAGE_SIZE = 50;
 const MIN_SCORES = [["", "Any score"], ["0.3", "Score ≥ 0.3"], ["0.5", "Score ≥ 0.5"], ["0.7", "Score ≥ 0.7"]];
@@ -79,21 +79,27 @@ async function mountQueue(container, desk, status) {
     }
   }
 
+  const latestCounts = newestLoad();
+  const latestPage = newestLoad();
+
   async function loadCounts() {
+    const current = latestCounts();
     try {
       const stats = await api("/stats");
-      if (state.alive) renderTabs(stats.claims.by_status);
+      if (state.alive && current()) renderTabs(stats.claims.by_status);
     } catch (error) {
-      if (error.status !== 401 && state.alive) renderTabs(null);
+      if (error.status !== 401 && state.alive && current()) renderTabs(null);
     }
   }
 
+  // A search typed on, or a page turned, while an earlier load is out must not show its rows.
   async function loadPage() {
+    const current = latestPage();
     const query = { status: state.status, sort: state.sort, limit: PAGE_SIZE, cursor: state.cursors[state.page],
       q: state.q || undefined, assignee: state.mine ? "me" : undefined, min_score: state.minScore || undefined };
     const answer = await api("/claims", { query });
     const titles = await articleTitles(answer.claims.map((claim) => claim.article_id));
-    if (!state.alive) return;
+    if (!state.alive || !current()) return;
     const selectedId = state.claims[state.selected]?.id;
     state.claims = answer.claims;
     state.nextCursor = answer.next_cursor;

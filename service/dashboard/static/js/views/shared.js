@@ -60,6 +60,17 @@ export function debounce(fn, ms) {
   };
 }
 
+// Loads of one view overlap (a change event, a filter, a page turn) and may finish out of order.
+// `const latest = newestLoad()` once; each load takes `const current = latest()` as it starts and
+// renders only if `current()` still holds when its answers are in.
+export function newestLoad() {
+  let started = 0;
+  return () => {
+    const ticket = ++started;
+    return () => ticket === started;
+  };
+}
+
 export function emptyRow(columns, text) {
   return h("tr", { class: "empty" }, h("td", { colSpan: columns, text }));
 }
