@@ -22,6 +22,7 @@ from .lexicon import (
     PERSON_PRONOUNS,
     PLURAL_NOUN_TAGS,
     PRONOUN_GENDER,
+    RAISING_ADJECTIVES,
     RELATION_NOUNS,
     REPORTING_VERBS,
     SUBJECT_PHRASE_DEPS,
@@ -56,6 +57,9 @@ class ArticleContext:
     # The subjects of the last sentences, most recent last: where "it", "they", "he" and "she" look
     # after their own sentence. A reported sentence gives what is said's subject, then the speaker.
     recent_subjects: list[list[Mention]] = field(default_factory=list)
+    # The things each of those sentences named as an argument (places, organisations), in step with
+    # `recent_subjects`.
+    recent_things: list[list[Mention]] = field(default_factory=list)
     # Where the article's war is ("Ukraine" of "its military offensive in Ukraine"), for a later "the war".
     conflict_place: str | None = None
     # Between whom the last "relations" were ("between Moscow and New Delhi"), for a later bare "relations".
@@ -91,6 +95,11 @@ class ArticleContext:
             _tie(self.introduced, noun, phrase)
         self.last_objects = [Mention(token.text, "NOUN", plural=True) for token in sentence if token.pos_ == "NOUN"
                              and token.tag_ in PLURAL_NOUN_TAGS and token.dep_ not in NOUN_SUBJECT_DEPS]
+        # "... passed the budget. It cuts spending ...": the budget as likely as the parliament (a name
+        # as object is not: "The Commission fined Volkswagen ... . It said ...").
+        self.last_objects += [Mention(found[1], "NOUN") for token in sentence if token.dep_ == "dobj"
+                              and not token.ent_type_
+                              and (found := _thing_at(token, self.names, ("dobj",))) not in (None, UNNAMED)]
         self.last_pronoun = None
         subjects = _subjects(sentence)
         # "A teacher then a lawyer, he was elected ...": a description set before the subject is none.
@@ -106,7 +115,12 @@ class ArticleContext:
         mentions = (self._described_mention(subject) or _subject_mention(subject, entities, self.names)
                     for subject in subjects)
         self.recent_subjects.append([mention for mention in mentions if mention is not None])
+        # Not a place an adjunct names ("praised its crew in Helsinki"): what the sentence is about.
+        arguments = tuple(entity for entity in entities if entity.root.dep_ != "pobj")
+        self.recent_things.append([mention for mention in sentence_mentions(sentence, arguments, self.names)
+                                   if mention.label in THING_LABELS])
         del self.recent_subjects[:-_SUBJECT_WINDOW]
+        del self.recent_things[:-_SUBJECT_WINDOW]
 
     def _described_mention(self, subject: Token) -> Mention | None:
         """"The bakery" as the topic a later "its" stands for, named: the name the article tied it to."""
@@ -123,11 +137,20 @@ class ArticleContext:
         common noun and the speaker could be meant too ("The company said demand had doubled.
         Its shares rose": the company's or demand's, only a reader knows)."""
         continued = self.last_pronoun is not None and agrees(self.last_pronoun)
-        for age, subjects in enumerate(reversed(self.recent_subjects)):
+        passed: list[Mention] = []  # what the later sentences named that could be meant instead
+        for age, (subjects, things) in enumerate(zip(reversed(self.recent_subjects), reversed(self.recent_things))):
             agreeing = [mention for mention in subjects if agrees(mention)]
+            if agreeing and any(agrees(thing) and thing.name != agreeing[0].name for thing in passed):
+                # "The port ... . The Southern Poverty Law Center tracks ... . It was founded in 1971": the
+                # centre, whatever the parse made its subject, as likely as the port.
+                return None
+            passed += things
             if len({mention.name for mention in agreeing}) > 1 and agreeing[0].label == "NOUN":
                 return None
-            if agreeing and (age > 0 or self.last_pronoun is not None) and not continued and any(
+            singular_object = age == 0 and agreeing and not agreeing[0].plural and any(
+                not mention.plural and agrees(mention) and mention.name != agreeing[0].name
+                for mention in self.last_objects)
+            if singular_object or agreeing and (age > 0 or self.last_pronoun is not None) and not continued and any(
                     map(agrees, self.last_objects)):
                 # "... would deploy 120 extra officers. It did not say where they would come from": the
                 # officers, most likely, not the subject of a sentence before ("They seized two towns.
@@ -392,10 +415,7 @@ def _head_mention(subject: Token, entities: tuple[Span, ...], names: CanonicalNa
             kept.add(token.i)
     if subject.pos_ == "PROPN":
         # "The Treaty of Westphalia": a name's "of" and the name after it are part of it.
-        for of in (child for child in subject.children if child.dep_ == "prep" and child.lower_ == "of"):
-            name = [token for token in of.subtree if token != of]
-            if name and all(token.pos_ in ("PROPN", "DET", "PART") for token in name):
-                kept.update(token.i for token in of.subtree)
+        kept.update(token.i for token in _of_a_name(subject))
     phrase = [token for token in subject.subtree if token.i in kept]
     # An owner is named whole, with its "'s": "Great Britain's affliction", not "Britain affliction".
     owners = [token for token in phrase if token.dep_ == "poss" and token.pos_ != "PRON"]
@@ -406,7 +426,12 @@ def _head_mention(subject: Token, entities: tuple[Span, ...], names: CanonicalNa
         # "his regime" would carry its own unresolved pronoun into the next claim.
         return None
     words = [token.text for token in phrase]
-    if phrase[0].pos_ == "DET" or phrase[0].is_sent_start and phrase[0].pos_ != "PROPN":
+    first = phrase[0]
+    # "Dock workers" opening a sentence: a capital the position gave a common word, not a name
+    # (no entity, modifying a common noun).
+    unnamed_modifier = first.pos_ == "PROPN" and not first.ent_type_ and first.dep_ == "compound" and (
+        first.head.pos_ == "NOUN")
+    if first.pos_ == "DET" or first.is_sent_start and (first.pos_ != "PROPN" or unnamed_modifier):
         words[0] = words[0].lower()
     text = "".join(word + (token.whitespace_ if following is not None and following.i == token.i + 1 else " ")
                    for word, token, following in zip(words, phrase, [*phrase[1:], None])).strip()
@@ -428,7 +453,8 @@ def is_expletive(token: Token) -> bool:
         return passive and any(child.dep_ == "ccomp" and child.i > verb.i for child in verb.children)
     # The clause may hang on the verb or on its complement ("it is [fair] to say", "it is no [mystery] that").
     heads = [verb, *(child for child in verb.children if child.dep_ in ("acomp", "attr", "oprd"))]
-    return any(_extraposed(child) for head in heads for child in head.children if child.i > verb.i)
+    return any(_extraposed(child) and not (head.lower_ in RAISING_ADJECTIVES and child.dep_ == "xcomp")
+               for head in heads for child in head.children if child.i > verb.i)
 
 
 def _extraposed(child: Token) -> bool:
@@ -487,9 +513,18 @@ def antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted:
             return Mention(person, "PERSON") if person is not None else None
         return None
     if lower in THING_PRONOUNS:
-        same_sentence = next((mention for mention in reversed(earlier) if mention.label in THING_LABELS), None)
-        if same_sentence is not None:
-            return same_sentence
+        # The sentence's own thing first: "The port of Tallinn handled ..., and it expects more" is the
+        # port's, not Tallinn's; "bought a warehouse in Tartu and sold it" names no one thing.
+        found = nearest_thing(token, sentence, quoted, context.names)
+        if found is UNNAMED or found is not None and _another_subject_thing(token, sentence, quoted, context.names,
+                                                                          found):
+            return None
+        if found is not None:
+            index, phrase = found
+            if index in inside:
+                return BOUND
+            head = token.doc[index]
+            return Mention(phrase, context.names.label(phrase, head.ent_type_) if head.ent_type_ else "NOUN")
         agrees = _is_thing
     else:
         agrees = _is_group
@@ -571,30 +606,47 @@ def _person_at(token: Token, names: CanonicalNames) -> str | None:
     return titled_person(token, names)
 
 
-def nearest_thing(token: Token, sentence: Span, quoted: set[int], names: CanonicalNames) -> tuple[int, str] | None:
+def nearest_thing(token: Token, sentence: Span, quoted: set[int], names: CanonicalNames,
+                  roles_first: tuple[str, ...] | None = None) -> tuple[int, str] | None:
     """The nearest thing before `token` in its sentence that an "it" can stand for, as (index, text):
     a place or organisation named, or a definite singular noun phrase ("the conflict"). A subject or
     object comes before a noun after a preposition ("bought a house in Tartu and sold it": the house,
-    not Tartu); None when the nearest one is a thing no phrase names alone ("a house")."""
-    for roles in (_CORE_ROLES, None):
+    not Tartu); `UNNAMED` when the nearest one is a thing no phrase names alone ("a house"); None
+    when there is none."""
+    # "Nokia reported a fall in sales, and its shares dropped": an owner is rarely an unnamed thing,
+    # so past one a name may still own; a noun no longer ("bought a house and fixed its roof").
+    owner = token.tag_ == "PRP$"
+    passed_unnamed = False
+    for roles in (roles_first or _CORE_ROLES, None):
         for index in range(token.i - 1, sentence.start - 1, -1):
             if index in quoted:
                 continue
             found = _thing_at(token.doc[index], names, roles)
-            if found is _UNNAMED:
-                return None
-            if found is not None:
+            if found is UNNAMED and owner:
+                passed_unnamed = True
+            elif found is not None and not (passed_unnamed and not token.doc[found[0]].ent_type_):
                 return found
-    return None
+    return UNNAMED if passed_unnamed else None
+
+
+def _another_subject_thing(token: Token, sentence: Span, quoted: set[int], names: CanonicalNames,
+                           found: tuple[int, str]) -> bool:
+    """A subject "it" after an object thing and another subject thing: "The ministry approved the plan,
+    and it will ...": the plan or the ministry, only a reader can tell."""
+    if token.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    subject = nearest_thing(token, sentence, quoted, names, roles_first=("nsubj", "nsubjpass"))
+    return subject is not None and subject is not UNNAMED and subject[1] != found[1] and (
+        token.doc[subject[0]].dep_ in ("nsubj", "nsubjpass"))
 
 
 _CORE_ROLES = ("dobj", "nsubj", "nsubjpass", "attr")
-_UNNAMED = (-1, "")
+UNNAMED = (-1, "")
 
 
 def _thing_at(other: Token, names: CanonicalNames, roles: tuple[str, ...] | None) -> tuple[int, str] | None:
     """What an "it" may stand for at `other` (in one of `roles`, any when None): (index, text),
-    `_UNNAMED` for a singular noun no phrase names alone, None for nothing an "it" stands for."""
+    `UNNAMED` for a singular noun no phrase names alone, None for nothing an "it" stands for."""
     if other.ent_type_:
         entity = next((entity for entity in other.doc.ents if entity.start <= other.i < entity.end), None)
         if entity is None or (roles is not None and entity.root.dep_ not in roles):
@@ -609,8 +661,20 @@ def _thing_at(other: Token, names: CanonicalNames, roles: tuple[str, ...] | None
         return None
     phrase = [child for child in other.subtree if child.i <= other.i]
     if phrase[0].lower_ == "the" and all(child.pos_ in ("DET", "ADJ", "NOUN") for child in phrase):
-        return other.i, " ".join([phrase[0].lower_, *(child.text for child in phrase[1:])])
-    return _UNNAMED
+        # "the port of Tallinn", not "the port": the name says which.
+        return other.i, " ".join([phrase[0].lower_, *(child.text for child in [*phrase[1:], *_of_a_name(other)])])
+    return UNNAMED
+
+
+def _of_a_name(token: Token) -> list[Token]:
+    """"of Westphalia" of "The Treaty of Westphalia", "in Ukraine" of "the war in Ukraine": the
+    preposition and the name after `token` that say which, or nothing."""
+    prepositions = ("of", "in") if token.lower_ in CONFLICT_NOUNS else ("of",)
+    for of in (child for child in token.children if child.dep_ == "prep" and child.lower_ in prepositions):
+        name = [other for other in of.subtree if other != of]
+        if name and all(other.pos_ in ("PROPN", "DET", "PART") for other in name):
+            return list(of.subtree)
+    return []
 
 
 def country_named_before(token: Token, sentence: Span, entities: tuple[Span, ...],

@@ -99,6 +99,12 @@ EXPLETIVE_IT_VERBS = frozenset({"be", "seem", "appear", "take", "remain", "know"
                                 "think", "expect", "estimate", "come", "matter", "become", "make", "look"})
 # Of those, the ones with an empty "it" only in the passive: "it is said that ...", but "It said ...".
 PASSIVE_EXPLETIVE_IT_VERBS = frozenset({"know", "say", "believe", "report", "think", "expect", "estimate"})
+# "It is due to open in 2027", "it is likely to rise": with "to" and a verb after one of these, the "it"
+# is what opens or rises (an extraposed clause would start "that": "it is likely that ...").
+RAISING_ADJECTIVES = frozenset({"due", "likely", "unlikely", "certain", "sure", "set", "bound", "about", "poised",
+                                "ready", "able", "unable", "scheduled", "slated"})
+# "The two countries", "the three firms": a count of things named before.
+COUNT_WORDS = {"two": 2, "three": 3, "four": 4}
 # "The country" stands for the country named last.
 COUNTRY_NOUNS = frozenset({"country", "nation"})
 

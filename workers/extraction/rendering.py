@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 from .atoms import Atom
 from .coreference import (
     BOUND,
+    UNNAMED,
     ArticleContext,
     antecedent,
     country_named_before,
@@ -26,6 +27,7 @@ from .entities import person_name, possessive_of, takes_the, titled_person
 from .lexicon import (
     BARE_DISCOURSE_MARKERS,
     CONFLICT_NOUNS,
+    COUNT_WORDS,
     COUNTRY_NOUNS,
     DEMONSTRATIVES,
     DISCOURSE_MARKERS,
@@ -169,6 +171,17 @@ def render(atom: Atom, sentence: Span, entities: tuple[Span, ...], context: Arti
                     replacements[token.i - 1] = ""
                 replacements[token.i] = country.name
                 named_so_far = True
+        elif (counted := _counted_phrase(token)) is not None:
+            # "The two countries will build ..." after "Latvia and Lithuania signed ...": those two.
+            number, determiner, count = counted
+            named_group = next((mention for mention in context.subject_mentions() if mention.label == "GROUP"
+                                and len(mention.name.replace(" and ", ", ").split(", ")) == number), None)
+            if named_group is None or determiner.i not in inside:
+                needs_context = True
+            else:
+                replacements[determiner.i] = named_group.name
+                dropped.update((count.i, token.i))
+                named_so_far = True
         elif lower in DEMONSTRATIVES and token.dep_ in NOUN_SUBJECT_DEPS and position == 0:
             needs_context = True
         elif lower in ("there", "here", "then") and token.dep_ == "advmod" and position == 0:
@@ -273,6 +286,8 @@ def _named_referent(token: Token, lower: str, people: list[str], sentence: Span,
         return None if is_speaker else name
     if lower in THING_PRONOUNS:
         nearest = nearest_thing(token, sentence, quoted, context.names)
+        if nearest is UNNAMED:
+            nearest = None
         if nearest is None and not any(
                 other.i in inside and other.pos_ in NOMINAL_POS and other.ent_type_ != "PERSON"
                 and other.lower_ not in TITLE_NOUNS for other in sentence[: token.i - sentence.start]):
@@ -331,6 +346,17 @@ def _compared_elsewhere(token: Token) -> bool:
         return False
     article = next((child.lower_ for child in noun.children if child.dep_ == "det"), None)
     return token.lower_ == "similar" and article in ("a", "an") or token.lower_ == "same" and article == "the"
+
+
+def _counted_phrase(token: Token) -> tuple[int, Token, Token] | None:
+    """"the two countries" with nothing else that says which: (2, "the", "two"); else None."""
+    if token.pos_ != "NOUN" or token.tag_ not in PLURAL_NOUN_TAGS:
+        return None
+    children = [child for child in token.children if child.dep_ != "punct"]
+    if [child.dep_ for child in children] != ["det", "nummod"] or children[0].lower_ != "the" or (
+            children[1].lower_ not in COUNT_WORDS):
+        return None
+    return COUNT_WORDS[children[1].lower_], children[0], children[1]
 
 
 def _is_bare(token: Token, nouns: frozenset[str], determiner: str | None) -> bool:
