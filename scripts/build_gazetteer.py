@@ -25,7 +25,8 @@ MIN_CITY_POPULATION = 100_000
 COUNTRY_ALIASES = ("America", "Britain", "Great Britain", "UK", "U.K.", "US", "U.S.", "USA", "U.S.A.",
                    "England", "Scotland", "Wales", "Northern Ireland", "Czech Republic", "Holland",
                    "the Netherlands", "the United States", "the United Kingdom", "Korea", "Burma",
-                   "Swaziland", "Cape Verde", "East Timor", "Turkey", "Macedonia", "the Philippines")
+                   "Swaziland", "Cape Verde", "East Timor", "Turkey", "Macedonia", "the Philippines",
+                   "Türkiye", "Congo", "DRC", "UAE", "U.A.E.", "Czechia", "the Gambia", "the Vatican")
 
 
 def main() -> None:

@@ -238,6 +238,9 @@ def test_the_country_is_the_last_country_named_not_the_last_city(nlp):
     # A magazine, not the country.
     ("Estonia is a small country on the Baltic Sea. The Nation reported in 2023 that Tartu had grown.",
      ("The Nation reported in 2023 that Tartu had grown.", False)),
+    # A town the gazetteer does not know is no country: "Tartu then joined the union" would be false.
+    ("Born in Tartu in 1950, the museum's first director was a trained chemist. The treaty was signed in Riga. "
+     "The country then joined the union in 2004.", ("The country then joined the union in 2004.", True)),
 ])
 def test_the_country_is_a_country_the_gazetteer_knows_and_only_where_it_is_one(nlp, text, claim):
     assert claim in _claims(nlp, text)

@@ -9,7 +9,7 @@ from typing import Literal
 
 from spacy.tokens import Span, Token
 
-from .entities import CanonicalNames, is_country, may_be_country, person_name, titled_person
+from .entities import CanonicalNames, is_country, person_name, titled_person
 from .lexicon import (
     CONFLICT_NOUNS,
     DEMONSTRATIVES,
@@ -680,14 +680,13 @@ def _of_a_name(token: Token) -> list[Token]:
 def country_named_before(token: Token, sentence: Span, entities: tuple[Span, ...],
                          context: ArticleContext) -> Mention | None:
     """The country "the country" at `token` stands for: the last one the article named (a city
-    named since is none: "Riga's port, once the country's largest employer"). A country the gazetteer
-    knows comes before a place it does not know at all: an island named since is no country."""
-    for test in (is_country, may_be_country):
-        for mentions in (context.mentions, _before(token, sentence, entities, context.names)):
-            country = next((mention for mention in reversed(mentions)
-                            if mention.label == "GPE" and test(mention.name)), None)
-            if country is not None:
-                return country
+    named since is none: "Riga's port, once the country's largest employer"). Only a country the
+    gazetteer knows: a place it does not know is as likely a town ("Tartu", "D.C.") as a country."""
+    for mentions in (context.mentions, _before(token, sentence, entities, context.names)):
+        country = next((mention for mention in reversed(mentions)
+                        if mention.label == "GPE" and is_country(mention.name)), None)
+        if country is not None:
+            return country
     return None
 
 

@@ -55,11 +55,6 @@ def takes_the(name: str) -> bool:
     return not key.startswith("the ") and key not in countries() and f"the {key}" in countries()
 
 
-def may_be_country(name: str) -> bool:
-    """Not a place the gazetteer knows to be something else: "Latvia" or "Kosovo", not "Riga"."""
-    return is_country(name) or name.casefold() not in places()
-
-
 class NameMention(NamedTuple):
     """One mention of a name in the article: its text, the tagger's label, the title before it."""
 
