@@ -395,6 +395,12 @@ def test_an_attribution_says_whose_office_or_spokesman_speaks(nlp):
     assert claim_containing(result, "5 percent").attribution == "the port authority's spokesman"
 
 
+def test_it_in_a_trailing_frame_is_the_subject_a_name_owns(nlp):
+    # "Riga" would be the city speaking; "it" names no one at all.
+    result = extract_claims("Riga's airport handled 7.1 million passengers in 2023, it said in a statement.", nlp=nlp)
+    assert claim_containing(result, "7.1 million").attribution == "Riga's airport"
+
+
 def test_a_speaker_speaks_only_for_what_their_verb_reports(nlp):
     result = extract_claims("The mayor of Narva visited the border crossing on 3 May 2024 and said queues had "
                             "doubled since March.\n\nDenmark spends about 1.2 billion kroner a year on cycle paths, "

@@ -503,7 +503,10 @@ def antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted:
             # woman the article shows as one before anyone unknown.
             known = next((mention for mention in agreeing if context.genders.get(mention.name) == gender), None)
             if agreeing:
-                return known if gender == "f" and known is not None else agreeing[0]
+                person_meant = known if gender == "f" and known is not None else agreeing[0]
+                # Once "She said ..." is Kaja Kallas, a later "He added ..." is someone else.
+                context.genders.setdefault(person_meant.name, gender)
+                return person_meant
             if place > 0 or (role := _role_before(token, sentence, quoted)) is None:
                 continue
             # "The minister said exports rose, while he said ...": the minister, not someone named before.
@@ -621,12 +624,21 @@ def nearest_thing(token: Token, sentence: Span, quoted: set[int], names: Canonic
         for index in range(token.i - 1, sentence.start - 1, -1):
             if index in quoted:
                 continue
+            if frames_its_clause(token.doc[index], token):
+                continue
             found = _thing_at(token.doc[index], names, roles)
             if found is UNNAMED and owner:
                 passed_unnamed = True
             elif found is not None and not (passed_unnamed and not token.doc[found[0]].ent_type_):
                 return found
     return UNNAMED if passed_unnamed else None
+
+
+def frames_its_clause(other: Token, pronoun: Token) -> bool:
+    """"Tartu" of "In Tartu it fell to 4.9 percent": in a phrase set on the pronoun's own verb, which
+    the pronoun, its subject or object, cannot be."""
+    verb = pronoun.head
+    return other.i < pronoun.i and any(above.dep_ == "prep" and above.head == verb for above in other.ancestors)
 
 
 def _another_subject_thing(token: Token, sentence: Span, quoted: set[int], names: CanonicalNames,
@@ -663,6 +675,11 @@ def _thing_at(other: Token, names: CanonicalNames, roles: tuple[str, ...] | None
     if phrase[0].lower_ == "the" and all(child.pos_ in ("DET", "ADJ", "NOUN") for child in phrase):
         # "the port of Tallinn", not "the port": the name says which.
         return other.i, " ".join([phrase[0].lower_, *(child.text for child in [*phrase[1:], *_of_a_name(other)])])
+    owner = next((child for child in other.children if child.dep_ == "poss"), None)
+    if owner is not None and owner.pos_ == "PROPN" and all(
+            child.pos_ in ("PROPN", "PART", "ADJ", "NOUN") for child in phrase):
+        # "Riga's airport": a name's says which as well as "the" does.
+        return other.i, "".join(child.text_with_ws for child in phrase).strip()
     return UNNAMED
 
 

@@ -15,6 +15,7 @@ from .coreference import (
     antecedent,
     country_named_before,
     described_name,
+    frames_its_clause,
     introduced_phrase,
     is_expletive,
     lone_proper_noun,
@@ -288,9 +289,7 @@ def _named_referent(token: Token, lower: str, people: list[str], sentence: Span,
         nearest = nearest_thing(token, sentence, quoted, context.names)
         if nearest is UNNAMED:
             nearest = None
-        if nearest is None and not any(
-                other.i in inside and other.pos_ in NOMINAL_POS and other.ent_type_ != "PERSON"
-                and other.lower_ not in TITLE_NOUNS for other in sentence[: token.i - sentence.start]):
+        if nearest is None and not _nominal_before(token, sentence, inside):
             return _AMBIGUOUS  # "Urmas Klaas said it would carry ...": no one named is an "it"
         if nearest is None or nearest[0] in inside:
             return None
@@ -300,7 +299,22 @@ def _named_referent(token: Token, lower: str, people: list[str], sentence: Span,
             anchored = _anchored_noun(head, context)
             return f"the {anchored}" if anchored else _AMBIGUOUS
         return phrase
+    if not _nominal_before(token, sentence, inside, plural=True):
+        return _AMBIGUOUS  # "In Tallinn they rose by 6 percent": what rose, the claim does not say
     return None
+
+
+def _nominal_before(pronoun: Token, sentence: Span, inside: set[int], *, plural: bool = False) -> bool:
+    """Whether the claim has something before `pronoun` it could stand for, other than a phrase set
+    on the pronoun's own verb ("In Tartu it fell"): a noun or name that is no person and no title;
+    with `plural`, a plural noun or any name ("Jaan Tamm and Mari Kask said they ...")."""
+    def could_be(other: Token) -> bool:
+        if plural:
+            return other.pos_ == "PROPN" or other.pos_ == "NOUN" and other.tag_ in PLURAL_NOUN_TAGS
+        return other.pos_ in NOMINAL_POS and other.ent_type_ != "PERSON" and other.lower_ not in TITLE_NOUNS
+
+    return any(other.i in inside and could_be(other) and not frames_its_clause(other, pronoun)
+               for other in sentence[: pronoun.i - sentence.start])
 
 
 def _only_its_own_subject_before(pronoun: Token, before: list[Token]) -> bool:
