@@ -274,7 +274,8 @@ def _named_referent(token: Token, lower: str, people: list[str], sentence: Span,
                     inside: set[int], context: ArticleContext) -> str | None:
     """A pronoun after a name in the claim: None when it refers to something the claim names (as it
     is, it reads right), the name to write when the referent is outside the claim, `_AMBIGUOUS` when
-    two people of its gender precede it and the reporting frame does not say which."""
+    two people of its gender precede it and the reporting frame does not say which, or when nothing
+    before it in the claim could be what it stands for."""
     if lower in PERSON_PRONOUNS:
         gender = PRONOUN_GENDER[lower]
         agreeing = {person for person in people if context.genders.get(person, gender) == gender}
