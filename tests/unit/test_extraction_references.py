@@ -417,6 +417,10 @@ def test_he_after_a_sentence_that_named_two_men_is_left_to_the_context(nlp):
     ("Sales in Riga rose by 4 percent in 2023, and in Tallinn they rose by 6 percent.",
      ("In Tallinn they rose by 6 percent.", True)),
     ("Jaan Tamm and Mari Kask said they would resign.", ("Jaan Tamm and Mari Kask said they would resign.", False)),
+    # Neither the critics nor the member of parliament is an "it": what was too expensive, the claim does not say.
+    ("Ignitis bought a wind farm in Poland for 200 million euros. Critics, including opposition MP Laurynas "
+     "Kasciunas, said it was too expensive.",
+     ("Critics, including opposition MP Laurynas Kasciunas, said it was too expensive.", True)),
     # The centre the sentence before names, whatever the parse made its subject, not an older topic.
     ("The port of Tallinn handled 14 million tonnes of cargo in 2023. The Southern Poverty Law Center tracks hate "
      "groups across the country. It was founded in 1971 by Morris Dees.",

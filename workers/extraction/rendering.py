@@ -307,12 +307,14 @@ def _named_referent(token: Token, lower: str, people: list[str], sentence: Span,
 
 def _nominal_before(pronoun: Token, sentence: Span, inside: set[int], *, plural: bool = False) -> bool:
     """Whether the claim has something before `pronoun` it could stand for, other than a phrase set
-    on the pronoun's own verb ("In Tartu it fell"): a noun or name that is no person and no title;
-    with `plural`, a plural noun or any name ("Jaan Tamm and Mari Kask said they ...")."""
+    on the pronoun's own verb ("In Tartu it fell"): a singular noun or a name that is no person, no
+    title and no modifier of another noun ("Critics, including opposition MP X, said it ..." has
+    none); with `plural`, a plural noun or any name ("Jaan Tamm and Mari Kask said they ...")."""
     def could_be(other: Token) -> bool:
         if plural:
             return other.pos_ == "PROPN" or other.pos_ == "NOUN" and other.tag_ in PLURAL_NOUN_TAGS
-        return other.pos_ in NOMINAL_POS and other.ent_type_ != "PERSON" and other.lower_ not in TITLE_NOUNS
+        return (other.pos_ in NOMINAL_POS and other.ent_type_ != "PERSON" and other.lower_ not in TITLE_NOUNS
+                and other.tag_ not in PLURAL_NOUN_TAGS and other.dep_ != "compound")
 
     return any(other.i in inside and could_be(other) and not frames_its_clause(other, pronoun)
                for other in sentence[: pronoun.i - sentence.start])
