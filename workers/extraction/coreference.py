@@ -488,9 +488,9 @@ def antecedent(token: Token, sentence: Span, entities: tuple[Span, ...], quoted:
     """What the pronoun stands for, `BOUND` when that is in the claim already, None when unknown."""
     lower = token.lower_
     unquoted = tuple(entity for entity in entities if entity.start not in quoted)
-    earlier = _before(token, sentence, unquoted, context.names)
     if lower in PERSON_PRONOUNS:
         gender = PRONOUN_GENDER[lower]
+        earlier = _before(token, sentence, unquoted, context.names)
 
         # The same sentence first, then the people the last sentences were about, then whoever was named
         # last: "Moberg said there is no product like the one Aasen described. 'I'm sorry,' he said."

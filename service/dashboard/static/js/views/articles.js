@@ -198,10 +198,9 @@ async function mountArticle(container, desk, id) {
   }
 
   // The summary (no text: it can be megabytes) and the claims in pages of at most 100, as
-  // many pages as the reader has opened.
-  // Only the latest load renders, or one begun before a correction would report the old claims
-  // as its result. The article is read before its claims, so claims shown beside "done" are that
-  // extraction's.
+  // many pages as the reader has opened. The summary is read first, so claims shown beside "done"
+  // are that extraction's; only the latest load renders, or one begun before a correction would
+  // report the old claims as its result.
   async function load() {
     const current = latestArticle();
     const found = await api("/articles", { query: { id } });
